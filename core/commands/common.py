@@ -1,0 +1,36 @@
+"""What every command does with errors: known ones become a message and exit 2, bugs exit 1."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from core.errors import SuperbillError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_REJECTED = 2
+
+
+def guarded(action: Callable[[], int]) -> int:
+    """Run ``action``; print a known error to stderr (exit 2); log a bug's traceback (exit 1)."""
+    try:
+        return action()
+    except SuperbillError as err:
+        print(f"superbill: {err.text}", file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception:
+        from core.logs import configure_logging
+        from core.paths import log_file
+
+        configure_logging()
+        log.exception("unexpected error in a command")
+        print(
+            "superbill: something went wrong inside the program (this is a bug). "
+            f"Nothing was changed by the failed step. Details were written to {log_file()}.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

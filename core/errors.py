@@ -1,0 +1,37 @@
+"""Known errors: problems a front-desk person can act on.
+
+Every error here carries a message in plain words that says which field or file is involved, what is
+wrong and what to do. The window shows it in one calm dialog; the command line prints it and exits
+with status 2. Any other exception is a bug: it is logged with its traceback (exit status 1).
+"""
+
+from __future__ import annotations
+
+
+class SuperbillError(Exception):
+    """A problem the user can fix; ``str(error)`` is the full sentence to show them."""
+
+    def __init__(self, text: str, *, field: str | None = None) -> None:
+        super().__init__(text)
+        self.text = text
+        self.field = field
+
+
+class InputError(SuperbillError):
+    """Something typed or supplied is not valid (which field, what is wrong, what to do)."""
+
+
+class NotFoundError(SuperbillError):
+    """The encounter, patient or file asked for does not exist."""
+
+
+class StoreError(SuperbillError):
+    """The database file cannot be used as asked."""
+
+
+class DatabaseDamagedError(StoreError):
+    """The file is not a Superbill Desk database, or it failed its integrity check."""
+
+
+class DatabaseTooNewError(StoreError):
+    """The file was written by a newer version of the program; opening it could damage it."""
