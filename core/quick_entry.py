@@ -1,0 +1,251 @@
+"""The quick-entry line: ``12 ak face cryo`` typed at the front desk becomes one ``LesionGroup``.
+
+Grammar (docs/gui.md): ``COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]``, words separated by spaces,
+case-insensitive. Only COUNT and KIND are required. The optional words are recognised by what they
+look like (a site name, a method, an ICD-10-CM code, a size with its unit), so a person who types
+``3 sk L82.1 trunk`` is understood too; each optional word may appear once.
+
+Pure: no Qt, no database. The site names come from the lesion coding table (``resources/codes/
+lesion_coding.json``); the short words (``ak``, ``cryo``…) are this grammar's own and live here.
+Whether a diagnosis code exists and is billable is the coding engine's check, not the parser's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from core.coding.model import LesionGroup, LesionKind
+from core.errors import InputError
+
+#: the kind words of the quick-entry line, and the full kind names
+KIND_WORDS: dict[str, LesionKind] = {
+    "ak": LesionKind.PREMALIGNANT,
+    "pre": LesionKind.PREMALIGNANT,
+    "ben": LesionKind.BENIGN,
+    "sk": LesionKind.BENIGN,
+    "wart": LesionKind.BENIGN,
+    "tag": LesionKind.SKIN_TAG,
+    "vasc": LesionKind.VASCULAR,
+    "mal": LesionKind.MALIGNANT,
+    "bcc": LesionKind.MALIGNANT,
+    "scc": LesionKind.MALIGNANT,
+    **{kind.value: kind for kind in LesionKind},
+}
+
+#: short method words; the full method names are accepted as themselves
+METHOD_WORDS: dict[str, str] = {
+    "cryo": "cryosurgery",
+    "laser": "laser",
+    "electro": "electrosurgery",
+    "chemo": "chemosurgery",
+    "curette": "curettement",
+}
+
+#: a few other spellings of sites (the table's names are always accepted)
+SITE_ALIASES: dict[str, str] = {
+    "mucous": "mucous_membrane",
+    "mucous-membrane": "mucous_membrane",
+    "mucosa": "mucous_membrane",
+}
+
+DEFAULT_SITE = "trunk"
+DEFAULT_METHOD = "cryosurgery"
+
+_ICD10 = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
+_DIAMETER = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(cm|mm)$")
+_AREA = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(cm2|cm²|sqcm)$")
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)$")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+@dataclass(frozen=True)
+class QuickEntryDefaults:
+    """What an optional word means when it is left out, from the practice settings.
+
+    ``methods`` and ``diagnoses`` map a kind to its default; a kind missing from ``methods`` uses
+    ``method``. A kind without a default diagnosis (usually malignant) needs the code typed.
+    """
+
+    site: str = DEFAULT_SITE
+    method: str = DEFAULT_METHOD
+    methods: Mapping[LesionKind, str] = field(default_factory=dict)
+    diagnoses: Mapping[LesionKind, str] = field(default_factory=dict)
+
+
+@cache
+def known_sites() -> tuple[str, ...]:
+    """The site names of the lesion coding table, in the table's order."""
+    text = resources.files("resources.codes").joinpath("lesion_coding.json").read_text(encoding="utf-8")
+    return tuple(row["site"] for row in json.loads(text)["sites"])
+
+
+@cache
+def known_methods() -> tuple[str, ...]:
+    """The method names of the lesion coding table."""
+    text = resources.files("resources.codes").joinpath("lesion_coding.json").read_text(encoding="utf-8")
+    return tuple(json.loads(text)["methods"])
+
+
+def _site(word: str) -> str | None:
+    if word in known_sites():
+        return word
+    return SITE_ALIASES.get(word)
+
+
+def _method(word: str) -> str | None:
+    if word in known_methods():
+        return word
+    return METHOD_WORDS.get(word)
+
+
+def _diagnosis(word: str) -> str | None:
+    """``l570`` → ``L57.0``: an ICD-10-CM-shaped word, written with its dot; else ``None``."""
+    match = _ICD10.match(word.upper())
+    if not match:
+        return None
+    category, rest = match.groups()
+    return f"{category}.{rest}" if rest else category
+
+
+def _ordinal(position: int) -> str:
+    return _ORDINALS[position] if position < len(_ORDINALS) else f"word {position + 1}"
+
+
+def _suggestion(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
+    return f" Did you mean “{close[0]}”?" if close else ""
+
+
+def _error(text: str) -> InputError:
+    return InputError(text, field="quick_entry")
+
+
+def _parse_count(word: str) -> int:
+    if not word.isdigit():
+        raise _error(
+            f"The first word “{word}” should be the number of lesions, a whole number such as 12 "
+            "(for example: 12 ak face cryo)."
+        )
+    count = int(word)
+    if count < 1:
+        raise _error(f"The number of lesions is {count}; it must be 1 or more.")
+    return count
+
+
+def _parse_kind(word: str | None) -> LesionKind:
+    expected = "ak or pre, sk, ben or wart, tag, vasc, bcc, scc or mal"
+    if word is None:
+        raise _error(f"After the number, type the kind of lesion: {expected} (for example: 12 ak).")
+    kind = KIND_WORDS.get(word)
+    if kind is None:
+        hint = _suggestion(word, list(KIND_WORDS))
+        raise _error(f"The second word “{word}” is not a kind of lesion; type {expected}.{hint}")
+    return kind
+
+
+def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
+    """One lesion group from a quick-entry line, or ``InputError`` saying which word is wrong.
+
+    Examples: ``12 ak face cryo``, ``3 sk trunk cryo L82.1``, ``1 bcc nose electro C44.311 0.8cm``.
+    A size is a diameter (``0.8cm`` or ``8mm``) for malignant lesions, an area (``12cm2``) for
+    vascular ones; a missing size is left for the coding engine to report.
+    """
+    words = text.lower().split()
+    if not words:
+        raise _error("Type the lesions, for example: 12 ak face cryo.")
+    count = _parse_count(words[0])
+    kind = _parse_kind(words[1] if len(words) > 1 else None)
+
+    found: dict[str, str] = {}
+    diameter: float | None = None
+    area: float | None = None
+    for position, word in enumerate(words[2:], start=2):
+        where = f"The {_ordinal(position)} word “{word}”"
+        slot, value = _classify(word)
+        if slot is None:
+            hint = _suggestion(word, [*known_sites(), *METHOD_WORDS, *known_methods()])
+            if _NUMBER.match(word):
+                raise _error(f"{where} needs a unit: type {word}cm for a diameter or {word}cm2 for an area.")
+            raise _error(
+                f"{where} is not a site, method, diagnosis code or size. Expected a site such as "
+                "face, scalp or trunk; a method such as cryo or laser; an ICD-10-CM code such as "
+                f"L57.0; or a size such as 0.8cm.{hint}"
+            )
+        if slot in found:
+            raise _error(f"{where} is a second {slot}; type one {slot} per line.")
+        found[slot] = word
+        if slot == "diameter":
+            if kind is not LesionKind.MALIGNANT:
+                raise _error(
+                    f"{where} is a diameter, which only malignant lesions need; remove it"
+                    + (
+                        " or type the area with cm2, for example 12cm2."
+                        if kind is LesionKind.VASCULAR
+                        else "."
+                    )
+                )
+            diameter = float(value)
+        elif slot == "area":
+            if kind is not LesionKind.VASCULAR:
+                raise _error(f"{where} is an area, which only vascular lesions need; remove it.")
+            area = float(value)
+        else:
+            found[slot] = value
+    for slot, number in (("diameter", diameter), ("area", area)):
+        if number is not None and number <= 0:
+            raise _error(f"The {slot} {found[slot]} must be more than zero.")
+
+    diagnosis = found.get("diagnosis") or defaults.diagnoses.get(kind)
+    if not diagnosis:
+        raise _error(
+            f"Add the diagnosis code for {kind.value.replace('_', ' ')} lesions at the end of the line, "
+            "for example: 1 bcc nose electro C44.311 0.8cm."
+        )
+    return LesionGroup(
+        kind=kind,
+        count=count,
+        site=found.get("site", defaults.site),
+        method=found.get("method") or defaults.methods.get(kind) or defaults.method,
+        diagnosis=diagnosis,
+        diameter_cm=diameter,
+        area_sq_cm=area,
+    )
+
+
+def _classify(word: str) -> tuple[str | None, str]:
+    """Which optional slot ``word`` fills, and its value in contract words."""
+    if site := _site(word):
+        return "site", site
+    if method := _method(word):
+        return "method", method
+    if match := _DIAMETER.match(word):
+        number = float(match.group(1))
+        return "diameter", str(number / 10 if match.group(2) == "mm" else number)
+    if match := _AREA.match(word):
+        return "area", match.group(1)
+    if diagnosis := _diagnosis(word):
+        return "diagnosis", diagnosis
+    return None, word
+
+
+def format_quick_entry(group: LesionGroup) -> str:
+    """The line that reads back as ``group`` (used to show a stored group in quick-entry words)."""
+    short_kind = {
+        LesionKind.PREMALIGNANT: "ak",
+        LesionKind.BENIGN: "ben",
+        LesionKind.SKIN_TAG: "tag",
+        LesionKind.VASCULAR: "vasc",
+        LesionKind.MALIGNANT: "mal",
+    }[group.kind]
+    words = [str(group.count), short_kind, group.site, group.method, group.diagnosis]
+    if group.diameter_cm is not None:
+        words.append(f"{group.diameter_cm:g}cm")
+    if group.area_sq_cm is not None:
+        words.append(f"{group.area_sq_cm:g}cm2")
+    return " ".join(words)
