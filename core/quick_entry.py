@@ -16,7 +16,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -249,3 +249,84 @@ def format_quick_entry(group: LesionGroup) -> str:
     if group.area_sq_cm is not None:
         words.append(f"{group.area_sq_cm:g}cm2")
     return " ".join(words)
+
+
+#: the fields of a lesion group a person can change in the lesion table
+EDITABLE_FIELDS = ("kind", "count", "site", "method", "size", "diagnosis")
+
+
+def edit_group(group: LesionGroup, field_name: str, text: str) -> LesionGroup:
+    """``group`` with one field changed from typed ``text`` (the lesion table's in-place edit).
+
+    Raises ``InputError`` that names the field and what is expected; ``group`` is never changed.
+    """
+    word = text.strip().lower()
+    label = field_name.capitalize()
+    if field_name == "count":
+        if not word.isdigit() or int(word) < 1:
+            raise _error(
+                f"Count: “{text.strip()}” is not a number of lesions; type a whole number, 1 or more."
+            )
+        return replace(group, count=int(word))
+    if field_name == "kind":
+        kind = KIND_WORDS.get(word.replace(" ", "_"))
+        if kind is None:
+            raise _error(f"Kind: “{text.strip()}” is not a kind of lesion; type ak, sk, tag, vasc or bcc.")
+        return replace(
+            group,
+            kind=kind,
+            diameter_cm=group.diameter_cm if kind is LesionKind.MALIGNANT else None,
+            area_sq_cm=group.area_sq_cm if kind is LesionKind.VASCULAR else None,
+        )
+    if field_name == "site":
+        site = _site(word.replace(" ", "_"))
+        if site is None:
+            hint = _suggestion(word, list(known_sites()))
+            raise _error(
+                f"Site: “{text.strip()}” is not a site; type one of {', '.join(known_sites())}.{hint}"
+            )
+        return replace(group, site=site)
+    if field_name == "method":
+        method = _method(word)
+        if method is None:
+            raise _error(
+                f"Method: “{text.strip()}” is not a method; type cryo, laser, electro, chemo or curette."
+            )
+        return replace(group, method=method)
+    if field_name == "diagnosis":
+        diagnosis = _diagnosis(word)
+        if diagnosis is None:
+            raise _error(f"Diagnosis: “{text.strip()}” is not an ICD-10-CM code; type one such as L57.0.")
+        return replace(group, diagnosis=diagnosis)
+    if field_name == "size":
+        return _edit_size(group, word, text.strip())
+    raise ValueError(f"{label} cannot be edited")
+
+
+def _edit_size(group: LesionGroup, word: str, typed: str) -> LesionGroup:
+    if group.kind not in (LesionKind.MALIGNANT, LesionKind.VASCULAR):
+        if word:
+            raise _error("Size: only malignant lesions (diameter) and vascular lesions (area) have a size.")
+        return group
+    if not word:
+        return replace(group, diameter_cm=None, area_sq_cm=None)
+    if group.kind is LesionKind.MALIGNANT:
+        match = _DIAMETER.match(word) or _NUMBER.match(word)
+        if not match or float(match.group(1)) <= 0:
+            raise _error(f"Size: “{typed}” is not a diameter; type it in cm, for example 0.8cm.")
+        number = float(match.group(1))
+        is_mm = match.re is _DIAMETER and match.group(2) == "mm"
+        return replace(group, diameter_cm=number / 10 if is_mm else number)
+    match = _AREA.match(word) or _NUMBER.match(word)
+    if not match or float(match.group(1)) <= 0:
+        raise _error(f"Size: “{typed}” is not an area; type it in square cm, for example 12cm2.")
+    return replace(group, area_sq_cm=float(match.group(1)))
+
+
+def size_text(group: LesionGroup) -> str:
+    """``0.8 cm`` or ``12 cm²``, or empty when the group has no size."""
+    if group.diameter_cm is not None:
+        return f"{group.diameter_cm:g} cm"
+    if group.area_sq_cm is not None:
+        return f"{group.area_sq_cm:g} cm²"
+    return ""

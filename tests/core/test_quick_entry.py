@@ -12,10 +12,12 @@ from core.quick_entry import (
     KIND_WORDS,
     METHOD_WORDS,
     QuickEntryDefaults,
+    edit_group,
     format_quick_entry,
     known_methods,
     known_sites,
     parse_quick_entry,
+    size_text,
 )
 
 DEFAULTS = QuickEntryDefaults(
@@ -140,3 +142,55 @@ def test_any_text_reads_or_raises_input_error(text: str) -> None:
         assert error.text
     else:
         assert group.count >= 1
+
+
+AK = LesionGroup(LesionKind.PREMALIGNANT, 12, "face", "cryosurgery", "L57.0")
+BCC = LesionGroup(LesionKind.MALIGNANT, 1, "nose", "electrosurgery", "C44.311", diameter_cm=0.8)
+
+
+@pytest.mark.parametrize(
+    ("group", "field", "text", "changed"),
+    [
+        (AK, "count", " 15 ", {"count": 15}),
+        (AK, "site", "Scalp", {"site": "scalp"}),
+        (AK, "site", "mucous membrane", {"site": "mucous_membrane"}),
+        (AK, "method", "laser", {"method": "laser"}),
+        (AK, "diagnosis", "l578", {"diagnosis": "L57.8"}),
+        (AK, "kind", "sk", {"kind": LesionKind.BENIGN}),
+        (AK, "size", "", {}),
+        (BCC, "size", "1.2", {"diameter_cm": 1.2}),
+        (BCC, "size", "5mm", {"diameter_cm": 0.5}),
+        (BCC, "size", "", {"diameter_cm": None}),
+        (BCC, "kind", "ak", {"kind": LesionKind.PREMALIGNANT, "diameter_cm": None}),
+    ],
+)
+def test_edit_group_changes_one_field(group: LesionGroup, field: str, text: str, changed: dict) -> None:
+    assert edit_group(group, field, text) == LesionGroup(**{**group.__dict__, **changed})
+
+
+@pytest.mark.parametrize(
+    ("group", "field", "text", "words"),
+    [
+        (AK, "count", "0", ["Count", "“0”"]),
+        (AK, "count", "many", ["Count", "whole number"]),
+        (AK, "site", "fcae", ["Site", "Did you mean “face”?"]),
+        (AK, "method", "glue", ["Method", "“glue”"]),
+        (AK, "diagnosis", "57", ["Diagnosis", "ICD-10-CM"]),
+        (AK, "kind", "mole", ["Kind", "“mole”"]),
+        (AK, "size", "1cm", ["Size", "only malignant"]),
+        (BCC, "size", "-1", ["Size", "diameter"]),
+    ],
+)
+def test_edit_group_rejects_bad_text(group: LesionGroup, field: str, text: str, words: list[str]) -> None:
+    with pytest.raises(InputError) as caught:
+        edit_group(group, field, text)
+    for word in words:
+        assert word in caught.value.text
+
+
+def test_size_text() -> None:
+    assert size_text(BCC) == "0.8 cm"
+    assert (
+        size_text(LesionGroup(LesionKind.VASCULAR, 1, "face", "laser", "I78.1", area_sq_cm=12.0)) == "12 cm²"
+    )
+    assert size_text(AK) == ""
