@@ -1,0 +1,59 @@
+"""The demo practice a brand-new database starts with, read from ``resources/demo``.
+
+Seeded once, in the same transaction that follows the first migration, only into a new file. The
+demo patients carry ``is_demo``; ``Store.remove_demo_data`` deletes them and their encounters.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from core.coding.model import LesionKind
+from core.money import parse_dollars
+from core.store.records import Patient, Payer, PayerKind, Practice, Provider
+from core.store.store import Store
+
+
+def _read(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("resources.demo").joinpath(name).read_text(encoding="utf-8")
+    )
+    return data
+
+
+def demo_practice_data() -> dict[str, Any]:
+    """``resources/demo/practice.json``: practice, providers, payers and patients."""
+    return _read("practice.json")
+
+
+def demo_fee_schedule() -> tuple[date, dict[str, int]]:
+    """The demo fee schedule: its effective date and code → fee per unit in cents."""
+    data = _read("fee_schedule.json")
+    fees = {cpt: parse_dollars(amount, field=f"fee for {cpt}") for cpt, amount in data["fees"].items()}
+    return date.fromisoformat(data["effective_from"]), fees
+
+
+def seed_demo(store: Store) -> None:
+    """Fill an empty database with the demo practice, provider, payers, fees and patients, atomically."""
+    data = demo_practice_data()
+    raw = dict(data["practice"])
+    raw["default_methods"] = {LesionKind(k): v for k, v in raw["default_methods"].items()}
+    raw["default_diagnoses"] = {LesionKind(k): v for k, v in raw["default_diagnoses"].items()}
+    with store.transaction():
+        store.update_practice(Practice(**raw))
+        for provider in data["providers"]:
+            store.save_provider(Provider(**provider))
+        payer_ids: dict[str, int | None] = {}
+        for payer in data["payers"]:
+            saved = store.save_payer(Payer(**{**payer, "kind": PayerKind(payer["kind"])}))
+            payer_ids[saved.name] = saved.id
+        effective_from, fees = demo_fee_schedule()
+        for cpt, cents in sorted(fees.items()):
+            store.set_fee(cpt, cents, effective_from)
+        for patient in data["patients"]:
+            fields = {k: v for k, v in patient.items() if k != "payer"}
+            fields["date_of_birth"] = date.fromisoformat(fields["date_of_birth"])
+            store.save_patient(Patient(**fields, payer_id=payer_ids[patient["payer"]], is_demo=True))

@@ -1,0 +1,168 @@
+"""Opening files: new files get the schema and demo data once; bad, foreign or newer files are refused
+and left byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from core.errors import DatabaseDamagedError, DatabaseTooNewError, StoreError
+from core.store import SCHEMA_VERSION, open_store
+from core.store.schema import APPLICATION_ID
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_file_gets_schema_wal_and_demo_practice(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        assert store.practice().name.startswith("Demo Dermatology")
+        assert [p.npi for p in store.providers()] == ["1234567893"]
+        assert store.has_demo_data()
+        conn = store.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_default_path_is_in_the_test_data_folder(isolated_data_dir: Path) -> None:
+    with open_store() as store:
+        assert store.path == isolated_data_dir / "superbill.db"
+    assert (isolated_data_dir / "superbill.db").is_file()
+
+
+def test_demo_is_seeded_exactly_once(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        first = [p.chart_number for p in store.search_patients("demo")]
+        store.remove_demo_data()
+    with open_store(db_path) as store:
+        assert len(first) == 5
+        assert store.search_patients("demo") == []
+        assert len(store.providers()) == 1
+        assert store.verify_audit().ok
+
+
+def test_no_demo_when_not_asked(db_path: Path) -> None:
+    with open_store(db_path, seed_demo=False) as store:
+        assert store.practice().name == ""
+        assert store.providers() == [] and store.payers() == []
+        assert not store.has_demo_data()
+
+
+def test_in_memory_database() -> None:
+    with open_store(":memory:") as store:
+        assert store.path is None
+        assert len(store.payers()) == 8
+
+
+def _refused_untouched(path: Path, error: type[Exception], words: str) -> None:
+    before = _digest(path)
+    names = sorted(p.name for p in path.parent.iterdir())
+    with pytest.raises(error) as err:
+        open_store(path)
+    assert words in str(err.value)
+    assert "has not been changed" in str(err.value)
+    assert _digest(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == names
+
+
+def test_random_bytes_are_refused(db_path: Path) -> None:
+    db_path.write_bytes(os.urandom(8192))
+    _refused_untouched(db_path, DatabaseDamagedError, "not a database file at all")
+
+
+def test_text_file_is_refused(db_path: Path) -> None:
+    db_path.write_text("Patient list\nLovelace, Ada 12/10/1950\n", encoding="utf-8")
+    _refused_untouched(db_path, DatabaseDamagedError, "not a Superbill Desk database")
+
+
+def _real_database(path: Path, patients: int = 400) -> None:
+    from core.store import Patient
+
+    with open_store(path, seed_demo=True) as store, store.transaction():
+        payer = store.payers()[0]
+        for i in range(patients):
+            store.save_patient(
+                Patient(
+                    first_name=f"Pat{i}",
+                    last_name=f"Filler{i}",
+                    date_of_birth=date(1950, 1, 1 + i % 28),
+                    payer_id=payer.id,
+                    member_id=f"M{i}",
+                )
+            )
+    assert not path.with_name(path.name + "-wal").exists()  # closing checkpoints into the main file
+
+
+def test_truncated_database_is_refused(db_path: Path) -> None:
+    _real_database(db_path)
+    data = db_path.read_bytes()
+    assert len(data) > 40_000
+    db_path.write_bytes(data[: len(data) // 3])
+    _refused_untouched(db_path, DatabaseDamagedError, "database file")
+
+
+def test_damaged_page_is_refused(db_path: Path) -> None:
+    _real_database(db_path)
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    # scribble over the middle of the file (table and index pages), keeping the header intact
+    start = (len(data) // page // 2) * page
+    data[start : start + 2 * page] = os.urandom(2 * page)
+    db_path.write_bytes(bytes(data))
+    _refused_untouched(db_path, DatabaseDamagedError, "database file")
+
+
+def test_another_programs_database_is_refused(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.commit()
+    conn.close()
+    _refused_untouched(db_path, DatabaseDamagedError, "another program")
+
+
+def test_newer_schema_version_is_refused(db_path: Path) -> None:
+    with open_store(db_path):
+        pass
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    _refused_untouched(db_path, DatabaseTooNewError, "newer version")
+
+
+def test_unknown_migration_is_refused(db_path: Path) -> None:
+    with open_store(db_path):
+        pass
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('superbill', '9999_future', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    _refused_untouched(db_path, DatabaseTooNewError, "newer version")
+
+
+def test_missing_folder_and_folder_path_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "nowhere" / "x.db")
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(tmp_path)
+
+
+def test_reopening_applies_nothing_and_keeps_data(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        rows = store.verify_audit().rows
+    with open_store(db_path) as store:
+        assert store.verify_audit().rows == rows
+        names = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert names == ["0001_initial_schema"]
