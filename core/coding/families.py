@@ -1,0 +1,149 @@
+"""Counting rules: the lesions of one kind in one session become CPT codes and units.
+
+Each function takes the (already validated) entries of one kind with their positions in the
+encounter and returns draft lines: code, units, the entries billed, and one plain sentence saying why.
+Modifiers and diagnosis pointers are added later by the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.coding import tables
+from core.coding.model import LesionGroup
+from core.coding.validate import measurement
+
+#: (position in Encounter.lesions, the entry)
+Entry = tuple[int, LesionGroup]
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """A billed code before modifiers and pointers."""
+
+    cpt: str
+    units: int
+    lesion_indexes: tuple[int, ...]
+    why: str
+
+
+def ordinal(n: int) -> str:
+    """``2`` → ``2nd``, ``11`` → ``11th``, ``13`` → ``13th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _total(entries: Sequence[Entry]) -> tuple[int, tuple[int, ...]]:
+    return sum(e.count for _, e in entries), tuple(i for i, _ in entries)
+
+
+def premalignant(entries: Sequence[Entry]) -> list[DraftLine]:
+    """17000 for the first, 17003 per lesion for the 2nd–14th; 17004 alone for 15 or more."""
+    codes = tables.lesion_coding().premalignant
+    n, indexes = _total(entries)
+    if n >= codes.whole_session_from:
+        why = (
+            f"{n} premalignant lesions: {codes.whole_session} once covers "
+            f"{codes.whole_session_from} or more in one session "
+            f"(never with {codes.first}/{codes.each_additional})"
+        )
+        return [DraftLine(codes.whole_session, 1, indexes, why)]
+    if n == 1:
+        return [
+            DraftLine(codes.first, 1, indexes, f"1 premalignant lesion: {codes.first} for the first lesion")
+        ]
+    why = (
+        f"{n} premalignant lesions: {codes.first} for the first, {codes.each_additional} × {n - 1} "
+        f"for the 2nd–{ordinal(n)}"
+    )
+    return [DraftLine(codes.first, 1, indexes, why), DraftLine(codes.each_additional, n - 1, indexes, why)]
+
+
+def benign(entries: Sequence[Entry]) -> list[DraftLine]:
+    """One session code, one unit: 17110 up to 14 lesions, 17111 for 15 or more."""
+    codes = tables.lesion_coding().benign
+    n, indexes = _total(entries)
+    if n >= codes.large_from:
+        why = f"{n} benign lesions: {codes.large} once covers {codes.large_from} or more in one session"
+        return [DraftLine(codes.large, 1, indexes, why)]
+    why = (
+        f"{_plural(n, 'benign lesion', 'benign lesions')}: {codes.small} once covers up to "
+        f"{codes.large_from - 1} in one session"
+    )
+    return [DraftLine(codes.small, 1, indexes, why)]
+
+
+def skin_tags(entries: Sequence[Entry]) -> list[DraftLine]:
+    """11200 for up to 15 tags; 11201 for each further 10 tags or part of 10."""
+    codes = tables.lesion_coding().skin_tag
+    n, indexes = _total(entries)
+    if n <= codes.base_covers:
+        why = f"{_plural(n, 'skin tag', 'skin tags')}: {codes.base} covers up to {codes.base_covers}"
+        return [DraftLine(codes.base, 1, indexes, why)]
+    rest = n - codes.base_covers
+    units = -(-rest // codes.add_on_covers)
+    why = (
+        f"{n} skin tags: {codes.base} for the first {codes.base_covers}, {codes.add_on} × {units} for the "
+        f"other {rest} (one per {codes.add_on_covers} or part of {codes.add_on_covers})"
+    )
+    return [DraftLine(codes.base, 1, indexes, why), DraftLine(codes.add_on, units, indexes, why)]
+
+
+def _area_code(total: Decimal) -> tables.AreaBand:
+    for band in tables.lesion_coding().vascular_bands:
+        if band.upper is None or total < band.upper or (band.upper_inclusive and total == band.upper):
+            return band
+    raise AssertionError("the last vascular band is open-ended")  # the table guarantees it
+
+
+def vascular(entries: Sequence[Entry]) -> list[DraftLine]:
+    """One code, one unit, for the total area treated in the session."""
+    _, indexes = _total(entries)
+    total = sum((measurement(e.area_sq_cm or 0.0) for _, e in entries), Decimal(0))
+    band = _area_code(total)
+    shown = f"{total.normalize():f}"
+    why = (
+        f"Vascular lesions, {shown} sq cm treated in total: {band.code} covers {band.label}, "
+        "once for the whole session"
+    )
+    return [DraftLine(band.code, 1, indexes, why)]
+
+
+def diameter_band(diameter: Decimal) -> int:
+    """Position of the half-open band (≤0.5, >0.5–1.0, …, >4.0) that holds ``diameter``."""
+    for position, band in enumerate(tables.lesion_coding().diameter_bands):
+        if band.upper is None or diameter <= band.upper:
+            return position
+    raise AssertionError("the last diameter band is open-ended")  # the table guarantees it
+
+
+def malignant(entries: Sequence[Entry]) -> list[DraftLine]:
+    """One unit per lesion, code by site group × diameter band; identical codes add up."""
+    coding = tables.lesion_coding()
+    by_code: dict[str, tuple[int, list[int], str, str]] = {}
+    for index, entry in entries:
+        group_key = coding.sites[entry.site].malignant_group
+        group = coding.malignant_groups[group_key]
+        band = diameter_band(measurement(entry.diameter_cm or 0.0))
+        code = group.codes[band]
+        units, indexes, _, _ = by_code.get(code, (0, [], "", ""))
+        by_code[code] = (
+            units + entry.count,
+            [*indexes, index],
+            group.name,
+            coding.diameter_bands[band].label,
+        )
+    lines = []
+    for code, (units, indexes, group_name, band_label) in by_code.items():
+        why = (
+            f"{_plural(units, 'malignant lesion', 'malignant lesions')} on the {group_name}, "
+            f"{band_label}: {code} once per lesion"
+        )
+        lines.append(DraftLine(code, units, tuple(indexes), why))
+    return lines

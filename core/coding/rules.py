@@ -1,0 +1,122 @@
+"""Every rule identifier the engine can put in a message, with its usual severity and meaning.
+
+The identifiers are a contract (docs/cli.md lists the same table; a test keeps the two in step).
+Code refers to them through the constants below, never through string literals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stable rule identifier, the severities it is reported with, and when it fires."""
+
+    id: str
+    severity: str
+    when: str
+
+
+INVALID_INPUT = "INVALID_INPUT"
+INVALID_COUNT = "INVALID_COUNT"
+INVALID_DATE = "INVALID_DATE"
+INVALID_POS = "INVALID_POS"
+INVALID_DIAGNOSIS = "INVALID_DIAGNOSIS"
+MISSING_MEASUREMENT = "MISSING_MEASUREMENT"
+DIAGNOSIS_MISMATCH = "DIAGNOSIS_MISMATCH"
+UNITS_OVER_MUE = "UNITS_OVER_MUE"
+EM_SAME_DAY = "EM_SAME_DAY"
+DISTINCT_PROCEDURE = "DISTINCT_PROCEDURE"
+NOTHING_TO_BILL = "NOTHING_TO_BILL"
+IN_GLOBAL_PERIOD = "IN_GLOBAL_PERIOD"
+COVERAGE_REMINDER = "COVERAGE_REMINDER"
+SITE_SPECIFIC_CODE = "SITE_SPECIFIC_CODE"
+# Rules of our own (the contract allows the engine to add rules).
+TOO_MANY_DIAGNOSES = "TOO_MANY_DIAGNOSES"
+TOO_MANY_POINTERS = "TOO_MANY_POINTERS"
+EM_WITHOUT_DIAGNOSIS = "EM_WITHOUT_DIAGNOSIS"
+EDIT_UNCONFIRMED = "EDIT_UNCONFIRMED"
+GLOBAL_PERIOD_UNKNOWN = "GLOBAL_PERIOD_UNKNOWN"
+MEASUREMENT_PRECISION = "MEASUREMENT_PRECISION"
+MEASUREMENT_IGNORED = "MEASUREMENT_IGNORED"
+BENCHMARK_UNAVAILABLE = "BENCHMARK_UNAVAILABLE"
+
+#: the whole table, in the order docs/cli.md lists it
+RULES: tuple[Rule, ...] = (
+    Rule(
+        INVALID_INPUT,
+        "error",
+        "malformed JSON, wrong type, missing required field, unknown field or field value",
+    ),
+    Rule(INVALID_COUNT, "error", "a count that is not a whole number from 1 to 1000"),
+    Rule(
+        INVALID_DATE,
+        "error",
+        "a date that is not a real YYYY-MM-DD date, lies in the future, or a prior "
+        "service dated after the visit",
+    ),
+    Rule(INVALID_POS, "error", "a place-of-service code that is not a CMS code"),
+    Rule(
+        INVALID_DIAGNOSIS,
+        "error",
+        "not a valid, billable ICD-10-CM code (a category heading such as L57 is not billable)",
+    ),
+    Rule(
+        MISSING_MEASUREMENT,
+        "error",
+        "malignant entry without diameter_cm, vascular entry without "
+        "area_sq_cm, or a value of 0 or less (or implausibly large)",
+    ),
+    Rule(DIAGNOSIS_MISMATCH, "warning", "the diagnosis does not support the kind of lesion"),
+    Rule(UNITS_OVER_MUE, "warning", "units of a code exceed its Medically Unlikely Edit for one day"),
+    Rule(
+        EM_SAME_DAY,
+        "warning",
+        "an E/M billed with a procedure: it carries modifier 25 and needs "
+        "separately identifiable documentation",
+    ),
+    Rule(
+        DISTINCT_PROCEDURE, "info", "a distinct-procedure modifier (59 or XS) was added for separate lesions"
+    ),
+    Rule(NOTHING_TO_BILL, "error", "no lesions and no E/M"),
+    Rule(
+        IN_GLOBAL_PERIOD, "warning", "the date of service falls inside the global period of a prior service"
+    ),
+    Rule(
+        COVERAGE_REMINDER,
+        "info",
+        "benign, skin-tag or vascular destruction: often cosmetic unless a documented indication exists",
+    ),
+    Rule(
+        SITE_SPECIFIC_CODE, "warning", "genitalia or eyelid: other, site-specific destruction codes may apply"
+    ),
+    Rule(TOO_MANY_DIAGNOSES, "error", "more than 12 different diagnoses (a claim holds A-L)"),
+    Rule(
+        TOO_MANY_POINTERS,
+        "warning",
+        "a line has more than 4 diagnoses; only the 4 most relevant are pointed to",
+    ),
+    Rule(
+        EM_WITHOUT_DIAGNOSIS,
+        "warning",
+        "an E/M with no lesion: the visit's diagnosis must be added on the claim",
+    ),
+    Rule(
+        EDIT_UNCONFIRMED,
+        "info",
+        "two codes whose NCCI edit is unconfirmed are billed together; no modifier was added",
+    ),
+    Rule(GLOBAL_PERIOD_UNKNOWN, "info", "a recent prior service whose global period is not known to us"),
+    Rule(
+        MEASUREMENT_PRECISION,
+        "warning",
+        "a diameter with more than one decimal place (between printed bands)",
+    ),
+    Rule(MEASUREMENT_IGNORED, "warning", "a diameter or area on an entry whose kind does not use it"),
+    Rule(
+        BENCHMARK_UNAVAILABLE, "error", "--benchmark was asked for but the payment benchmark is not installed"
+    ),
+)
+
+RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)

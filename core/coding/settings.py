@@ -1,0 +1,35 @@
+"""Payer conventions the engine follows: modifier 51 on or off, 59 or XS for distinct procedures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.coding import tables
+
+DISTINCT_MODIFIERS = frozenset({"59", "XS"})
+
+
+@dataclass(frozen=True)
+class CodingSettings:
+    """How to code for one payer; ``today`` enables the "date not in the future" check.
+
+    ``modifier_51`` is ignored for Medicare (the contractor appends 51 itself) and never applies to
+    add-on or 51-exempt codes.
+    """
+
+    modifier_51: bool = False
+    distinct_modifier: str = "59"
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.distinct_modifier not in DISTINCT_MODIFIERS:
+            raise ValueError(f"distinct_modifier must be one of {sorted(DISTINCT_MODIFIERS)}")
+
+    @classmethod
+    def for_payer(cls, payer_id: str, today: date | None = None) -> CodingSettings:
+        """The defaults of the payers table for ``payer_id`` (plain defaults for an unknown id)."""
+        row = tables.payer(payer_id)
+        if row is None:
+            return cls(today=today)
+        return cls(modifier_51=row.modifier_51, distinct_modifier=row.distinct_modifier, today=today)

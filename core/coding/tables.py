@@ -1,0 +1,353 @@
+"""The code tables under ``resources/codes/``: read once, handed out as frozen records.
+
+This module is the only reader of those files. Each loader is cached, so the JSON is parsed at most
+once per process; nothing here touches the network or the user's data folder. Other parts of the
+program use ``pos(code).facility`` and ``cpt(code).global_days`` from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+_PACKAGE = "resources.codes"
+
+#: every table file, for tests that validate them all
+TABLE_FILES: tuple[str, ...] = (
+    "cpt.json",
+    "pos.json",
+    "modifiers.json",
+    "mue.json",
+    "payers.json",
+    "ptp_edits.json",
+    "lesion_coding.json",
+    "diagnosis_support.json",
+)
+
+
+@dataclass(frozen=True)
+class CptCode:
+    """One CPT code the engine can bill. ``global_days`` is ``None`` where it is unconfirmed."""
+
+    code: str
+    description: str
+    family: str
+    add_on: bool
+    primary: str | None
+    global_days: str | None
+    multiple_procedure_exempt: bool
+    confidence: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class PlaceOfService:
+    """A CMS place-of-service code; ``facility`` picks the facility fee-schedule rate."""
+
+    code: str
+    name: str
+    facility: bool
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """A modifier and what it tells the payer, in our words."""
+
+    code: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class MueLimit:
+    """Most units of ``code`` per date of service; ``max_units`` is ``None`` when unconfirmed."""
+
+    code: str
+    max_units: int | None
+    confidence: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Payer:
+    """A payer and its default billing conventions."""
+
+    id: str
+    name: str
+    kind: str
+    modifier_51: bool
+    distinct_modifier: str
+
+
+@dataclass(frozen=True)
+class PtpEdit:
+    """An NCCI code pair: ``column2`` takes the distinct-procedure modifier when ``in_effect``."""
+
+    column1: str
+    column2: str
+    modifier_indicator: str | None
+    in_effect: bool
+    confidence: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """A body site of the input vocabulary and its malignant-destruction site group."""
+
+    site: str
+    malignant_group: str
+    site_specific_warning: bool
+
+
+@dataclass(frozen=True)
+class DiameterBand:
+    """A malignant diameter band: above the previous band's upper edge, up to ``upper`` (inclusive)."""
+
+    label: str
+    upper: Decimal | None
+
+
+@dataclass(frozen=True)
+class AreaBand:
+    """A vascular total-area band and its code."""
+
+    code: str
+    label: str
+    upper: Decimal | None
+    upper_inclusive: bool
+
+
+@dataclass(frozen=True)
+class MalignantGroup:
+    """A malignant site group: its name and one code per diameter band, in band order."""
+
+    name: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PremalignantCodes:
+    """17000 for the first lesion, 17003 for each further one up to the 14th, 17004 from the 15th."""
+
+    first: str
+    each_additional: str
+    additional_up_to_lesion: int
+    whole_session: str
+    whole_session_from: int
+
+
+@dataclass(frozen=True)
+class BenignCodes:
+    """One session code: ``small`` below ``large_from`` lesions, ``large`` from it on."""
+
+    small: str
+    large: str
+    large_from: int
+
+
+@dataclass(frozen=True)
+class SkinTagCodes:
+    """``base`` covers the first ``base_covers`` tags; ``add_on`` each further ``add_on_covers`` or part."""
+
+    base: str
+    base_covers: int
+    add_on: str
+    add_on_covers: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Our sanity bounds for typed numbers (above them is surely a typing mistake)."""
+
+    max_count_per_entry: int
+    max_diameter_cm: Decimal
+    max_area_sq_cm: Decimal
+    max_entries: int
+
+
+@dataclass(frozen=True)
+class LesionCoding:
+    """Everything that turns lesions into codes, from ``lesion_coding.json``."""
+
+    methods: tuple[str, ...]
+    sites: dict[str, Site]
+    malignant_groups: dict[str, MalignantGroup]
+    diameter_bands: tuple[DiameterBand, ...]
+    diameter_precision_decimals: int
+    vascular_bands: tuple[AreaBand, ...]
+    premalignant: PremalignantCodes
+    benign: BenignCodes
+    skin_tag: SkinTagCodes
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class UncertainDiagnosis:
+    """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
+
+    prefix: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DiagnosisSupport:
+    """Which diagnosis prefixes support one lesion kind."""
+
+    supports: tuple[str, ...]
+    uncertain: tuple[UncertainDiagnosis, ...]
+
+
+def read_table(name: str) -> dict[str, Any]:
+    """The parsed JSON of one file under resources/codes (not cached; the loaders below are)."""
+    text = resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def cpt_table() -> dict[str, CptCode]:
+    """Every billable CPT code by code."""
+    rows = read_table("cpt.json")["rows"]
+    return {
+        r["code"]: CptCode(
+            code=r["code"],
+            description=r["description"],
+            family=r["family"],
+            add_on=r["add_on"],
+            primary=r["primary"],
+            global_days=r["global_days"],
+            multiple_procedure_exempt=r["multiple_procedure_exempt"],
+            confidence=r["confidence"],
+            notes=r["notes"],
+        )
+        for r in rows
+    }
+
+
+def cpt(code: str) -> CptCode | None:
+    """The CPT record for ``code``, or ``None`` when the engine does not know it."""
+    return cpt_table().get(code)
+
+
+def em_codes() -> tuple[str, ...]:
+    """The office/outpatient E/M codes accepted as ``em_code``."""
+    return tuple(c.code for c in cpt_table().values() if c.family == "em")
+
+
+@cache
+def pos_table() -> dict[str, PlaceOfService]:
+    """Every CMS place-of-service code by code."""
+    rows = read_table("pos.json")["rows"]
+    return {r["code"]: PlaceOfService(r["code"], r["name"], r["facility"], r["confidence"]) for r in rows}
+
+
+def pos(code: str) -> PlaceOfService | None:
+    """The place-of-service record for a two-digit code, or ``None`` when it is not a CMS code."""
+    return pos_table().get(code)
+
+
+@cache
+def modifier_table() -> dict[str, Modifier]:
+    """Every modifier the engine adds or mentions, by code."""
+    return {r["code"]: Modifier(r["code"], r["meaning"]) for r in read_table("modifiers.json")["rows"]}
+
+
+def modifier(code: str) -> Modifier | None:
+    """The modifier record, or ``None``."""
+    return modifier_table().get(code)
+
+
+@cache
+def mue_table() -> dict[str, MueLimit]:
+    """Medically Unlikely Edits by code (only codes with a row)."""
+    return {
+        r["code"]: MueLimit(r["code"], r["max_units"], r["confidence"], r["notes"])
+        for r in read_table("mue.json")["rows"]
+    }
+
+
+def mue(code: str) -> MueLimit | None:
+    """The MUE row for ``code``, or ``None`` when there is none."""
+    return mue_table().get(code)
+
+
+@cache
+def payer_table() -> dict[str, Payer]:
+    """Every payer the input may name, by id."""
+    return {
+        r["id"]: Payer(r["id"], r["name"], r["kind"], r["modifier_51"], r["distinct_modifier"])
+        for r in read_table("payers.json")["rows"]
+    }
+
+
+def payer(payer_id: str) -> Payer | None:
+    """The payer record, or ``None`` when the id is unknown."""
+    return payer_table().get(payer_id)
+
+
+@cache
+def ptp_edits() -> tuple[PtpEdit, ...]:
+    """Every code-pair edit row, confirmed or not."""
+    return tuple(
+        PtpEdit(
+            r["column1"], r["column2"], r["modifier_indicator"], r["in_effect"], r["confidence"], r["notes"]
+        )
+        for r in read_table("ptp_edits.json")["rows"]
+    )
+
+
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@cache
+def lesion_coding() -> LesionCoding:
+    """Sites, methods, counting thresholds and bands."""
+    d = read_table("lesion_coding.json")
+    limits = d["limits"]
+    return LesionCoding(
+        methods=tuple(d["methods"]),
+        sites={
+            s["site"]: Site(s["site"], s["malignant_group"], s["site_specific_warning"]) for s in d["sites"]
+        },
+        malignant_groups={
+            key: MalignantGroup(g["name"], tuple(g["codes"])) for key, g in d["malignant_groups"].items()
+        },
+        diameter_bands=tuple(
+            DiameterBand(b["label"], _decimal_or_none(b["upper_inclusive"])) for b in d["diameter_bands_cm"]
+        ),
+        diameter_precision_decimals=d["diameter_precision_decimals"],
+        vascular_bands=tuple(
+            AreaBand(b["code"], b["label"], _decimal_or_none(b["upper"]), b["upper_inclusive"])
+            for b in d["vascular_area_bands_sq_cm"]
+        ),
+        premalignant=PremalignantCodes(**d["premalignant"]),
+        benign=BenignCodes(**d["benign"]),
+        skin_tag=SkinTagCodes(**d["skin_tag"]),
+        limits=Limits(
+            max_count_per_entry=limits["max_count_per_entry"],
+            max_diameter_cm=Decimal(str(limits["max_diameter_cm"])),
+            max_area_sq_cm=Decimal(str(limits["max_area_sq_cm"])),
+            max_entries=limits["max_entries"],
+        ),
+    )
+
+
+@cache
+def diagnosis_support() -> tuple[dict[str, DiagnosisSupport], tuple[UncertainDiagnosis, ...]]:
+    """Per lesion kind: supporting and debated diagnosis prefixes; plus cautions for any kind."""
+    d = read_table("diagnosis_support.json")
+    kinds = {
+        kind: DiagnosisSupport(
+            supports=tuple(v["supports"]),
+            uncertain=tuple(UncertainDiagnosis(u["prefix"], u["note"]) for u in v["uncertain"]),
+        )
+        for kind, v in d["kinds"].items()
+    }
+    cautions = tuple(UncertainDiagnosis(c["prefix"], c["note"]) for c in d["cautions"])
+    return kinds, cautions
