@@ -76,8 +76,11 @@ def release_from_file_name(name: str) -> str:
     An April file is the mid-year update of the fiscal year that began the October before; any
     other month names the start of a fiscal year (October 1, 2025 begins FY2026).
     """
-    match = re.search(r"(January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December)-(\d{1,2})-(\d{4})", name)
+    match = re.search(
+        r"(January|February|March|April|May|June|July|August|September|October|"
+        r"November|December)-(\d{1,2})-(\d{4})",
+        name,
+    )
     if not match:
         raise SystemExit(f"cannot tell the release from the file name {name!r}")
     month, day, year = match.group(1), int(match.group(2)), int(match.group(3))
@@ -103,9 +106,7 @@ def _extended_stem(name: str) -> str:
     return undotted + PLACEHOLDER * (6 - len(undotted))
 
 
-def _walk(
-    element: ET.Element, inherited: dict[str, str] | None, confirmed: set[str]
-) -> Iterator[IndexRow]:
+def _walk(element: ET.Element, inherited: dict[str, str] | None, confirmed: set[str]) -> Iterator[IndexRow]:
     """Rows for one ``<diag>`` and everything below it, in tabular order."""
     name = element.findtext("name")
     description = element.findtext("desc") or ""

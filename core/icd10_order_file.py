@@ -36,7 +36,7 @@ from core.icd10_index import IndexRow, encode, write_atomically
 #: a real release lists about 98,000 codes (74,000+ billable); far fewer means the wrong file
 MIN_CODES = 70_000
 MAX_PROBLEMS_SHOWN = 3
-_CODE = re.compile(r"[A-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?")
+_CODE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z]([0-9A-Z]{1,4})?")
 _MONTH = re.compile(
     r"(?<![a-z])(january|february|march|april|may|june|july|august|september|october|november|december)(?![a-z])"
 )
@@ -92,6 +92,8 @@ def _problem(line: str) -> str | None:
         return "columns 1-5 should hold the order number"
     if line[5] != " " or line[13] != " " or line[15] != " ":
         return "the columns are not where an order file has them"
+    if line[6] == " ":
+        return "the code does not start in column 7"
     if not _CODE.fullmatch(line[6:13].rstrip()):
         return f"{line[6:13].strip()!r} is not an ICD-10-CM code"
     if line[14] not in "01":

@@ -1,0 +1,89 @@
+"""The index file format: round trip, bisection lookups, damaged files."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.icd10_index import IndexFormatError, IndexRow, decode, encode, write_atomically
+
+codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=7)
+descriptions = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip() != "")
+
+
+@settings(max_examples=150)
+@given(st.dictionaries(codes, st.tuples(st.booleans(), descriptions), min_size=1, max_size=60), codes)
+def test_every_stored_code_is_found_and_nothing_else(
+    entries: dict[str, tuple[bool, str]], probe: str
+) -> None:
+    rows = [IndexRow(code, billable, text) for code, (billable, text) in entries.items()]
+    data = decode(encode("Release X", "a test", reversed(rows)))
+    assert data.release == "Release X"
+    assert data.source == "a test"
+    for code, (billable, text) in entries.items():
+        assert data.find(code) == IndexRow(code, billable, " ".join(text.split()))
+    if probe not in entries:
+        assert data.find(probe) is None
+    assert [row.code for row in data.rows()] == sorted(entries)
+    assert [row.code for row in data.rows_with_prefix(probe)] == sorted(
+        c for c in entries if c.startswith(probe)
+    )
+    assert data.counts() == (len(entries), sum(billable for billable, _ in entries.values()))
+
+
+def test_words_are_searched_in_descriptions_only() -> None:
+    rows = [IndexRow("L570", True, "Actinic keratosis"), IndexRow("L821", True, "Other seborrheic keratosis")]
+    data = decode(encode("r", "s", rows))
+    assert [row.code for row in data.rows_describing(["keratosis"])] == ["L570", "L821"]
+    assert [row.code for row in data.rows_describing(["keratosis", "actinic"])] == ["L570"]
+    assert list(data.rows_describing(["l570"])) == []
+
+
+def test_tabs_and_line_breaks_in_text_cannot_break_the_format() -> None:
+    data = decode(encode("r\tx", "s\nt", [IndexRow("A00", False, "two\tparts\nand lines")]))
+    assert data.release == "r x"
+    assert data.find("A00") == IndexRow("A00", False, "two parts and lines")
+
+
+def test_encoding_is_deterministic() -> None:
+    rows = [IndexRow("A00", False, "Cholera"), IndexRow("A000", True, "Cholera due to Vibrio")]
+    assert encode("r", "s", rows) == encode("r", "s", list(reversed(rows)))
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"plain text, not gzip", "not a compressed"),
+        (gzip.compress(b"hello\nA00\t0\tCholera\n"), "header"),
+        (gzip.compress(b"#superbill-icd10cm\t9\tr\ts\nA00\t0\tCholera\n"), "not supported"),
+        (gzip.compress(b"#superbill-icd10cm\t1\tr\ts\n"), "no codes"),
+        (gzip.compress(b"#superbill-icd10cm\t1\tr\ts\nA00\t0\tChol"), "cut off"),
+        (encode("r", "s", [IndexRow("A00", False, "Cholera")])[:-6], "not a compressed"),
+    ],
+)
+def test_damaged_files_are_refused(content: bytes, words: str) -> None:
+    with pytest.raises(IndexFormatError, match=words):
+        decode(content)
+
+
+def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "index.gz"
+    write_atomically(target, b"first")
+    write_atomically(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["index.gz"]
+
+
+def test_word_search_survives_letters_whose_lower_case_is_longer() -> None:
+    rows = [IndexRow("A00", True, "İzmir fever"), IndexRow("B00", True, "Other fever")]
+    data = decode(encode("r", "s", rows))
+    assert [row.code for row in data.rows_describing(["fever"])] == ["A00", "B00"]
+    assert [row.code for row in data.rows_describing(["other", "fever"])] == ["B00"]
