@@ -1,0 +1,1 @@
+"""Fonts embedded in every superbill PDF so it prints the same on every computer (see LICENSE.txt)."""

@@ -1,0 +1,83 @@
+"""The superbill record: its consistency checks and the content hash printed in the footer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.superbill.model import BillerWarning, Diagnosis, Totals
+from tests.core.superbill.samples import ak_superbill, big_superbill, line
+
+
+def test_hash_is_twelve_hex_digits_of_sha256_over_canonical_json() -> None:
+    superbill = ak_superbill()
+    canonical = superbill.canonical_json()
+    assert json.loads(canonical)["document_number"] == "SB-2026-000041"
+    assert "date_issued" not in json.loads(canonical)
+    assert superbill.content_hash == hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def test_hash_ignores_the_issue_date_and_the_warnings() -> None:
+    first = ak_superbill()
+    reprint = ak_superbill(date_issued=date(2027, 1, 5), warnings=())
+    assert reprint.content_hash == first.content_hash
+
+
+def test_hash_changes_when_what_was_billed_changes() -> None:
+    first = ak_superbill()
+    paid_more = ak_superbill(totals=replace(first.totals, paid_cents=5000))
+    other_member = ak_superbill(insurance=replace(first.insurance, member_id="1EG4TE5MK74"))
+    assert len({first.content_hash, paid_more.content_hash, other_member.content_hash}) == 3
+
+
+@settings(max_examples=40)
+@given(st.integers(min_value=0, max_value=3), st.integers(min_value=1, max_value=10_000_00))
+def test_any_line_charge_change_changes_the_hash(index: int, unit_cents: int) -> None:
+    first = ak_superbill()
+    old = first.lines[index]
+    new = replace(old, unit_charge_cents=unit_cents, line_charge_cents=unit_cents * old.units)
+    lines = first.lines[:index] + (new,) + first.lines[index + 1 :]
+    changed = ak_superbill(
+        lines=lines, totals=Totals(sum(x.line_charge_cents for x in lines), first.totals.paid_cents)
+    )
+    assert (changed.content_hash == first.content_hash) == (new == old)
+
+
+def test_balance_is_charges_minus_paid() -> None:
+    assert Totals(71800, 4000).balance_cents == 67800
+    assert Totals(1000, 1500).balance_cents == -500
+
+
+def test_twelve_diagnoses_allowed_thirteen_refused() -> None:
+    assert len(big_superbill(12, 3).diagnoses) == 12
+    thirteen = (*big_superbill(12, 3).diagnoses, Diagnosis("M", "L57.0", "Actinic keratosis"))
+    with pytest.raises(ValueError, match="at most 12"):
+        ak_superbill(diagnoses=thirteen)
+
+
+def test_letters_must_run_in_order() -> None:
+    with pytest.raises(ValueError, match="letters"):
+        ak_superbill(diagnoses=(Diagnosis("B", "L57.0", "x"), Diagnosis("A", "L82.1", "y")))
+
+
+def test_a_pointer_to_a_missing_diagnosis_is_refused() -> None:
+    stray = line("17110", 1, 100, ("C",))
+    lines = (*ak_superbill().lines, stray)
+    with pytest.raises(ValueError, match=r"\['C'\]"):
+        ak_superbill(lines=lines, totals=Totals(sum(x.line_charge_cents for x in lines), 0))
+
+
+def test_totals_must_match_the_lines() -> None:
+    with pytest.raises(ValueError, match="total charges"):
+        ak_superbill(totals=Totals(1, 0))
+
+
+def test_warnings_are_plain_records() -> None:
+    warning = BillerWarning("RULE", "text")
+    assert ak_superbill(warnings=(warning,)).warnings == (warning,)
