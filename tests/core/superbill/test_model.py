@@ -42,7 +42,7 @@ def test_any_line_charge_change_changes_the_hash(index: int, unit_cents: int) ->
     first = ak_superbill()
     old = first.lines[index]
     new = replace(old, unit_charge_cents=unit_cents, line_charge_cents=unit_cents * old.units)
-    lines = first.lines[:index] + (new,) + first.lines[index + 1 :]
+    lines = (*first.lines[:index], new, *first.lines[index + 1 :])
     changed = ak_superbill(
         lines=lines, totals=Totals(sum(x.line_charge_cents for x in lines), first.totals.paid_cents)
     )
