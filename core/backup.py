@@ -28,9 +28,8 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT_S = 10.0
 #: the first 16 bytes of every SQLite 3 database file
 _SQLITE_HEADER = b"SQLite format 3\x00"
-#: the setting that says how many days of automatic backups to keep, and its default
+#: the setting that says how many days of automatic backups to keep (declared in core.store.settings)
 KEEP_DAYS_SETTING = "backup_days_to_keep"
-DEFAULT_KEEP_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -78,11 +77,11 @@ def check_database_file(path: Path) -> None:
     """Make sure ``path`` is a sound Superbill Desk database this program can open; never changes it.
 
     Raises:
-        NotFoundError-like ``StoreError``: the file is missing or cannot be read.
+        StoreError: the file is missing or cannot be read.
         DatabaseDamagedError: not a database, damaged, or not a Superbill Desk database.
         DatabaseTooNewError: written by a newer version of the program.
     """
-    from core.store import check_schema  # the store decides what its databases look like
+    from core.store.schema import check_schema  # the store decides what its databases look like
 
     if not path.is_file():
         raise StoreError(f"The file {path} does not exist or is not a file. Check the name and try again.")
@@ -99,7 +98,11 @@ def check_database_file(path: Path) -> None:
                     f"The file {path} is damaged (the database check found: {problems[0]}). "
                     "Choose another backup."
                 )
-            check_schema(conn, path)
+            if check_schema(conn, path):
+                raise DatabaseDamagedError(
+                    f"The file {path} is an empty database, not a Superbill Desk backup. "
+                    "Choose another backup."
+                )
     except sqlite3.DatabaseError as err:
         raise DatabaseDamagedError(
             f"The file {path} could not be read as a database ({err}). Choose another backup."
@@ -223,12 +226,7 @@ def _daily_backups(db_path: Path, backups_dir: Path) -> Iterator[tuple[date, Pat
 
 def keep_days_setting(store: Store) -> int:
     """How many days of automatic backups to keep, from the practice settings (at least 1)."""
-    raw = store.setting(KEEP_DAYS_SETTING)
-    try:
-        days = int(str(raw)) if raw is not None else DEFAULT_KEEP_DAYS
-    except ValueError:
-        days = DEFAULT_KEEP_DAYS
-    return max(days, 1)
+    return max(int(store.setting(KEEP_DAYS_SETTING)), 1)
 
 
 def run_daily_backup(
@@ -246,7 +244,7 @@ def run_daily_backup(
             reads the ``backup_days_to_keep`` setting through a short-lived store of its own).
         backups_dir: where the backups go; default ``core.paths.backups_dir()``.
         today: the day to file the backup under; default the computer's date.
-        keep_days: how many days to keep; default the practice setting (14 when unset).
+        keep_days: how many days to keep; default the practice setting ``backup_days_to_keep``.
 
     Returns:
         The new backup's path, or ``None`` when today's backup already existed.
