@@ -145,12 +145,12 @@ def _finish_lines(
         else:  # the E/M line: the visit's diagnoses in claim order
             weights = {code: 0 for code in claim}
         letters, cut = pointers(weights, claim)
-        if cut:
+        if cut and draft.lesion_indexes:  # the E/M line simply points at the first four
             messages.append(
                 Message(
                     Severity.WARNING,
                     rules.TOO_MANY_POINTERS,
-                    f"lesions[{draft.lesion_indexes[0]}]" if draft.lesion_indexes else "em_code",
+                    f"lesions[{draft.lesion_indexes[0]}]",
                     f"{draft.cpt} is linked to {len(weights)} diagnoses, but a claim line can point "
                     "to at most 4; the 4 with the most lesions were kept. Check that they are the "
                     "right ones.",

@@ -184,6 +184,8 @@ def _check_value(
 
 def lesion_kind(kind: object) -> LesionKind | None:
     """The kind as a ``LesionKind`` (a plain string with a known value is accepted), else ``None``."""
+    if not isinstance(kind, str):
+        return None
     try:
         return LesionKind(kind)
     except ValueError:

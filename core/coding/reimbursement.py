@@ -1,0 +1,288 @@
+"""The national Medicare payment benchmark for a coded encounter (``superbill code --benchmark``).
+
+For each line: total RVU (work + practice expense + malpractice, every GPCI 1.0) × the year's
+conversion factor, using the non-facility or facility total as the place of service decides
+(``core.coding.tables.pos(code).facility``), then the multiple-procedure reduction: the
+highest-valued procedure is paid in full and every other unit of a procedure whose multiple-procedure
+indicator is ``2`` at 50 %; E/M, add-on codes and 17004 (indicator ``0``) are never reduced.
+
+The RVUs live in ``resources/fee_schedule/mpfs_YYYY.json`` (the year of the date of service), each
+value with its source and confidence. Where a value was not confirmed the line says so
+(``confirmed`` False, no amount) — no number is ever made up. Amounts are whole cents here; the JSON
+form writes dollars with two decimals.
+
+This is a benchmark for comparison, not what a particular claim will be paid: real payment adds the
+locality's GPCIs, the payer's own rules, deductibles and sequestration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from core.coding.model import CodedLine, CodingResult, Encounter
+
+_PACKAGE = "resources.fee_schedule"
+NON_FACILITY = "non_facility"
+FACILITY = "facility"
+#: multiple-procedure indicator of codes subject to the standard reduction
+STANDARD_REDUCTION = "2"
+REDUCED_SHARE = Decimal("0.5")
+UNCONFIRMED = "UNCONFIRMED"
+
+
+@dataclass(frozen=True)
+class RvuRow:
+    """One code of the fee-schedule table; a total is ``None`` when it is unconfirmed."""
+
+    code: str
+    mult_proc: str | None
+    total_non_facility: Decimal | None
+    total_facility: Decimal | None
+    confidence_non_facility: str
+    confidence_facility: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """One year's table: conversion factor, where the numbers come from, and the rows by code."""
+
+    year: int
+    conversion_factor: Decimal
+    source: str
+    rows: dict[str, RvuRow]
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    """One coded line priced: amounts in cents, ``None`` where a value is unconfirmed."""
+
+    cpt: str
+    units: int
+    rvu_total: Decimal | None
+    rate: str
+    unit_amount_cents: int | None
+    reduction_cents: int | None
+    amount_cents: int | None
+    confirmed: bool
+    confidence: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The encounter priced line by line; ``total_cents`` adds only the confirmed lines."""
+
+    year: int
+    conversion_factor: Decimal | None
+    place_of_service: str
+    rate: str | None
+    lines: tuple[BenchmarkLine, ...]
+    source: str
+
+    @property
+    def total_cents(self) -> int:
+        """The sum of the lines whose amount is known."""
+        return sum(line.amount_cents or 0 for line in self.lines)
+
+    @property
+    def complete(self) -> bool:
+        """True when every line has a confirmed amount (the total is then the whole benchmark)."""
+        return all(line.confirmed for line in self.lines)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@cache
+def fee_schedule(year: int) -> FeeSchedule | None:
+    """The table for ``year``, or ``None`` when the program has none for that year."""
+    file = resources.files(_PACKAGE).joinpath(f"mpfs_{year}.json")
+    if not file.is_file():
+        return None
+    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    rows = {
+        r["code"]: RvuRow(
+            code=r["code"],
+            mult_proc=r["mult_proc"],
+            total_non_facility=_decimal(r["total_non_facility"]),
+            total_facility=_decimal(r["total_facility"]),
+            confidence_non_facility=r["confidence_non_facility"],
+            confidence_facility=r["confidence_facility"],
+            notes=r["notes"],
+        )
+        for r in data["rows"]
+    }
+    return FeeSchedule(int(data["year"]), Decimal(data["conversion_factor"]), data["source"], rows)
+
+
+def to_cents(dollars: Decimal) -> int:
+    """Dollars to whole cents, half a cent rounded up (as fee-schedule amounts are published)."""
+    return int((dollars * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """A line before the multiple-procedure reduction."""
+
+    line: CodedLine
+    row: RvuRow | None
+    total: Decimal | None
+    unit_cents: int | None
+    confidence: str
+
+    @property
+    def reducible(self) -> bool:
+        return self.row is not None and self.row.mult_proc == STANDARD_REDUCTION
+
+
+def _price(line: CodedLine, schedule: FeeSchedule, facility: bool) -> _Priced:
+    row = schedule.rows.get(line.cpt)
+    if row is None:
+        return _Priced(line, None, None, None, UNCONFIRMED)
+    total = row.total_facility if facility else row.total_non_facility
+    confidence = row.confidence_facility if facility else row.confidence_non_facility
+    if total is None:
+        return _Priced(line, row, None, None, UNCONFIRMED)
+    return _Priced(line, row, total, to_cents(total * schedule.conversion_factor), confidence)
+
+
+def _unconfirmed(priced: _Priced, rate: str, note: str) -> BenchmarkLine:
+    return BenchmarkLine(
+        priced.line.cpt, priced.line.units, priced.total, rate, priced.unit_cents, None, None, False,
+        priced.confidence if priced.total is not None else UNCONFIRMED, note,
+    )  # fmt: skip
+
+
+def _missing_value_note(priced: _Priced, rate: str, year: int) -> str:
+    if priced.row is None:
+        return f"{priced.line.cpt} is not in the {year} fee-schedule table; no amount is shown."
+    label = "facility" if rate == FACILITY else "non-facility"
+    return (
+        f"The {year} {label} RVU total of {priced.line.cpt} is UNCONFIRMED; no amount is shown. "
+        f"{priced.row.notes}"
+    ).strip()
+
+
+def _reduced_lines(priced: list[_Priced], rate: str, year: int) -> list[BenchmarkLine]:
+    """Apply the multiple-procedure reduction across the encounter's reducible procedures."""
+    reducible = [p for p in priced if p.reducible]
+    procedures = sum(p.line.units for p in reducible)
+    unknown = [p.line.cpt for p in reducible if p.unit_cents is None]
+    highest = max(
+        (p for p in reducible if p.unit_cents is not None), key=lambda p: p.unit_cents or 0, default=None
+    )
+    lines: list[BenchmarkLine] = []
+    for p in priced:
+        if p.unit_cents is None:
+            lines.append(_unconfirmed(p, rate, _missing_value_note(p, rate, year)))
+            continue
+        full = p.unit_cents * p.line.units
+        if not p.reducible or procedures <= 1:
+            why = "not subject to the multiple-procedure reduction" if not p.reducible else "one procedure"
+            lines.append(_line(p, rate, 0, f"Full amount ({why})."))
+            continue
+        if unknown:
+            lines.append(
+                _unconfirmed(
+                    p, rate,
+                    f"Full amount would be ${full / 100:,.2f}, but the multiple-procedure reduction cannot "
+                    f"be worked out while the amount of {', '.join(unknown)} is UNCONFIRMED.",
+                )  # fmt: skip
+            )
+            continue
+        reduced_units = p.line.units - 1 if p is highest else p.line.units
+        reduction = reduced_units * to_cents(p.unit_cents * REDUCED_SHARE / 100)
+        if p is highest and reduced_units == 0:
+            note = "Highest-valued procedure: paid in full."
+        elif p is highest:
+            note = "Highest-valued procedure: first unit in full, each further unit at 50%."
+        else:
+            note = "Multiple-procedure reduction: paid at 50% (a higher-valued procedure is paid in full)."
+        lines.append(_line(p, rate, reduction, note))
+    return lines
+
+
+def _line(p: _Priced, rate: str, reduction: int, note: str) -> BenchmarkLine:
+    assert p.unit_cents is not None
+    full = p.unit_cents * p.line.units
+    return BenchmarkLine(
+        p.line.cpt, p.line.units, p.total, rate, p.unit_cents, reduction, full - reduction, True,
+        p.confidence, note,
+    )  # fmt: skip
+
+
+def medicare_benchmark(encounter: Encounter, result: CodingResult) -> Benchmark:
+    """Price every line of ``result`` at the national Medicare rate for the encounter's year and place."""
+    from core.coding.tables import pos
+
+    year = encounter.date_of_service.year
+    place = pos(encounter.place_of_service)
+    schedule = fee_schedule(year)
+    if schedule is None or place is None:
+        problem = (
+            f"No Medicare fee-schedule table for {year} is installed"
+            if schedule is None
+            else f"Place of service {encounter.place_of_service!r} is not a CMS code"
+        )
+        lines = tuple(
+            BenchmarkLine(line.cpt, line.units, None, "", None, None, None, False, UNCONFIRMED,
+                          f"{problem}; no amount is shown.")
+            for line in result.lines
+        )  # fmt: skip
+        return Benchmark(year, None if schedule is None else schedule.conversion_factor,
+                         encounter.place_of_service, None, lines, "" if schedule is None else schedule.source)  # fmt: skip
+    rate = FACILITY if place.facility else NON_FACILITY
+    priced = [_price(line, schedule, place.facility) for line in result.lines]
+    lines = tuple(_reduced_lines(priced, rate, year))
+    return Benchmark(year, schedule.conversion_factor, encounter.place_of_service, rate, lines, schedule.source)
+
+
+def _dollars(cents: int | None) -> float | None:
+    return None if cents is None else round(cents / 100, 2)
+
+
+def benchmark_json(encounter: Encounter, result: CodingResult) -> dict[str, Any]:
+    """The benchmark as JSON-ready data (dollars as numbers with two decimals; ``null`` = unconfirmed)."""
+    bench = medicare_benchmark(encounter, result)
+    unconfirmed = [line.cpt for line in bench.lines if not line.confirmed]
+    return {
+        "kind": "medicare_national",
+        "year": bench.year,
+        "conversion_factor": None if bench.conversion_factor is None else float(bench.conversion_factor),
+        "place_of_service": bench.place_of_service,
+        "rate": bench.rate,
+        "lines": [
+            {
+                "cpt": line.cpt,
+                "units": line.units,
+                "rvu_total": None if line.rvu_total is None else float(line.rvu_total),
+                "rate": line.rate or None,
+                "unit_amount": _dollars(line.unit_amount_cents),
+                "reduction": _dollars(line.reduction_cents),
+                "amount": _dollars(line.amount_cents),
+                "confirmed": line.confirmed,
+                "confidence": line.confidence,
+                "note": line.note,
+            }
+            for line in bench.lines
+        ],
+        "totals": {
+            "amount": _dollars(bench.total_cents),
+            "complete": bench.complete,
+            "unconfirmed_lines": unconfirmed,
+        },
+        "source": bench.source,
+        "note": (
+            "National Medicare amounts (all GPCIs 1.0) for comparison only; real payment depends on the "
+            "locality, the payer, deductibles and sequestration."
+            + ("" if bench.complete else " Lines marked confirmed=false have no confirmed amount and are "
+               "left out of the total.")
+        ),
+    }  # fmt: skip
