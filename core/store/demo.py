@@ -11,6 +11,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from core.coding import tables
 from core.coding.model import LesionKind
 from core.money import parse_dollars
 from core.store.records import Patient, Payer, PayerKind, Practice, Provider
@@ -25,7 +26,7 @@ def _read(name: str) -> dict[str, Any]:
 
 
 def demo_practice_data() -> dict[str, Any]:
-    """``resources/demo/practice.json``: practice, providers, payers and patients."""
+    """``resources/demo/practice.json``: the practice, its provider and the demo patients."""
     return _read("practice.json")
 
 
@@ -34,6 +35,24 @@ def demo_fee_schedule() -> tuple[date, dict[str, int]]:
     data = _read("fee_schedule.json")
     fees = {cpt: parse_dollars(amount, field=f"fee for {cpt}") for cpt, amount in data["fees"].items()}
     return date.fromisoformat(data["effective_from"]), fees
+
+
+def seed_payers(store: Store) -> dict[str, int | None]:
+    """Add the payers of the coding engine's payer table (resources/codes/payers.json) with their
+    default conventions; returns engine payer word → ``Payer.id``."""
+    ids: dict[str, int | None] = {}
+    for row in tables.payer_table().values():
+        saved = store.save_payer(
+            Payer(
+                name=row.name,
+                kind=PayerKind(row.kind),
+                coding_payer=row.id,
+                use_modifier_51=row.modifier_51,
+                distinct_modifier=row.distinct_modifier,
+            )
+        )
+        ids[row.id] = saved.id
+    return ids
 
 
 def seed_demo(store: Store) -> None:
@@ -46,10 +65,7 @@ def seed_demo(store: Store) -> None:
         store.update_practice(Practice(**raw))
         for provider in data["providers"]:
             store.save_provider(Provider(**provider))
-        payer_ids: dict[str, int | None] = {}
-        for payer in data["payers"]:
-            saved = store.save_payer(Payer(**{**payer, "kind": PayerKind(payer["kind"])}))
-            payer_ids[saved.name] = saved.id
+        payer_ids = seed_payers(store)
         effective_from, fees = demo_fee_schedule()
         for cpt, cents in sorted(fees.items()):
             store.set_fee(cpt, cents, effective_from)

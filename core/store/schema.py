@@ -162,8 +162,9 @@ def _initial_schema(db: Database) -> None:
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
         """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-        # The ICD-10-CM search index: a copy of core.icd10's code set, filled lazily by
-        # core.store.icd10_search (once per release), never on every start.
+        # The ICD-10-CM search index: a copy of core.icd10's code set (``code`` without its dot, upper
+        # case, so a typed prefix is an index range), filled lazily by core.store.icd10_search once per
+        # release — never on every start.
         """CREATE TABLE icd10_codes (
             id INTEGER PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
@@ -171,7 +172,7 @@ def _initial_schema(db: Database) -> None:
             billable INTEGER NOT NULL
         )""",
         """CREATE VIRTUAL TABLE icd10_fts USING fts5(
-            code, description, content='icd10_codes', content_rowid='id', tokenize='porter unicode61'
+            description, content='icd10_codes', content_rowid='id', tokenize='porter unicode61'
         )""",
     ]
     for statement in statements:

@@ -22,9 +22,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.coding.model import CodingResult, Encounter, PriorService, Severity
+from core.coding.settings import CodingSettings
 from core.errors import InputError, NotFoundError, StoreError
 from core.npi import validate_npi
-from core.store import audit, rows
+from core.store import audit, icd10_search, rows
 from core.store.patients import checked_patient, names_look_alike, normalise_name, parse_search_date
 from core.store.records import (
     CODING_PAYERS,
@@ -34,6 +35,7 @@ from core.store.records import (
     EncounterRecord,
     EncounterStatus,
     FeeEntry,
+    Icd10Hit,
     Patient,
     Payer,
     PayerKind,
@@ -521,10 +523,8 @@ class Store:
         The payer is the encounter's frozen payer once final, else the patient's current payer
         (no payer on file codes as ``self_pay``).
         """
-        payer_id = encounter.payer_id
-        if payer_id is None:
-            payer_id = self.get_patient(encounter.patient_id).payer_id
-        payer_word = "self_pay" if payer_id is None else self.get_payer(payer_id).coding_payer
+        payer = self.payer_of(encounter)
+        payer_word = "self_pay" if payer is None else payer.coding_payer
         return Encounter(
             date_of_service=encounter.date_of_service,
             place_of_service=encounter.place_of_service,
@@ -535,6 +535,22 @@ class Store:
                 encounter.patient_id, encounter.date_of_service, exclude_id=encounter.id
             ),
         )
+
+    def coding_settings(self, payer: Payer | None = None) -> CodingSettings:
+        """The coding engine's settings for this payer's conventions, with today's date for the
+        "not in the future" check (``None``: the engine's plain defaults)."""
+        if payer is None:
+            return CodingSettings(today=self.today())
+        return CodingSettings(
+            modifier_51=payer.use_modifier_51, distinct_modifier=payer.distinct_modifier, today=self.today()
+        )
+
+    def payer_of(self, encounter: EncounterRecord) -> Payer | None:
+        """The payer an encounter is billed to: frozen once final, else the patient's current payer."""
+        payer_id = encounter.payer_id
+        if payer_id is None:
+            payer_id = self.get_patient(encounter.patient_id).payer_id
+        return None if payer_id is None else self.get_payer(payer_id)
 
     def _check_refs(self, encounter: EncounterRecord) -> None:
         if self._one("SELECT 1 FROM patients WHERE id = ?", [encounter.patient_id]) is None:
@@ -848,6 +864,32 @@ class Store:
             )
             self._audit("setting", name, "update", None if old is None else json.loads(old["value"]), checked)
         return checked
+
+    # -- ICD-10-CM --------------------------------------------------------------------------------
+
+    def search_icd10(self, query: str, limit: int = 20) -> list[Icd10Hit]:
+        """ICD-10-CM codes for a typed code prefix (``L57``) or words (``actinic keratosis``).
+
+        The first search after a new ICD-10-CM release is loaded builds the index (a second or two);
+        later searches use it directly.
+        """
+        if not query.strip():
+            return []
+        self.ensure_icd10_index()
+        return icd10_search.search(self.conn, query, limit)
+
+    def ensure_icd10_index(self) -> bool:
+        """Build the ICD-10-CM search index if it is missing or from another release; True if built."""
+        from core import icd10
+
+        release = icd10.release()
+        if icd10_search.indexed_release(self.conn) == release:
+            return False
+        with self.db.atomic():
+            icd10_search.rebuild(
+                self.conn, release, ((c.code, c.description, c.billable) for c in icd10.all_codes())
+            )
+        return True
 
     # -- audit ------------------------------------------------------------------------------------
 
