@@ -306,11 +306,15 @@ def totals_and_payment(superbill: Superbill) -> Table:
             ]
         )
     )
-    note = _p(
-        "Amounts are the practice's full charges in US dollars. Patients filing for out-of-network "
-        "reimbursement: send this superbill with your claim form to your insurer.",
-        "small",
-    )
+    note: list[Flowable] = [
+        _p(
+            "Amounts are the practice's full charges in US dollars. Patients filing for out-of-network "
+            "reimbursement: send this superbill with your claim form to your insurer.",
+            "small",
+        )
+    ]
+    if superbill.note:
+        note += [Spacer(0, 4), _p(superbill.note)]
     table = Table([[note, figures]], colWidths=[CONTENT_WIDTH - 200, 200])
     table.setStyle(
         _style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"), *_no_padding()])

@@ -3,8 +3,8 @@
 A ``Superbill`` is assembled from the store by ``core.superbill.build`` and drawn by ``core.pdf``; it
 holds no layout. Money is whole cents, dates are ``datetime.date``; the date issued is data too, so a
 PDF never depends on the clock. ``content_hash`` fingerprints what was billed (everything except the
-date issued and the biller warnings, which depend on a display setting), so a reprint can be matched
-to the stored encounter.
+date issued, and the biller warnings and practice note, which follow practice settings), so a reprint
+can be matched to the stored encounter.
 """
 
 from __future__ import annotations
@@ -151,6 +151,7 @@ class Superbill:
     lines: tuple[ServiceLine, ...]
     totals: Totals
     warnings: tuple[BillerWarning, ...] = ()
+    note: str = ""  # the practice's own text for every superbill (payment terms…)
 
     def __post_init__(self) -> None:
         if len(self.diagnoses) > len(DIAGNOSIS_LETTERS):
@@ -166,10 +167,10 @@ class Superbill:
             raise ValueError("total charges differ from the sum of the line charges")
 
     def content(self) -> dict[str, Any]:
-        """What the hash covers: every printed fact except the date issued and the biller warnings."""
+        """What the hash covers: every printed fact except the issue date, warnings and practice note."""
         data = asdict(self)
-        del data["date_issued"]
-        del data["warnings"]
+        for not_billed in ("date_issued", "warnings", "note"):
+            del data[not_billed]
         data["totals"]["balance_cents"] = self.totals.balance_cents
         return data
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from core.coding import code_encounter
+from core.coding.model import LesionGroup, LesionKind, Message
+from core.store import EncounterRecord, Store
 from core.superbill.model import (
     DIAGNOSIS_LETTERS,
     BillerWarning,
@@ -163,3 +166,33 @@ def big_superbill(diagnosis_count: int = 12, line_count: int = 60) -> Superbill:
         document_number="SB-2026-000099",
         encounter_id=99,
     )
+
+
+def finalised(
+    store: Store,
+    chart_number: str = "DEMO-1",
+    lesions: tuple[LesionGroup, ...] | None = None,
+    *,
+    day: date = DOS,
+    paid_cents: int = 0,
+    extra_messages: tuple[Message, ...] = (),
+) -> EncounterRecord:
+    """Save a draft for a demo patient, code it with the engine and finalise it (as the desk would)."""
+    patient = store.patient_by_chart_number(chart_number)
+    assert patient is not None and patient.id is not None
+    provider = store.providers()[0]
+    assert provider.id is not None
+    if lesions is None:
+        lesions = (
+            LesionGroup(LesionKind.PREMALIGNANT, 16, "face", "cryosurgery", "L57.0"),
+            LesionGroup(LesionKind.BENIGN, 2, "trunk", "cryosurgery", "L82.1"),
+        )
+    draft = store.save_draft(EncounterRecord(patient.id, provider.id, day, "11", lesions=lesions))
+    assert draft.id is not None
+    result = code_encounter(store.coding_input(draft))
+    assert not result.has_errors, result.messages
+    result = replace(result, messages=result.messages + extra_messages)
+    final = store.finalize(draft.id, result)
+    if paid_cents:
+        final = store.record_payment(draft.id, paid_cents)
+    return final

@@ -1,0 +1,98 @@
+"""`superbill print ENCOUNTER_ID | --date YYYY-MM-DD [-o FILE]`: write superbill PDFs.
+
+One encounter gives ``superbill-<document no>.pdf``; a day gives ``superbills-YYYY-MM-DD.pdf`` with
+every final encounter of the day, a page break per patient, in day-sheet order. The file is written
+completely before it replaces anything, and only then are the encounters marked printed. Drafts and
+void encounters are never printed (exit 2 with a message that says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from core.commands.common import EXIT_OK, guarded
+from core.errors import InputError, NotFoundError
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print one encounter's or one day's superbills; prints the path of the PDF written."""
+
+    def action() -> int:
+        from core.pdf.render import render_superbills
+        from core.store import open_store
+        from core.superbill.build import superbill_for, superbills_for_day
+
+        day = parse_day(args.date) if args.date else None
+        if args.db is not None and not Path(args.db).is_file():
+            raise NotFoundError(
+                f"There is no database at {args.db}. Check the path given with --db.", field="db"
+            )
+        with open_store(args.db) as store:
+            if day is not None:
+                superbills = superbills_for_day(store, day)
+                default_name = f"superbills-{day.isoformat()}.pdf"
+            else:
+                superbills = [superbill_for(store, int(args.encounter_id))]
+                default_name = f"superbill-{superbills[0].document_number}.pdf"
+            target = output_path(args.output, default_name)
+            buffer = BytesIO()
+            render_superbills(superbills, buffer)
+            write_file(target, buffer.getvalue())
+            store.mark_printed([s.encounter_id for s in superbills])
+        print(target)
+        return EXIT_OK
+
+    return guarded(action)
+
+
+def parse_day(text: str) -> date:
+    """``2026-11-27`` -> a date, or ``InputError`` saying how to type it."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"Date: “{text}” is not a date. Type it as YYYY-MM-DD, for example 2026-11-27.", field="date"
+        ) from None
+
+
+def output_path(given: Path | None, default_name: str) -> Path:
+    """Where the PDF goes: ``-o FILE``, ``default_name`` inside ``-o FOLDER``, or the current folder."""
+    if given is None:
+        return (Path.cwd() / default_name).resolve()
+    target = Path(given).expanduser()
+    if target.is_dir():
+        target = target / default_name
+    return target.resolve()
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then move it into place (never half a PDF)."""
+    if not target.parent.is_dir():
+        raise InputError(
+            f"The folder {target.parent} does not exist. Choose an existing folder with -o.", field="output"
+        )
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".superbill-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except PermissionError:
+        raise InputError(
+            f"The PDF cannot be written to {target}: permission denied (is the file open in a PDF "
+            "viewer?). Close it or choose another file with -o.",
+            field="output",
+        ) from None
+    except OSError as err:
+        raise InputError(
+            f"The PDF cannot be written to {target} ({err.strerror}). Choose another file with -o.",
+            field="output",
+        ) from None

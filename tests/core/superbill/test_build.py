@@ -1,0 +1,150 @@
+"""Superbills assembled from a real store: what is taken from where, and what is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from core.coding.model import LesionGroup, LesionKind, Message, Severity
+from core.errors import NotFoundError
+from core.store import EncounterRecord, Store, open_store
+from core.superbill.build import NothingToPrintError, superbill_for, superbills_for_day
+from tests.core.superbill.samples import DOS, finalised
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    clock = lambda: datetime(2026, 11, 28, 15, 0, tzinfo=UTC)  # noqa: E731
+    with open_store(tmp_path / "practice.db", clock=clock, user="tester") as opened:
+        yield opened
+
+
+def test_a_final_encounter_becomes_a_complete_superbill(store: Store) -> None:
+    final = finalised(store, paid_cents=4000)
+    assert final.id is not None
+    superbill = superbill_for(store, final.id)
+    practice = store.practice()
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None
+
+    assert superbill.encounter_id == final.id
+    assert superbill.document_number == final.document_number
+    assert superbill.date_of_service == DOS
+    assert superbill.date_issued == date(2026, 11, 28)  # the store's today, not the date of service
+    assert superbill.practice.name == practice.name
+    assert superbill.practice.tax_id == practice.tax_id
+    assert superbill.practice.address_lines[-1] == f"{practice.city}, {practice.state} {practice.zip}"
+    assert superbill.provider.npi == store.providers()[0].npi
+    assert superbill.place_of_service.code == "11" and superbill.place_of_service.name == "Office"
+    assert superbill.patient.name == patient.display_name
+    assert superbill.patient.chart_number == "DEMO-1"
+    assert superbill.insurance is not None
+    assert superbill.insurance.member_id == patient.member_id
+    assert superbill.insurance.payer_name == "Medicare"
+    assert [(d.letter, d.code) for d in superbill.diagnoses] == [("A", "L57.0"), ("B", "L82.1")]
+    assert superbill.diagnoses[0].description == "Actinic keratosis"
+
+    assert [line.cpt for line in superbill.lines] == [line.cpt for line in final.lines]
+    for printed, billed in zip(superbill.lines, final.lines, strict=True):
+        assert printed.unit_charge_cents == billed.unit_fee_cents
+        assert printed.line_charge_cents == billed.charge_cents
+        assert printed.diagnosis_pointers == billed.diagnosis_pointers
+        assert printed.why == billed.why and printed.why
+    first = superbill.lines[0]
+    assert first.lesions[0].count == 16 and first.lesions[0].sites == ("face",)
+    assert first.lesions[0].method == "cryosurgery"
+    assert superbill.totals.charges_cents == final.total_cents
+    assert superbill.totals.paid_cents == 4000
+    assert superbill.totals.balance_cents == final.total_cents - 4000
+
+
+def test_printing_the_same_encounter_again_gives_the_same_hash(store: Store) -> None:
+    final = finalised(store)
+    assert final.id is not None
+    first = superbill_for(store, final.id)
+    store.mark_printed([final.id])
+    reprint = superbill_for(store, final.id, issued=date(2027, 2, 1))
+    assert reprint.date_issued == date(2027, 2, 1)
+    assert reprint.content_hash == first.content_hash
+
+
+def test_malignant_size_and_self_pay(store: Store) -> None:
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None
+    self_pay = next(p for p in store.payers() if p.kind == "self_pay")
+    store.save_patient(replace(patient, payer_id=self_pay.id, member_id=""))
+    lesions = (LesionGroup(LesionKind.MALIGNANT, 1, "trunk", "electrosurgery", "C44.519", diameter_cm=0.8),)
+    final = finalised(store, lesions=lesions)
+    assert final.id is not None
+    superbill = superbill_for(store, final.id)
+    assert superbill.insurance is None
+    assert superbill.lines[0].lesions[0].size == "0.8 cm"
+    assert superbill.lines[0].lesions[0].kind == "malignant"
+
+
+def test_warnings_follow_the_practice_setting(store: Store) -> None:
+    warning = Message(Severity.WARNING, "TEST_WARNING", None, "Check the documentation.")
+    info = Message(Severity.INFO, "TEST_INFO", None, "For the record.")
+    final = finalised(store, extra_messages=(warning, info))
+    assert final.id is not None
+    shown = superbill_for(store, final.id).warnings
+    assert [(w.rule, w.text) for w in shown] == [("TEST_WARNING", "Check the documentation.")]
+    store.set_setting("show_warnings_on_superbill", False)
+    assert superbill_for(store, final.id).warnings == ()
+
+
+def test_the_practice_footer_setting_is_printed(store: Store) -> None:
+    final = finalised(store)
+    assert final.id is not None
+    store.set_setting("superbill_footer", "Payment is due within 30 days.")
+    assert superbill_for(store, final.id).note == "Payment is due within 30 days."
+
+
+def test_a_draft_is_refused_with_what_to_do(store: Store) -> None:
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None and patient.id is not None
+    draft = store.save_draft(EncounterRecord(patient.id, store.providers()[0].id or 0, DOS))
+    assert draft.id is not None
+    with pytest.raises(NothingToPrintError, match=r"still a draft.*Finalise it first"):
+        superbill_for(store, draft.id)
+
+
+def test_a_void_encounter_is_refused_with_its_reason(store: Store) -> None:
+    final = finalised(store)
+    assert final.id is not None
+    store.void_encounter(final.id, "entered twice")
+    with pytest.raises(NothingToPrintError, match=r"voided \(reason: entered twice\)"):
+        superbill_for(store, final.id)
+
+
+def test_an_unknown_encounter_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        superbill_for(store, 999)
+
+
+def test_a_day_gives_its_final_encounters_in_day_sheet_order(store: Store) -> None:
+    second_first = finalised(store, "DEMO-2")
+    first_second = finalised(store, "DEMO-1")
+    voided = finalised(store, "DEMO-3")
+    assert voided.id is not None
+    store.void_encounter(voided.id, "wrong patient")
+    finalised(store, "DEMO-1", day=date(2026, 11, 26))  # another day
+    found = superbills_for_day(store, DOS)
+    assert [s.encounter_id for s in found] == [second_first.id, first_second.id]
+
+
+def test_a_day_with_nothing_final_says_why(store: Store) -> None:
+    with pytest.raises(NothingToPrintError, match="no encounters on 11/27/2026"):
+        superbills_for_day(store, DOS)
+    final = finalised(store)
+    assert final.id is not None
+    store.void_encounter(final.id, "entered twice")
+    patient = store.patient_by_chart_number("DEMO-2")
+    assert patient is not None and patient.id is not None
+    store.save_draft(EncounterRecord(patient.id, store.providers()[0].id or 0, DOS))
+    with pytest.raises(NothingToPrintError, match=r"1 still a draft and 1 void"):
+        superbills_for_day(store, DOS)
