@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from core.coding.model import CodedLine, CodingResult, Encounter
+from core.money import format_cents
 
 _PACKAGE = "resources.fee_schedule"
 NON_FACILITY = "non_facility"
@@ -155,9 +156,38 @@ def _price(line: CodedLine, schedule: FeeSchedule, facility: bool) -> _Priced:
 
 def _unconfirmed(priced: _Priced, rate: str, note: str) -> BenchmarkLine:
     return BenchmarkLine(
-        priced.line.cpt, priced.line.units, priced.total, rate, priced.unit_cents, None, None, False,
-        priced.confidence if priced.total is not None else UNCONFIRMED, note,
-    )  # fmt: skip
+        cpt=priced.line.cpt,
+        units=priced.line.units,
+        rvu_total=priced.total,
+        rate=rate,
+        unit_amount_cents=priced.unit_cents,
+        reduction_cents=None,
+        amount_cents=None,
+        confirmed=False,
+        confidence=priced.confidence if priced.total is not None else UNCONFIRMED,
+        note=note,
+    )
+
+
+def _confirmed(priced: _Priced, unit_cents: int, rate: str, reduction: int, note: str) -> BenchmarkLine:
+    full = unit_cents * priced.line.units
+    return BenchmarkLine(
+        cpt=priced.line.cpt,
+        units=priced.line.units,
+        rvu_total=priced.total,
+        rate=rate,
+        unit_amount_cents=unit_cents,
+        reduction_cents=reduction,
+        amount_cents=full - reduction,
+        confirmed=True,
+        confidence=priced.confidence,
+        note=note,
+    )
+
+
+def reduced_unit_cents(unit_cents: int) -> int:
+    """What one unit is paid under the multiple-procedure reduction (50 %, half a cent up)."""
+    return to_cents(Decimal(unit_cents) * REDUCED_SHARE / 100)
 
 
 def _missing_value_note(priced: _Priced, rate: str, year: int) -> str:
@@ -180,42 +210,33 @@ def _reduced_lines(priced: list[_Priced], rate: str, year: int) -> list[Benchmar
     )
     lines: list[BenchmarkLine] = []
     for p in priced:
-        if p.unit_cents is None:
+        unit = p.unit_cents
+        if unit is None:
             lines.append(_unconfirmed(p, rate, _missing_value_note(p, rate, year)))
-            continue
-        full = p.unit_cents * p.line.units
-        if not p.reducible or procedures <= 1:
-            why = "not subject to the multiple-procedure reduction" if not p.reducible else "one procedure"
-            lines.append(_line(p, rate, 0, f"Full amount ({why})."))
-            continue
-        if unknown:
-            lines.append(
-                _unconfirmed(
-                    p, rate,
-                    f"Full amount would be ${full / 100:,.2f}, but the multiple-procedure reduction cannot "
-                    f"be worked out while the amount of {', '.join(unknown)} is UNCONFIRMED.",
-                )  # fmt: skip
+        elif not p.reducible:
+            lines.append(_confirmed(p, unit, rate, 0, "Full amount (never reduced for multiple procedures)."))
+        elif procedures <= 1:
+            lines.append(_confirmed(p, unit, rate, 0, "Full amount (the only procedure of the visit)."))
+        elif unknown:
+            full = format_cents(unit * p.line.units)
+            note = (
+                f"Full amount would be {full}, but the multiple-procedure reduction cannot be worked out "
+                f"while the amount of {', '.join(unknown)} is UNCONFIRMED."
             )
-            continue
-        reduced_units = p.line.units - 1 if p is highest else p.line.units
-        reduction = reduced_units * to_cents(p.unit_cents * REDUCED_SHARE / 100)
-        if p is highest and reduced_units == 0:
-            note = "Highest-valued procedure: paid in full."
-        elif p is highest:
-            note = "Highest-valued procedure: first unit in full, each further unit at 50%."
+            lines.append(_unconfirmed(p, rate, note))
         else:
-            note = "Multiple-procedure reduction: paid at 50% (a higher-valued procedure is paid in full)."
-        lines.append(_line(p, rate, reduction, note))
+            reduced_units = p.line.units - 1 if p is highest else p.line.units
+            reduction = reduced_units * (unit - reduced_unit_cents(unit))
+            if p is not highest:
+                note = (
+                    "Multiple-procedure reduction: paid at 50% (a higher-valued procedure is paid in full)."
+                )
+            elif reduced_units:
+                note = "Highest-valued procedure: first unit in full, each further unit at 50%."
+            else:
+                note = "Highest-valued procedure: paid in full; the others are reduced."
+            lines.append(_confirmed(p, unit, rate, reduction, note))
     return lines
-
-
-def _line(p: _Priced, rate: str, reduction: int, note: str) -> BenchmarkLine:
-    assert p.unit_cents is not None
-    full = p.unit_cents * p.line.units
-    return BenchmarkLine(
-        p.line.cpt, p.line.units, p.total, rate, p.unit_cents, reduction, full - reduction, True,
-        p.confidence, note,
-    )  # fmt: skip
 
 
 def medicare_benchmark(encounter: Encounter, result: CodingResult) -> Benchmark:
@@ -232,20 +253,30 @@ def medicare_benchmark(encounter: Encounter, result: CodingResult) -> Benchmark:
             else f"Place of service {encounter.place_of_service!r} is not a CMS code"
         )
         lines = tuple(
-            BenchmarkLine(line.cpt, line.units, None, "", None, None, None, False, UNCONFIRMED,
-                          f"{problem}; no amount is shown.")
+            BenchmarkLine(line.cpt, line.units, None, "", None, None, None, False, UNCONFIRMED, f"{problem}.")
             for line in result.lines
-        )  # fmt: skip
-        return Benchmark(year, None if schedule is None else schedule.conversion_factor,
-                         encounter.place_of_service, None, lines, "" if schedule is None else schedule.source)  # fmt: skip
+        )
+        return Benchmark(
+            year=year,
+            conversion_factor=None if schedule is None else schedule.conversion_factor,
+            place_of_service=encounter.place_of_service,
+            rate=None,
+            lines=lines,
+            source="" if schedule is None else schedule.source,
+        )
     rate = FACILITY if place.facility else NON_FACILITY
     priced = [_price(line, schedule, place.facility) for line in result.lines]
     lines = tuple(_reduced_lines(priced, rate, year))
-    return Benchmark(year, schedule.conversion_factor, encounter.place_of_service, rate, lines, schedule.source)
+    return Benchmark(
+        year, schedule.conversion_factor, encounter.place_of_service, rate, lines, schedule.source
+    )
 
 
 def _dollars(cents: int | None) -> float | None:
     return None if cents is None else round(cents / 100, 2)
+
+
+_INCOMPLETE = " Lines with confirmed=false have no confirmed amount and are left out of the total."
 
 
 def benchmark_json(encounter: Encounter, result: CodingResult) -> dict[str, Any]:
@@ -281,8 +312,6 @@ def benchmark_json(encounter: Encounter, result: CodingResult) -> dict[str, Any]
         "source": bench.source,
         "note": (
             "National Medicare amounts (all GPCIs 1.0) for comparison only; real payment depends on the "
-            "locality, the payer, deductibles and sequestration."
-            + ("" if bench.complete else " Lines marked confirmed=false have no confirmed amount and are "
-               "left out of the total.")
+            "locality, the payer, deductibles and sequestration." + ("" if bench.complete else _INCOMPLETE)
         ),
-    }  # fmt: skip
+    }
