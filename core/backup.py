@@ -269,6 +269,8 @@ def run_daily_backup(
             finally:
                 store.close()
     else:
+        if source.path is None:
+            raise StoreError("This database lives only in memory; there is no file to back up.")
         db_path = source.path
         if keep_days is None:
             keep_days = keep_days_setting(source)

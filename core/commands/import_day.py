@@ -1,0 +1,48 @@
+"""`superbill import FILE|-`: store a day's encounters exported by another system (docs/import.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded
+from core.errors import InputError
+
+
+def _read(name: str) -> tuple[bytes, str]:
+    """The file's bytes and how to name it in messages; ``-`` is standard input."""
+    if name == "-":
+        return sys.stdin.buffer.read(), "The import data on standard input"
+    path = Path(name)
+    try:
+        return path.read_bytes(), f"The import file {path}"
+    except FileNotFoundError:
+        raise InputError(f"The import file {path} does not exist. Check the name.", field="file") from None
+    except OSError as err:
+        raise InputError(f"The import file {path} cannot be read ({err.strerror}).", field="file") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import; print the contract's JSON result. Exit 0 when every encounter is stored, else 2."""
+
+    def action() -> int:
+        from core.importer import import_encounters, parse_import
+        from core.store import open_store
+
+        data, source = _read(args.file)
+        parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
+        with open_store(args.db) as store:
+            report = import_encounters(store, data, source=source)
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        if report.rejected:
+            print(
+                f"superbill: {report.rejected} of {len(report.encounters)} encounters could not be stored "
+                "(status \"rejected\" above, with what to fix); every other encounter was stored.",
+                file=sys.stderr,
+            )
+            return EXIT_REJECTED
+        return EXIT_OK
+
+    return guarded(action)

@@ -1,0 +1,140 @@
+"""`superbill import` through the dispatcher: JSON out, exit statuses, nothing stored for a bad file."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import main
+from core.store import open_store
+
+ENCOUNTER: dict[str, Any] = {
+    "patient": {
+        "chart_number": "A1001",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "date_of_birth": "1950-12-10",
+        "sex": "F",
+        "payer": "medicare",
+        "member_id": "1EG4TE5MK73",
+    },
+    "provider_npi": "1234567893",
+    "date_of_service": "2026-11-20",
+    "place_of_service": "11",
+    "em_code": None,
+    "lesions": [
+        {"kind": "premalignant", "count": 12, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"}
+    ],
+}
+DRAFT = {**ENCOUNTER, "lesions": [{**ENCOUNTER["lesions"][0], "diagnosis": "L57"}]}
+REJECTED = {**ENCOUNTER, "provider_npi": "1234567890"}
+
+
+def write(tmp_path: Path, *encounters: dict[str, Any]) -> Path:
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps({"encounters": list(encounters)}), encoding="utf-8")
+    return path
+
+
+def import_(
+    db: Path, file: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, Any] | None, str]:
+    status = main.main(["--db", str(db), "import", file])
+    out, err = capsys.readouterr()
+    return status, (json.loads(out) if out.strip() else None), err
+
+
+def test_a_good_day_exits_0_with_the_contract_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "superbill.db"
+    status, out, err = import_(db, str(write(tmp_path, ENCOUNTER, DRAFT)), capsys)
+    assert status == 0, err
+    assert out is not None
+    assert set(out) == {"imported", "final", "draft", "encounters"}
+    assert (out["imported"], out["final"], out["draft"]) == (2, 1, 1)
+    assert [set(e) for e in out["encounters"]] == [{"index", "encounter_id", "status", "messages"}] * 2
+    assert [(e["index"], e["status"]) for e in out["encounters"]] == [(0, "final"), (1, "draft")]
+    assert out["encounters"][1]["messages"][0]["rule"] == "INVALID_DIAGNOSIS"
+    assert set(out["encounters"][1]["messages"][0]) == {"severity", "rule", "field", "text"}
+    with open_store(db) as store:
+        stored = store.get_encounter(out["encounters"][0]["encounter_id"])
+        assert [line.cpt for line in stored.lines] == ["17000", "17003"]
+
+
+def test_the_same_file_twice_is_stored_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "superbill.db"
+    file = str(write(tmp_path, ENCOUNTER, DRAFT))
+    _, first, _ = import_(db, file, capsys)
+    status, second, _ = import_(db, file, capsys)
+    assert status == 0 and first is not None and second is not None
+    assert [e["encounter_id"] for e in second["encounters"]] == [
+        e["encounter_id"] for e in first["encounters"]
+    ]
+    with open_store(db) as store:
+        assert len(store.encounters_on(date(2026, 11, 20))) == 2
+
+
+def test_standard_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = json.dumps({"encounters": [ENCOUNTER]}).encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(payload)))
+    status, out, _ = import_(tmp_path / "superbill.db", "-", capsys)
+    assert status == 0 and out is not None and out["final"] == 1
+
+
+def test_a_rejected_encounter_exits_2_but_the_others_are_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "superbill.db"
+    status, out, err = import_(db, str(write(tmp_path, REJECTED, ENCOUNTER)), capsys)
+    assert status == 2
+    assert out is not None
+    assert [(e["status"], e["encounter_id"] is None) for e in out["encounters"]] == [
+        ("rejected", True),
+        ("final", False),
+    ]
+    assert out["imported"] == 1
+    assert "1 of 2 encounters could not be stored" in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"encounters": [', "[]", '{"visits": []}', '{"encounters": [{"patient": {}}, 7]}', ""],
+)
+def test_an_unreadable_file_exits_2_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    db = tmp_path / "superbill.db"
+    file = tmp_path / "day.json"
+    file.write_text(content, encoding="utf-8")
+    status, out, err = import_(db, str(file), capsys)
+    assert status == 2
+    assert out is None
+    assert "Nothing was imported" in err and "Traceback" not in err
+    assert not db.exists()  # not even an empty database was created
+
+
+def test_an_unreadable_file_leaves_an_existing_database_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "superbill.db"
+    import_(db, str(write(tmp_path, ENCOUNTER)), capsys)
+    before = db.read_bytes()
+    file = tmp_path / "bad.json"
+    file.write_text('{"encounters": [' + json.dumps(DRAFT) + ", 3]}", encoding="utf-8")
+    status, _, _ = import_(db, str(file), capsys)
+    assert status == 2
+    assert db.read_bytes() == before
+
+
+def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = import_(tmp_path / "superbill.db", str(tmp_path / "nope.json"), capsys)
+    assert status == 2 and out is None
+    assert "does not exist" in err

@@ -1,0 +1,395 @@
+"""Importing a day's encounters: matching, coding, final or draft, one transaction each, no duplicates."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.errors import InputError
+from core.importer import ImportReport, draft_encounter, import_encounters, parse_import
+from core.npi import check_digit
+from core.store import EncounterStatus, Patient, Provider, Store, open_store
+
+TODAY = date(2026, 11, 27)
+DEMO_NPI = "1234567893"
+#: a valid NPI that belongs to no provider of the demo practice
+STRANGER_NPI = "198765432" + check_digit("198765432")
+
+
+def ada(**changes: Any) -> dict[str, Any]:
+    """The contract's example encounter (Ada Lovelace, 12 actinic keratoses), with changes."""
+    encounter: dict[str, Any] = {
+        "patient": {
+            "chart_number": "A1001",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "date_of_birth": "1950-12-10",
+            "sex": "F",
+            "payer": "medicare",
+            "member_id": "1EG4TE5MK73",
+        },
+        "provider_npi": DEMO_NPI,
+        "date_of_service": "2026-11-20",
+        "place_of_service": "11",
+        "em_code": None,
+        "lesions": [
+            {
+                "kind": "premalignant",
+                "count": 12,
+                "site": "face",
+                "method": "cryosurgery",
+                "diagnosis": "L57.0",
+            }
+        ],
+    }
+    encounter.update(changes)
+    return encounter
+
+
+def patient(**fields: Any) -> dict[str, Any]:
+    return {"first_name": "Bo", "last_name": "Byron", "date_of_birth": "1960-01-02", **fields}
+
+
+def run(store: Store, *encounters: dict[str, Any]) -> ImportReport:
+    return import_encounters(store, json.dumps({"encounters": list(encounters)}), today=TODAY)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with open_store(tmp_path / "superbill.db") as opened:
+        yield opened
+
+
+def counts(store: Store) -> tuple[int, int, int]:
+    conn = store.conn
+    return tuple(  # type: ignore[return-value]
+        conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("patients", "encounters", "lesion_groups")
+    )
+
+
+def test_the_contract_example_creates_the_patient_and_stores_a_final_encounter(store: Store) -> None:
+    report = run(store, ada())
+    assert report.to_json() == {
+        "imported": 1,
+        "final": 1,
+        "draft": 0,
+        "encounters": [
+            {"index": 0, "encounter_id": report.encounters[0].encounter_id, "status": "final", "messages": []}
+        ],
+    }
+    record = store.get_encounter(report.encounters[0].encounter_id or 0)
+    assert record.status is EncounterStatus.FINAL
+    assert [(line.cpt, line.units) for line in record.lines] == [("17000", 1), ("17003", 11)]
+    assert all(line.charge_cents > 0 for line in record.lines)
+    created = store.get_patient(record.patient_id)
+    assert (created.chart_number, created.first_name, created.date_of_birth) == (
+        "A1001",
+        "Ada",
+        date(1950, 12, 10),
+    )
+    assert created.payer_id is not None and store.get_payer(created.payer_id).coding_payer == "medicare"
+    assert created.member_id == "1EG4TE5MK73"
+    assert record.provider_id == store.default_provider().id
+
+
+def test_patient_is_matched_by_chart_number_before_name(store: Store) -> None:
+    known = store.save_patient(
+        Patient(
+            first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10), chart_number="a1001"
+        )
+    )
+    report = run(store, ada())
+    record = store.get_encounter(report.encounters[0].encounter_id or 0)
+    assert record.patient_id == known.id
+    assert report.encounters[0].messages == ()
+
+
+def test_a_chart_number_of_someone_else_is_used_with_a_warning(store: Store) -> None:
+    known = store.save_patient(
+        Patient(first_name="Grace", last_name="Hopper", date_of_birth=date(1906, 12, 9), chart_number="A1001")
+    )
+    report = run(store, ada())
+    outcome = report.encounters[0]
+    assert store.get_encounter(outcome.encounter_id or 0).patient_id == known.id
+    assert [m.rule for m in outcome.messages] == ["PATIENT_DIFFERS"]
+    assert "Hopper" in outcome.messages[0].text
+
+
+def test_without_chart_number_the_patient_is_matched_by_name_and_birth_date(store: Store) -> None:
+    known = store.save_patient(Patient(first_name="Bo", last_name="O'Byron", date_of_birth=date(1960, 1, 2)))
+    before = counts(store)[0]
+    report = run(store, ada(patient=patient(first_name="BO", last_name="obyron")))
+    assert store.get_encounter(report.encounters[0].encounter_id or 0).patient_id == known.id
+    assert counts(store)[0] == before
+
+
+def test_same_name_other_birth_date_is_a_new_patient_with_a_new_chart_number(store: Store) -> None:
+    store.save_patient(Patient(first_name="Bo", last_name="Byron", date_of_birth=date(1960, 1, 2)))
+    report = run(store, ada(patient=patient(date_of_birth="1961-01-02")))
+    created = store.get_patient(store.get_encounter(report.encounters[0].encounter_id or 0).patient_id)
+    assert created.date_of_birth == date(1961, 1, 2)
+    assert created.chart_number  # assigned by the store
+    assert created.payer_id is None  # no payer in the file: none on file (codes as self-pay)
+
+
+def test_absent_provider_is_the_default_and_an_npi_picks_the_practice_provider(store: Store) -> None:
+    second_npi = "165432198" + check_digit("165432198")
+    second = store.save_provider(Provider(first_name="Lee", last_name="Second", npi=second_npi))
+    report = run(store, ada(provider_npi=None), ada(provider_npi=second_npi, date_of_service="2026-11-21"))
+    ids = [e.encounter_id or 0 for e in report.encounters]
+    assert store.get_encounter(ids[0]).provider_id == store.default_provider().id
+    assert store.get_encounter(ids[1]).provider_id == second.id
+
+
+@pytest.mark.parametrize(
+    ("npi", "rule", "words"),
+    [
+        ("1234567890", "INVALID_INPUT", "check digit"),
+        ("12345", "INVALID_INPUT", "10"),
+        (1234567893, "INVALID_INPUT", "quotes"),
+        (STRANGER_NPI, "UNKNOWN_PROVIDER", "not an active provider"),
+    ],
+)
+def test_a_bad_or_unknown_provider_rejects_that_encounter_only(
+    store: Store, npi: object, rule: str, words: str
+) -> None:
+    before = counts(store)
+    report = run(store, ada(provider_npi=npi, patient=patient()), ada())
+    bad, good = report.encounters
+    assert (bad.status, bad.encounter_id) == ("rejected", None)
+    assert bad.messages[0].rule == rule and bad.messages[0].field == "provider_npi"
+    assert words in bad.messages[0].text
+    assert good.status == "final"
+    assert report.imported == 1
+    assert counts(store)[0] == before[0] + 1  # Ada only: the rejected encounter's new patient is not stored
+
+
+def test_an_engine_error_stores_a_draft_that_keeps_the_messages(store: Store) -> None:
+    lesion = {"kind": "premalignant", "count": 2, "site": "face", "method": "cryosurgery", "diagnosis": "L57"}
+    report = run(store, ada(lesions=[lesion]))
+    outcome = report.encounters[0]
+    assert outcome.status == "draft"
+    assert [m.rule for m in outcome.messages] == ["INVALID_DIAGNOSIS"]
+    record = store.get_encounter(outcome.encounter_id or 0)
+    assert record.status is EncounterStatus.DRAFT
+    assert record.messages == outcome.messages
+    assert record.lesions[0].diagnosis == "L57" and record.lesions[0].count == 2
+    assert record.lines == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"date_of_service": "2026-12-25"}, "INVALID_DATE"),
+        ({"place_of_service": "98"}, "INVALID_POS"),
+        ({"lesions": []}, "NOTHING_TO_BILL"),
+        (
+            {
+                "lesions": [
+                    {
+                        "kind": "malignant",
+                        "count": 1,
+                        "site": "nose",
+                        "method": "laser",
+                        "diagnosis": "C44.311",
+                    }
+                ]
+            },
+            "MISSING_MEASUREMENT",
+        ),
+        (
+            {
+                "lesions": [
+                    {
+                        "kind": "premalignant",
+                        "count": 0,
+                        "site": "face",
+                        "method": "laser",
+                        "diagnosis": "L57.0",
+                    }
+                ]
+            },
+            "INVALID_COUNT",
+        ),
+        (
+            {"lesions": [{"kind": "premalignant", "count": 3, "site": "face", "method": "laser"}]},
+            "INVALID_INPUT",
+        ),
+    ],
+)
+def test_problems_the_front_desk_can_fix_in_the_window_become_drafts(
+    store: Store, changes: dict[str, Any], rule: str
+) -> None:
+    report = run(store, ada(**changes))
+    outcome = report.encounters[0]
+    assert outcome.status == "draft", outcome.messages
+    assert rule in [m.rule for m in outcome.messages]
+    assert store.get_encounter(outcome.encounter_id or 0).messages == outcome.messages
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"patient": None}, "patient"),
+        ({"patient": {"chart_number": "Z9"}}, "patient.first_name"),
+        ({"patient": patient(date_of_birth="12/10/1950")}, "patient.date_of_birth"),
+        ({"patient": patient(date_of_birth="2030-01-01")}, "patient.date_of_birth"),
+        ({"patient": patient(sex="X")}, "patient.sex"),
+        ({"patient": patient(payer="medicare")}, "patient.member_id"),
+        ({"patient": patient(payer="acme", member_id="X1")}, "patient.payer"),
+        ({"date_of_service": "yesterday"}, "date_of_service"),
+        ({"place_of_service": 11}, "place_of_service"),
+        (
+            {
+                "lesions": [
+                    {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"}
+                ]
+            },
+            "lesions[0].kind",
+        ),
+        (
+            {
+                "lesions": [
+                    {"kind": "benign", "count": 1.5, "site": "face", "method": "laser", "diagnosis": "L82.1"}
+                ]
+            },
+            "lesions[0].count",
+        ),
+        ({"lesions": "three on the face"}, "lesions"),
+    ],
+)
+def test_an_encounter_that_cannot_even_be_a_draft_is_rejected_and_leaves_no_trace(
+    store: Store, changes: dict[str, Any], field: str
+) -> None:
+    encounter = ada(**changes)
+    if "patient" not in changes:
+        encounter["patient"] = patient(chart_number="NEW-1")
+    before = counts(store)
+    audit_rows = len(store.audit_entries())
+    report = run(store, encounter, ada())
+    bad, good = report.encounters
+    assert (bad.index, bad.status, bad.encounter_id) == (0, "rejected", None)
+    assert field in [m.field for m in bad.messages], bad.messages
+    assert all(m.severity == "error" for m in bad.messages)
+    assert good.status == "final"
+    assert store.patient_by_chart_number("NEW-1") is None
+    assert counts(store)[1] == before[1] + 1
+    assert len(store.audit_entries()) > audit_rows  # only Ada's rows were added
+    assert report.to_json()["imported"] == 1
+
+
+def test_a_code_without_a_fee_on_that_date_stays_a_draft_with_the_reason(store: Store) -> None:
+    report = run(store, ada(date_of_service="2025-06-02"))  # the demo fee schedule starts 2026-01-01
+    outcome = report.encounters[0]
+    assert outcome.status == "draft"
+    assert outcome.messages[-1].rule == "CANNOT_FINALIZE"
+    assert "fee" in outcome.messages[-1].text
+    assert store.get_encounter(outcome.encounter_id or 0).messages == outcome.messages
+
+
+def test_a_failure_in_the_middle_of_an_encounter_stores_none_of_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = counts(store)
+
+    def broken_finalize(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(store, "finalize", broken_finalize)
+    with pytest.raises(RuntimeError):
+        run(store, ada())
+    assert counts(store) == before
+    assert store.patient_by_chart_number("A1001") is None
+
+
+def test_importing_the_same_file_twice_does_not_duplicate(store: Store) -> None:
+    lesion = {"kind": "premalignant", "count": 2, "site": "face", "method": "cryosurgery", "diagnosis": "L57"}
+    day = [ada(), ada(patient=patient(), lesions=[lesion]), ada(patient=patient(), provider_npi="1234567890")]
+    first = run(store, *day)
+    after_first = counts(store)
+    second = run(store, *day)
+    assert counts(store) == after_first
+    assert [(e.encounter_id, e.status) for e in second.encounters] == [
+        (e.encounter_id, e.status) for e in first.encounters
+    ]
+    assert [e.messages[0].rule for e in second.encounters[:2]] == ["ALREADY_IMPORTED"] * 2
+    assert (second.imported, second.final, second.draft) == (2, 1, 1)
+
+
+def test_the_same_lesions_in_another_order_or_spelling_are_recognised(store: Store) -> None:
+    lesions = [
+        {"kind": "premalignant", "count": 4, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"},
+        {"kind": "benign", "count": 2, "site": "trunk", "method": "cryosurgery", "diagnosis": "L82.1"},
+    ]
+    first = run(store, ada(lesions=lesions))
+    swapped = copy.deepcopy(lesions[::-1])
+    swapped[1]["diagnosis"] = "l570"
+    second = run(store, ada(lesions=swapped))
+    assert second.encounters[0].encounter_id == first.encounters[0].encounter_id
+    different = run(store, ada(lesions=[{**lesions[0], "count": 5}]))
+    assert different.encounters[0].encounter_id != first.encounters[0].encounter_id
+
+
+def test_a_voided_encounter_does_not_block_importing_it_again(store: Store) -> None:
+    first = run(store, ada()).encounters[0].encounter_id or 0
+    store.void_encounter(first, "entered on the wrong day")
+    again = run(store, ada()).encounters[0]
+    assert again.encounter_id != first and again.status == "final"
+
+
+def test_an_existing_patients_payer_on_file_is_used_for_coding(store: Store) -> None:
+    medicare = next(p for p in store.payers() if p.coding_payer == "medicare")
+    store.save_patient(
+        Patient(
+            first_name="Bo",
+            last_name="Byron",
+            date_of_birth=date(1960, 1, 2),
+            payer_id=medicare.id,
+            member_id="1EG4TE5MK73",
+        )
+    )
+    lesions = [
+        {"kind": "premalignant", "count": 3, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"},
+        {"kind": "benign", "count": 2, "site": "trunk", "method": "cryosurgery", "diagnosis": "L82.1"},
+    ]
+    report = run(store, ada(patient=patient(payer="aetna", member_id="W1"), lesions=lesions))
+    record = store.get_encounter(report.encounters[0].encounter_id or 0)
+    assert record.payer_id == medicare.id
+    assert all("51" not in line.modifiers for line in record.lines)  # never 51 on a Medicare claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        b"\xff\xfe\x00",
+        "[]",
+        "{}",
+        '{"encounters": {"patient": {}}}',
+        '{"encounters": [1, 2]}',
+        '{"encounters": [{}, "x"]}',
+    ],
+)
+def test_an_unreadable_file_is_refused_whole_and_stores_nothing(store: Store, text: str | bytes) -> None:
+    before = counts(store)
+    with pytest.raises(InputError, match="Nothing was imported"):
+        import_encounters(store, text, today=TODAY)
+    assert counts(store) == before
+
+
+def test_parse_import_accepts_an_empty_day() -> None:
+    assert parse_import('{"encounters": []}') == []
+
+
+def test_draft_encounter_needs_a_real_date_and_known_words() -> None:
+    good = ada()
+    assert draft_encounter(good) is not None
+    assert draft_encounter({**good, "date_of_service": "2026-02-30"}) is None
+    assert draft_encounter({**good, "place_of_service": "1"}) is None
+    assert draft_encounter({**good, "em_code": 99213}) is None
