@@ -1,0 +1,199 @@
+"""The day sheet: pick a day (back, forward, Today) and see its encounters with their codes and charges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.coding import code_encounter
+from core.money import format_cents
+from core.store.records import EncounterRecord, EncounterStatus
+from gui.day_model import DayModel, DayRow
+from gui.table_model import RECORD_ROLE, SORT_ROLE
+from gui.views import RecordTableView
+
+
+def to_qdate(day: date) -> QDate:
+    """A ``date`` as a ``QDate``."""
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    """A ``QDate`` as a ``date``."""
+    return date(day.year(), day.month(), day.day())
+
+
+class DaySheet(QWidget):
+    """The encounters of one day. ``encounter_activated`` carries the id of the row opened."""
+
+    encounter_activated = Signal(int)
+    day_changed = Signal(object)
+
+    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("daySheet")
+        self.setAccessibleName("Day sheet")
+        self._store = store
+
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("dayDate")
+        self.date_edit.setAccessibleName("Day shown")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd MM/dd/yyyy")
+        self.date_edit.setToolTip("The day shown (Alt+Left / Alt+Right change it)")
+        self.back_button = self._button("◀", "previousDayButton", "Previous day", "Previous day (Alt+Left)")
+        self.forward_button = self._button("▶", "nextDayButton", "Next day", "Next day (Alt+Right)")
+        self.today_button = self._button("Today", "todayButton", "Go to today", "Go to today (Ctrl+T)")
+        self.print_day_button = self._button(
+            "Print day…",
+            "printDayButton",
+            "Print every superbill of the day",
+            "One PDF with every superbill of this day (Ctrl+Shift+P)",
+        )
+
+        self.model = DayModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = RecordTableView("dayTable", "Encounters of the day")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Enter or double-click opens the encounter")
+        self.totals = QLabel()
+        self.totals.setObjectName("dayTotals")
+        self.totals.setAccessibleName("Totals of the day")
+
+        nav = QHBoxLayout()
+        title = QLabel("&Day")
+        title.setBuddy(self.date_edit)
+        nav.addWidget(title)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.date_edit)
+        nav.addWidget(self.forward_button)
+        nav.addWidget(self.today_button)
+        nav.addStretch(1)
+        nav.addWidget(self.print_day_button)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.totals)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(nav)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.date_edit.dateChanged.connect(self._date_changed)
+        self.back_button.clicked.connect(lambda: self.step(-1))
+        self.forward_button.clicked.connect(lambda: self.step(1))
+        self.today_button.clicked.connect(self.go_to_today)
+        self.table.activated.connect(self._activated)
+        self.date_edit.setDate(to_qdate(store.today()))
+        self.reload()
+
+    def _button(self, text: str, name: str, accessible: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setToolTip(tip)
+        return button
+
+    # -- the day ---------------------------------------------------------------------------------
+    @property
+    def day(self) -> date:
+        """The day shown."""
+        return from_qdate(self.date_edit.date())
+
+    def set_day(self, day: date) -> None:
+        """Show ``day``."""
+        self.date_edit.setDate(to_qdate(day))
+
+    def step(self, days: int) -> None:
+        """Move the shown day by ``days``."""
+        self.date_edit.setDate(self.date_edit.date().addDays(days))
+
+    def go_to_today(self) -> None:
+        """Show today."""
+        self.set_day(self._store.today())
+
+    def _date_changed(self, _qdate: QDate) -> None:
+        self.reload()
+        self.day_changed.emit(self.day)
+
+    # -- rows ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the day's encounters from the store again."""
+        self.model.set_records([self._row(e) for e in self._store.encounters_on(self.day)])
+        self._show_totals()
+
+    def show_encounter(self, encounter: EncounterRecord) -> None:
+        """Add or update one encounter's row after it was saved (only that row changes)."""
+        if encounter.date_of_service != self.day:
+            self.reload()
+            return
+        row = self.model.row_of(encounter.id) if encounter.id is not None else None
+        if row is None:
+            self.model.append_record(self._row(encounter))
+        else:
+            self.model.replace_record(row, self._row(encounter))
+        self._show_totals()
+        self.select_encounter(encounter.id)
+
+    def select_encounter(self, encounter_id: int | None) -> None:
+        """Make ``encounter_id``'s row the current one, if it is shown."""
+        row = self.model.row_of(encounter_id) if encounter_id is not None else None
+        if row is not None:
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def _row(self, encounter: EncounterRecord) -> DayRow:
+        patient = self._store.get_patient(encounter.patient_id)
+        provider = self._store.get_provider(encounter.provider_id)
+        if encounter.status is EncounterStatus.DRAFT:
+            codes, charge = self._draft_codes(encounter)
+        else:
+            codes = tuple(line.cpt + (f"×{line.units}" if line.units > 1 else "") for line in encounter.lines)
+            charge = encounter.total_cents
+        return DayRow(encounter, patient.display_name, provider.display_name, codes, charge)
+
+    def _draft_codes(self, encounter: EncounterRecord) -> tuple[tuple[str, ...], int]:
+        """What a draft would bill now (the engine is quick, so the sheet shows it live)."""
+        if not encounter.lesions and not encounter.em_code:
+            return (), 0
+        settings = self._store.coding_settings(self._store.payer_of(encounter))
+        result = code_encounter(self._store.coding_input(encounter), settings)
+        if result.has_errors:
+            return ("needs attention",), 0
+        charge = sum(
+            (self._store.fee_for(line.cpt, encounter.date_of_service) or 0) * line.units
+            for line in result.lines
+        )
+        return tuple(line.cpt + (f"×{line.units}" if line.units > 1 else "") for line in result.lines), charge
+
+    def _show_totals(self) -> None:
+        rows = self.model.records()
+        finals = sum(
+            1 for r in rows if r.encounter.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED)
+        )
+        drafts = sum(1 for r in rows if r.encounter.status is EncounterStatus.DRAFT)
+        charges = format_cents(self.model.total_cents())
+        self.totals.setText(f"{len(rows)} encounters · {finals} final · {drafts} draft · charges {charges}")
+        self.print_day_button.setEnabled(finals > 0)
+
+    def _activated(self, index: object) -> None:
+        record: DayRow = self.proxy.data(index, RECORD_ROLE)
+        if record is not None and record.encounter.id is not None:
+            self.encounter_activated.emit(record.encounter.id)

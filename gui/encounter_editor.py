@@ -1,0 +1,539 @@
+"""The encounter editor: who and where, the lesions (quick entry and table), and the live coding.
+
+Every edit recodes the encounter with the coding engine and saves it as a draft, so a crash or a
+closed window never loses more than the keystroke being typed. ``finalize`` (Ctrl+S) blocks on
+errors and asks about warnings through the dialog seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.coding import code_encounter, tables
+from core.coding.model import CodingResult, Encounter, Severity
+from core.coding.settings import CodingSettings
+from core.coding.tables import em_codes, pos_table
+from core.errors import InputError
+from core.money import format_cents
+from core.quick_entry import QuickEntryDefaults, parse_quick_entry
+from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
+from gui.coded_lines_model import CodedLinesModel, PricedLine
+from gui.dialogs import dialogs
+from gui.errors import reporting
+from gui.lesion_model import LesionTableModel
+from gui.views import RecordTableView
+
+SEVERITY_NAMES = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
+
+
+def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+class EncounterEditor(QWidget):
+    """Edits one encounter of one patient. Empty (and disabled) until a patient or encounter is opened."""
+
+    #: the encounter was saved (draft or final); carries the stored record
+    saved = Signal(object)
+    #: the user asked for the superbill of this (final) encounter
+    superbill_requested = Signal(int)
+
+    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("encounterEditor")
+        self.setAccessibleName("Encounter editor")
+        self._store = store
+        self._encounter: EncounterRecord | None = None
+        self._patient: Patient | None = None
+        self._payer: Payer | None = None
+        self._result: CodingResult | None = None
+        self._loading = False
+        self._build()
+        self.clear()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.patient_label = _named(QLabel(), "encounterPatient", "Patient of this encounter")
+        font = QFont(self.patient_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.patient_label.setFont(font)
+        self.status_label = _named(QLabel(), "encounterStatus", "Encounter status")
+
+        self.provider = _named(QComboBox(), "encounterProvider", "Rendering provider")
+        self.pos = _named(QComboBox(), "encounterPos", "Place of service")
+        self.em_code = _named(QComboBox(), "encounterEmCode", "Office visit code billed the same day")
+        for code, place in sorted(pos_table().items()):
+            self.pos.addItem(f"{code} — {place.name}", code)
+        self.em_code.addItem("none", None)
+        for code in em_codes():
+            cpt = tables.cpt(code)
+            self.em_code.addItem(f"{code} — {cpt.description}" if cpt else code, code)
+
+        self.quick_entry = _named(
+            QLineEdit(),
+            "lesionQuickEntry",
+            "Quick entry of lesions",
+            "Type one group of lesions and press Enter, for example: 12 ak face cryo\n"
+            "COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]",
+        )
+        self.quick_entry.setPlaceholderText(
+            "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
+        )
+        self.quick_entry_message = _named(QLabel(), "quickEntryMessage", "Quick entry problem")
+        self.quick_entry_message.setWordWrap(True)
+        self.quick_entry_message.setStyleSheet("color: #b3261e;")
+
+        self.lesions = LesionTableModel(self)
+        self.lesion_table = RecordTableView("lesionTable", "Lesions of this encounter")
+        self.lesion_table.setModel(self.lesions)
+        self.lesion_table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.lesion_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.lesion_table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
+        self.remove_lesion_button = _named(
+            QPushButton("Remove lesion row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
+        )
+
+        self.lines = CodedLinesModel(self)
+        self.lines_table = RecordTableView("codedLinesTable", "Coded lines")
+        self.lines_table.setModel(self.lines)
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CodedLinesModel.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.messages = _named(QListWidget(), "codingMessages", "Coding messages and reasons")
+        self.messages.setWordWrap(True)
+        self.total = _named(QLabel(format_cents(0)), "encounterTotal", "Total charges")
+        total_font = QFont(self.total.font())
+        total_font.setBold(True)
+        total_font.setPointSizeF(total_font.pointSizeF() * 1.2)
+        self.total.setFont(total_font)
+
+        self.save_button = _named(
+            QPushButton("Save final"),
+            "saveEncounterButton",
+            "Save the encounter as final",
+            "Save as final (Ctrl+S)",
+        )
+        self.print_button = _named(
+            QPushButton("Superbill…"),
+            "printSuperbillButton",
+            "Preview and print the superbill",
+            "Preview, print or save the superbill (Ctrl+P)",
+        )
+
+        self.reopen_button = _named(
+            QPushButton("Reopen to change"),
+            "reopenEncounterButton",
+            "Reopen this final encounter to change it",
+            "Turns the final encounter back into a draft; its superbill must be printed again.",
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(self.patient_label, 1)
+        top.addWidget(self.status_label)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Provider", self.provider)
+        form.addRow("Place of ser&vice", self.pos)
+        form.addRow("&Visit (E/M)", self.em_code)
+
+        lesion_box = QGroupBox("Lesions")
+        lesion_layout = QVBoxLayout(lesion_box)
+        entry_label = QLabel("&Quick entry")
+        entry_label.setBuddy(self.quick_entry)
+        lesion_layout.addWidget(entry_label)
+        lesion_layout.addWidget(self.quick_entry)
+        lesion_layout.addWidget(self.quick_entry_message)
+        lesion_layout.addWidget(self.lesion_table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.remove_lesion_button)
+        lesion_layout.addLayout(row)
+
+        codes_box = QGroupBox("Codes")
+        codes_layout = QVBoxLayout(codes_box)
+        codes_layout.addWidget(self.lines_table, 2)
+        codes_layout.addWidget(self.messages, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Total"))
+        bottom.addWidget(self.total)
+        bottom.addStretch(1)
+        bottom.addWidget(self.reopen_button)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(self.save_button)
+        codes_layout.addLayout(bottom)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("encounterSplitter")
+        self.splitter.addWidget(lesion_box)
+        self.splitter.addWidget(codes_box)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(self.splitter, 1)
+
+        self.quick_entry.returnPressed.connect(self._add_from_quick_entry)
+        self.quick_entry.textEdited.connect(lambda _text: self.quick_entry_message.clear())
+        self.lesions.lesions_changed.connect(self._changed)
+        self.lesions.problem.connect(self.quick_entry_message.setText)
+        self.remove_lesion_button.clicked.connect(self._remove_selected_lesion)
+        self.provider.activated.connect(lambda _i: self._changed())
+        self.pos.activated.connect(lambda _i: self._changed())
+        self.em_code.activated.connect(lambda _i: self._changed())
+        self.save_button.clicked.connect(self.finalize)
+        self.print_button.clicked.connect(self.request_superbill)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.setTabOrder(self.provider, self.pos)
+        self.setTabOrder(self.pos, self.em_code)
+        self.setTabOrder(self.em_code, self.quick_entry)
+        self.setTabOrder(self.quick_entry, self.lesion_table)
+        self.setTabOrder(self.lesion_table, self.remove_lesion_button)
+        self.setTabOrder(self.remove_lesion_button, self.lines_table)
+        self.setTabOrder(self.lines_table, self.messages)
+        self.setTabOrder(self.messages, self.print_button)
+        self.setTabOrder(self.print_button, self.save_button)
+
+    # -- what the window calls ------------------------------------------------------------------
+    @property
+    def encounter(self) -> EncounterRecord | None:
+        """The encounter being edited (``id`` is ``None`` until the first edit saves it)."""
+        return self._encounter
+
+    @property
+    def result(self) -> CodingResult | None:
+        """The latest coding result of the encounter."""
+        return self._result
+
+    def clear(self) -> None:
+        """Show no encounter."""
+        self._encounter = None
+        self._patient = None
+        self._payer = None
+        self._result = None
+        self._loading = True
+        self.patient_label.setText("No patient open")
+        self.status_label.setText("Find a patient, or pick a visit on the day sheet.")
+        self.quick_entry.clear()
+        self.quick_entry_message.clear()
+        self.lesions.set_lesions(())
+        self.lines.set_records([])
+        self.messages.clear()
+        self.total.setText(format_cents(0))
+        self._loading = False
+        self._set_editable(False)
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.reopen_button.setVisible(False)
+
+    def refresh_choices(self) -> None:
+        """Reload the providers list (after settings change)."""
+        current = self.provider.currentData()
+        self.provider.clear()
+        for provider in self._store.providers():
+            if provider.active or provider.id == current:
+                self.provider.addItem(provider.display_name, provider.id)
+        self._select(self.provider, current)
+
+    def start_new(self, patient: Patient, day: date) -> None:
+        """Open a new encounter for ``patient`` on ``day`` (saved as a draft at the first edit)."""
+        practice = self._store.practice()
+        provider = self._store.default_provider()
+        record = EncounterRecord(
+            patient_id=patient.id,
+            provider_id=provider.id if provider else 0,
+            date_of_service=day,
+            place_of_service=practice.default_pos,
+        )
+        self._show(record, patient)
+        self.quick_entry.setFocus()
+
+    def open_encounter(self, encounter_id: int) -> None:
+        """Show a stored encounter (drafts stay editable; final ones are read-only)."""
+        record = self._store.get_encounter(encounter_id)
+        patient = self._store.get_patient(record.patient_id)
+        self._show(record, patient)
+        if self._is_draft:
+            self.quick_entry.setFocus()
+
+    # -- showing ---------------------------------------------------------------------------------
+    @property
+    def _is_draft(self) -> bool:
+        return self._encounter is not None and self._encounter.status is EncounterStatus.DRAFT
+
+    def _show(self, record: EncounterRecord, patient: Patient) -> None:
+        self._loading = True
+        try:
+            self._encounter = record
+            self._patient = patient
+            self._payer = self._store.payer_of(record)
+            self.refresh_choices()
+            self._select(self.provider, record.provider_id)
+            self._select(self.pos, record.place_of_service)
+            self._select(self.em_code, record.em_code)
+            self.patient_label.setText(
+                f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   "
+                f"{self._payer.name if self._payer else 'no insurance'}"
+            )
+            self.quick_entry.clear()
+            self.quick_entry_message.clear()
+            self.lesions.set_lesions(record.lesions)
+            self.lesions.read_only = record.status is not EncounterStatus.DRAFT
+        finally:
+            self._loading = False
+        self._set_editable(self._is_draft)
+        self._show_status()
+        self._recode()
+
+    def _show_status(self) -> None:
+        record = self._encounter
+        if record is None:
+            return
+        when = f"{record.date_of_service:%a %m/%d/%Y}"
+        if record.status is EncounterStatus.DRAFT:
+            saved = "draft, saved" if record.id is not None else "new, not saved yet"
+            self.status_label.setText(f"{when} · {saved}")
+        else:
+            number = f" · superbill {record.document_number}" if record.document_number else ""
+            self.status_label.setText(f"{when} · {record.status.value}{number}")
+        self.print_button.setEnabled(record.status is not EncounterStatus.VOID)
+        self.save_button.setEnabled(self._is_draft)
+        self.reopen_button.setVisible(record.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED))
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.provider, self.pos, self.em_code, self.quick_entry, self.remove_lesion_button):
+            widget.setEnabled(editable)
+        self.lesions.read_only = not editable
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    # -- editing ---------------------------------------------------------------------------------
+    @reporting("add the lesions")
+    def _add_from_quick_entry(self) -> None:
+        if not self._is_draft:
+            return
+        try:
+            group = parse_quick_entry(self.quick_entry.text(), self._quick_entry_defaults())
+        except InputError as error:
+            self.quick_entry_message.setText(error.text)
+            return
+        self.quick_entry_message.clear()
+        self.quick_entry.clear()
+        row = self.lesions.add_lesion(group)
+        self.lesion_table.scrollTo(self.lesions.index(row, 0))
+
+    def _quick_entry_defaults(self) -> QuickEntryDefaults:
+        practice = self._store.practice()
+        return QuickEntryDefaults(methods=practice.default_methods, diagnoses=practice.default_diagnoses)
+
+    def _remove_selected_lesion(self) -> None:
+        index = self.lesion_table.currentIndex()
+        if index.isValid() and self._is_draft:
+            self.lesions.remove_lesion(index.row())
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Delete and self.lesion_table.hasFocus():
+            self._remove_selected_lesion()
+            return
+        super().keyPressEvent(event)
+
+    def _changed(self) -> None:
+        """An edit: take the form's values, recode, and save the draft at once."""
+        if self._loading or not self._is_draft or self._encounter is None:
+            return
+        self._encounter = replace(
+            self._encounter,
+            provider_id=self.provider.currentData() or self._encounter.provider_id,
+            place_of_service=self.pos.currentData(),
+            em_code=self.em_code.currentData(),
+            lesions=self.lesions.lesions(),
+        )
+        self._recode()
+        self._save_draft()
+
+    @reporting("save the draft")
+    def _save_draft(self) -> None:
+        assert self._encounter is not None
+        record = replace(self._encounter, messages=self._result.messages if self._result else ())
+        saved = self._store.save_draft(record)
+        self._encounter = saved
+        self._show_status()
+        self.saved.emit(saved)
+
+    # -- coding ----------------------------------------------------------------------------------
+    def coding_input(self) -> Encounter:
+        """The engine's view of the encounter being edited."""
+        assert self._encounter is not None
+        return self._store.coding_input(self._encounter)
+
+    def coding_settings(self) -> CodingSettings:
+        """The payer's modifier conventions, and today for the future-date check."""
+        return self._store.coding_settings(self._payer)
+
+    def _recode(self) -> None:
+        record = self._encounter
+        if record is None:
+            return
+        if record.status is not EncounterStatus.DRAFT:
+            self._result = None
+            priced = [
+                PricedLine(
+                    line.cpt,
+                    line.description,
+                    line.modifiers,
+                    line.units,
+                    line.diagnosis_pointers,
+                    line.unit_fee_cents,
+                    line.why,
+                )
+                for line in record.lines
+            ]
+            self.lines.set_records(priced)
+            self._show_messages(record.messages, priced)
+            self.total.setText(format_cents(record.total_cents))
+            return
+        if not record.lesions and not record.em_code:
+            self._result = CodingResult()
+            self.lines.set_records([])
+            self.messages.clear()
+            self.total.setText(format_cents(0))
+            return
+        self._result = code_encounter(self.coding_input(), self.coding_settings())
+        priced = [
+            PricedLine(
+                line.cpt,
+                line.description,
+                line.modifiers,
+                line.units,
+                line.diagnosis_pointers,
+                self._store.fee_for(line.cpt, record.date_of_service),
+                line.why,
+            )
+            for line in self._result.lines
+        ]
+        self.lines.set_records(priced)
+        self._show_messages(self._result.messages, priced)
+        total = format_cents(self.lines.total_cents())
+        missing = self.lines.missing_fees()
+        self.total.setText(f"{total} (no fee set for {', '.join(missing)})" if missing else total)
+
+    def _show_messages(self, messages: tuple, lines: list[PricedLine]) -> None:
+        self.messages.clear()
+        style = self.style()
+        icons = {
+            Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+            Severity.WARNING: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            Severity.INFO: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
+        }
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        for message in sorted(messages, key=lambda m: order[m.severity]):
+            item = QListWidgetItem(
+                icons[message.severity], f"{SEVERITY_NAMES[message.severity]}: {message.text}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, message)
+            item.setToolTip(f"{message.rule}" + (f" · {message.field}" if message.field else ""))
+            if message.severity is Severity.ERROR:
+                item.setForeground(QColor("#b3261e"))
+            self.messages.addItem(item)
+        for line in lines:
+            if line.why:
+                item = QListWidgetItem(f"Why {line.cpt}: {line.why}")
+                item.setForeground(QColor("#555555"))
+                self.messages.addItem(item)
+
+    # -- finishing -------------------------------------------------------------------------------
+    @reporting("save the encounter as final")
+    def finalize(self) -> EncounterRecord | None:
+        """Save as final (Ctrl+S): errors block, warnings ask for a look. Returns the final record."""
+        if not self._is_draft or self._encounter is None:
+            return None
+        self._changed()
+        result = self._result or CodingResult()
+        errors = [m for m in result.messages if m.severity is Severity.ERROR]
+        if errors or not result.lines:
+            texts = [m.text for m in errors] or ["Add at least one lesion or an office visit first."]
+            dialogs().problem(
+                self, "Cannot save as final yet", "Fix these first:\n\n" + "\n".join(f"• {t}" for t in texts)
+            )
+            return None
+        warnings = [m for m in result.messages if m.severity is Severity.WARNING]
+        if warnings and not dialogs().ask(
+            self,
+            "Please look at these warnings",
+            "The codes can be billed, but a person should check:\n\n"
+            + "\n".join(f"• {m.text}" for m in warnings)
+            + "\n\nSave as final anyway?",
+            "Save as final",
+            "Go back",
+        ):
+            return None
+        assert self._encounter.id is not None
+        final = self._store.finalize(self._encounter.id, result)
+        self._show(final, self._patient) if self._patient else None
+        self.saved.emit(final)
+        return final
+
+    @reporting("reopen the encounter")
+    def reopen(self) -> None:
+        """Turn a final encounter back into a draft after asking (its billed lines are dropped)."""
+        record = self._encounter
+        if record is None or record.id is None or self._is_draft or self._patient is None:
+            return
+        if not dialogs().ask(
+            self,
+            "Reopen this encounter?",
+            f"The encounter of {self._patient.display_name} is {record.status.value}. Reopening makes it a "
+            "draft again so you can change it; save it as final and print the superbill again afterwards.",
+            "Reopen",
+            "Keep it final",
+        ):
+            return
+        reopened = self._store.reopen(record.id)
+        self._show(reopened, self._patient)
+        self.saved.emit(reopened)
+
+    def request_superbill(self) -> None:
+        """Preview the superbill (Ctrl+P); a draft is saved as final first."""
+        record = self._encounter
+        if record is None:
+            return
+        if record.status is EncounterStatus.DRAFT:
+            final = self.finalize()
+            if final is None:
+                return
+            record = final
+        assert record.id is not None
+        self.superbill_requested.emit(record.id)

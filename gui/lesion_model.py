@@ -1,0 +1,118 @@
+"""The lesion table's model: one row per lesion group, editable in place.
+
+An edit is read with ``core.quick_entry.edit_group``; a bad value leaves the row as it was and
+``problem`` carries the message to show. Every accepted change emits ``lesions_changed``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from core.coding.model import LesionGroup, LesionKind
+from core.errors import InputError
+from core.quick_entry import edit_group, size_text
+from gui.table_model import RecordTableModel
+
+KIND_NAMES: dict[LesionKind, str] = {
+    LesionKind.PREMALIGNANT: "Premalignant",
+    LesionKind.BENIGN: "Benign",
+    LesionKind.SKIN_TAG: "Skin tag",
+    LesionKind.VASCULAR: "Vascular",
+    LesionKind.MALIGNANT: "Malignant",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def site_name(site: str) -> str:
+    """``mucous_membrane`` → ``mucous membrane``."""
+    return site.replace("_", " ")
+
+
+class LesionTableModel(RecordTableModel):
+    """Rows are ``LesionGroup`` records in entry order (their position is the engine's index)."""
+
+    COL_KIND, COL_COUNT, COL_SITE, COL_METHOD, COL_SIZE, COL_DIAGNOSIS = range(6)
+    COLUMNS = ("Kind", "Count", "Site", "Method", "Size", "Diagnosis")
+    NUMERIC_COLUMNS = frozenset({COL_COUNT})
+    #: the ``edit_group`` field behind each column
+    FIELDS = ("kind", "count", "site", "method", "size", "diagnosis")
+
+    lesions_changed = Signal()
+    problem = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.read_only = False
+
+    def lesions(self) -> tuple[LesionGroup, ...]:
+        """The groups in row order, as the coding engine takes them."""
+        return tuple(self._records)
+
+    def set_lesions(self, lesions: tuple[LesionGroup, ...]) -> None:
+        """Show ``lesions`` (no ``lesions_changed``: nothing was edited)."""
+        self.set_records(lesions)
+
+    def add_lesion(self, group: LesionGroup) -> int:
+        """Add a group at the end; returns its row."""
+        row = self.append_record(group)
+        self.lesions_changed.emit()
+        return row
+
+    def remove_lesion(self, row: int) -> LesionGroup:
+        """Take a group out; returns it."""
+        group = self.remove_record(row)
+        self.lesions_changed.emit()
+        return group
+
+    def display(self, record: LesionGroup, column: int) -> str:
+        if column == self.COL_KIND:
+            return KIND_NAMES[record.kind]
+        if column == self.COL_COUNT:
+            return str(record.count)
+        if column == self.COL_SITE:
+            return site_name(record.site)
+        if column == self.COL_METHOD:
+            return record.method
+        if column == self.COL_SIZE:
+            return size_text(record)
+        return record.diagnosis
+
+    def sort_key(self, record: LesionGroup, column: int) -> Any:
+        if column == self.COL_COUNT:
+            return record.count
+        if column == self.COL_SIZE:
+            return record.diameter_cm or record.area_sq_cm or 0.0
+        return self.display(record, column)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and not self.read_only:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole and index.isValid():
+            record: LesionGroup = self._records[index.row()]
+            if index.column() == self.COL_KIND:
+                return record.kind.value
+            if index.column() == self.COL_SITE:
+                return record.site
+            return self.display(record, index.column()).replace(" cm²", "cm2").replace(" cm", "cm")
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.read_only:
+            return False
+        record: LesionGroup = self._records[index.row()]
+        try:
+            changed = edit_group(record, self.FIELDS[index.column()], str(value))
+        except InputError as error:
+            self.problem.emit(error.text)
+            return False
+        if changed != record:
+            self.replace_record(index.row(), changed)
+            self.lesions_changed.emit()
+        return True

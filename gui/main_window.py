@@ -1,0 +1,397 @@
+"""The front-desk window: day sheet and patients on the left, the encounter editor on the right.
+
+Menus carry every command with its shortcut; window size and splitter positions are remembered in
+``QSettings`` (window state only: business settings live in the database).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
+
+from core.pdf.render import render_superbills
+from core.store import Store
+from core.store.records import EncounterRecord, Patient
+from core.superbill.build import superbill_for, superbills_for_day
+from gui.background import run_in_background
+from gui.day_sheet import DaySheet
+from gui.dialogs import dialogs
+from gui.encounter_editor import EncounterEditor
+from gui.errors import reporting, show_error
+from gui.patient_panel import PatientPanel
+from gui.preview import PreviewDialog
+
+SETTINGS_ORGANIZATION = "SuperbillDesk"
+SETTINGS_APPLICATION = "Superbill Desk"
+
+
+def window_settings() -> QSettings:
+    """Where the window remembers its size and splitter positions."""
+    return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
+
+
+class MainWindow(QMainWindow):
+    """The whole front desk for one open ``Store``."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Superbill Desk")
+        self.setWindowTitle("Superbill Desk")
+        self.store = store
+        self._drafts_offered = False
+        self.preview: PreviewDialog | None = None
+
+        self.day_sheet = DaySheet(store)
+        self.patients = PatientPanel(store)
+        self.editor = EncounterEditor(store)
+
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.day_sheet)
+        self.left.addWidget(self.patients)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        for splitter in (self.left, self.splitter):
+            splitter.setChildrenCollapsible(False)
+        self.splitter.setContentsMargins(8, 8, 8, 8)
+        self.setCentralWidget(self.splitter)
+
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setAccessibleName("Working")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setVisible(False)
+        self.status_text = QLabel()
+        self.status_text.setObjectName("statusText")
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
+
+        self._build_menus()
+        self.day_sheet.encounter_activated.connect(self.open_encounter)
+        self.day_sheet.print_day_button.clicked.connect(self.print_day)
+        self.patients.patient_chosen.connect(self.start_encounter)
+        self.editor.saved.connect(self.day_sheet.show_encounter)
+        self.editor.superbill_requested.connect(self.preview_superbill)
+        self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
+        self.setTabOrder(self.day_sheet.table, self.patients.search)
+        self.setTabOrder(self.patients.search, self.patients.results)
+        self.setTabOrder(self.patients.results, self.patients.new_button)
+        self.setTabOrder(self.patients.new_button, self.editor.provider)
+        self.resize(1360, 860)
+        self._restore_state()
+
+    # -- menus -----------------------------------------------------------------------------------
+    def _action(
+        self, menu: object, text: str, name: str, keys: QKeySequence | str | None, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if keys is not None:
+            sequence = keys if isinstance(keys, QKeySequence) else QKeySequence(keys)
+            action.setShortcut(sequence)
+            native = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({native})")
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.settings_action = self._action(
+            file_menu, "&Settings…", "settingsAction", "Ctrl+,", self.open_settings
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up now…", "backupAction", None, self.backup_now)
+        self._action(file_menu, "&Restore from a backup…", "restoreAction", None, self.restore_backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, self.close)
+
+        visit = bar.addMenu("&Visit")
+        self._action(
+            visit, "&Find patient", "findPatientAction", QKeySequence.StandardKey.Find, self.focus_search
+        )
+        self._action(
+            visit, "&New patient…", "newPatientAction", QKeySequence.StandardKey.New, self.patients.open_form
+        )
+        visit.addSeparator()
+        self._action(visit, "&Quick entry", "quickEntryAction", "Ctrl+L", self.editor.quick_entry.setFocus)
+        self.save_action = self._action(
+            visit, "&Save as final", "saveAction", QKeySequence.StandardKey.Save, self.editor.finalize
+        )
+        self.print_action = self._action(
+            visit,
+            "Superbill &preview…",
+            "printAction",
+            QKeySequence.StandardKey.Print,
+            self.editor.request_superbill,
+        )
+        self._action(visit, "&Reopen final encounter…", "reopenAction", None, self.editor.reopen)
+
+        day = bar.addMenu("&Day")
+        self._action(day, "&Previous day", "previousDayAction", "Alt+Left", lambda: self.day_sheet.step(-1))
+        self._action(day, "&Next day", "nextDayAction", "Alt+Right", lambda: self.day_sheet.step(1))
+        self._action(day, "&Today", "todayAction", "Ctrl+T", self.day_sheet.go_to_today)
+        day.addSeparator()
+        self.print_day_action = self._action(
+            day, "Print &day…", "printDayAction", "Ctrl+Shift+P", self.print_day
+        )
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", self.show_shortcuts)
+        self._action(help_menu, "&About Superbill Desk", "aboutAction", None, self.show_about)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the patient search (Ctrl+F)."""
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    # -- encounters ------------------------------------------------------------------------------
+    @reporting("start the visit")
+    def start_encounter(self, patient: Patient) -> None:
+        """Open a new encounter for ``patient`` on the shown day."""
+        self.editor.start_new(patient, self.day_sheet.day)
+        self.status_text.setText(f"New visit for {patient.display_name} on {self.day_sheet.day:%m/%d/%Y}.")
+
+    @reporting("open the encounter")
+    def open_encounter(self, encounter_id: int) -> None:
+        """Show a stored encounter in the editor."""
+        self.editor.open_encounter(encounter_id)
+        self.day_sheet.select_encounter(encounter_id)
+
+    def offer_drafts(self) -> None:
+        """After a crash or an unfinished day: offer to open the drafts left in the database."""
+        drafts = [d for d in self.store.drafts() if d.lesions or d.em_code]
+        if not drafts:
+            return
+        names = []
+        for draft in drafts[-5:]:
+            patient = self.store.get_patient(draft.patient_id)
+            names.append(f"• {patient.display_name}, {draft.date_of_service:%m/%d/%Y}")
+        more = f"\n… and {len(drafts) - 5} more" if len(drafts) > 5 else ""
+        latest = max(drafts, key=lambda d: (d.updated_at or d.created_at or 0, d.id or 0))
+        if dialogs().ask(
+            self,
+            "Unfinished encounters",
+            f"{len(drafts)} encounter(s) were not saved as final yet. Nothing was lost:\n\n"
+            + "\n".join(names)
+            + more
+            + "\n\nOpen the most recent one now?",
+            "Open it",
+            "Later",
+        ):
+            self.day_sheet.set_day(latest.date_of_service)
+            assert latest.id is not None
+            self.open_encounter(latest.id)
+
+    # -- printing --------------------------------------------------------------------------------
+    @reporting("show the superbill")
+    def preview_superbill(self, encounter_id: int) -> None:
+        """Build the superbill of one final encounter and show the preview (Ctrl+P)."""
+        superbill = superbill_for(self.store, encounter_id)
+        record = self.store.get_encounter(encounter_id)
+        patient = self.store.get_patient(record.patient_id)
+        name = f"superbill-{record.document_number or encounter_id}-{patient.last_name}.pdf"
+        self._render_and_preview([superbill], f"Superbill — {patient.display_name}", name, [encounter_id])
+
+    @reporting("print the day")
+    def print_day(self) -> None:
+        """One PDF with every final superbill of the shown day, built in the background."""
+        day = self.day_sheet.day
+        superbills = superbills_for_day(self.store, day)
+        ids = [e.id for e in self.store.encounters_on(day) if e.status.value in ("final", "printed") and e.id]
+        self._render_and_preview(
+            superbills,
+            f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
+            f"superbills-{day.isoformat()}.pdf",
+            ids,
+        )
+
+    def _render_and_preview(self, superbills: list, title: str, name: str, encounter_ids: list[int]) -> None:
+        self._set_busy(f"Preparing {len(superbills)} superbill(s)…")
+
+        def render() -> bytes:  # runs on a worker thread: no widgets, no database
+            out = io.BytesIO()
+            render_superbills(superbills, out)
+            return out.getvalue()
+
+        def done(pdf: bytes) -> None:
+            self._set_busy("")
+            self._show_preview(pdf, title, name, encounter_ids)
+
+        def failed(error: BaseException) -> None:
+            self._set_busy("")
+            show_error(self, error, "prepare the superbills")
+
+        run_in_background(self, render, done, failed)
+
+    def _show_preview(self, pdf: bytes, title: str, name: str, encounter_ids: list[int]) -> None:
+        if self.preview is not None:
+            self.preview.close()
+
+        def printed() -> None:
+            for record in self.store.mark_printed(encounter_ids):
+                self.day_sheet.show_encounter(record)
+            current = self.editor.encounter
+            if current is not None and current.id in encounter_ids:
+                self.editor.open_encounter(current.id)
+
+        self.preview = PreviewDialog(pdf, title, name, self, on_output=printed)
+        self.preview.destroyed.connect(self._preview_closed)
+        self.preview.show()
+        self.status_text.setText(f"{title}: {self.preview.document.pageCount()} page(s) ready.")
+
+    def _preview_closed(self) -> None:
+        self.preview = None
+
+    def _set_busy(self, text: str) -> None:
+        self.busy.setVisible(bool(text))
+        self.status_text.setText(text)
+
+    # -- settings and backups (the settings dialog lives in gui.settings_dialog) -------------------
+    @reporting("open the settings")
+    def open_settings(self) -> None:
+        """The practice, providers, payers, fees and defaults (Ctrl+,)."""
+        from gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.store, self)
+        dialog.changed.connect(self.settings_changed)
+        dialog.show()
+
+    def settings_changed(self) -> None:
+        """Reload what the settings affect: provider lists, fees and the day sheet."""
+        self.editor.refresh_choices()
+        self.day_sheet.reload()
+
+    @reporting("back up the database")
+    def backup_now(self) -> None:
+        """Copy the database to a file the user picks."""
+        from core.backup import backup_database
+
+        if self.store.path is None:
+            dialogs().inform(
+                self, "Back up", "This database lives in memory only; there is no file to back up."
+            )
+            return
+        suggested = self.store.path.parent / f"superbill-backup-{self.store.today().isoformat()}.db"
+        target = dialogs().save_file(
+            self, "Back up the database to…", suggested, "Superbill Desk backups (*.db)"
+        )
+        if target is None:
+            return
+        written = backup_database(self.store.path, target)
+        dialogs().inform(self, "Backup done", f"The database was copied to\n{written}")
+
+    @reporting("restore the backup")
+    def restore_backup(self) -> None:
+        """Replace the database with a checked backup (the current file is kept aside)."""
+        from core.backup import check_database_file, restore_database
+        from core.store import open_store
+
+        path = self.store.path
+        if path is None:
+            return
+        backup = dialogs().open_file(
+            self, "Restore from which backup?", path.parent, "Superbill Desk backups (*.db)"
+        )
+        if backup is None:
+            return
+        check_database_file(backup)
+        if not dialogs().ask(
+            self,
+            "Replace the database?",
+            f"Everything entered since that backup was made will be replaced by the backup\n{backup}\n\n"
+            "The current database is kept aside as a copy first.",
+            "Restore the backup",
+            "Keep the current database",
+        ):
+            return
+        self.editor.clear()
+        self.store.close()
+        try:
+            kept = restore_database(backup, path)
+        finally:
+            self.store = open_store(path, seed_demo=False)
+            for panel in (self.day_sheet, self.patients, self.editor):
+                panel._store = self.store  # the panels share the window's store
+            self.day_sheet.reload()
+        note = f"\nThe previous database was kept as\n{kept}" if kept else ""
+        dialogs().inform(self, "Backup restored", f"The backup was restored.{note}")
+
+    # -- help --------------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        """List every menu command with its keys."""
+        lines = []
+        for menu_action in self.menuBar().actions():
+            for action in menu_action.menu().actions():
+                if not action.shortcut().isEmpty():
+                    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                    lines.append(f"{keys:<16} {action.text().replace('&', '')}")
+        dialogs().inform(self, "Keyboard shortcuts", "\n".join(lines))
+
+    def show_about(self) -> None:
+        """Name, database file and log file."""
+        from core.paths import log_file
+
+        dialogs().inform(
+            self,
+            "About Superbill Desk",
+            f"Superbill Desk\n\nDatabase: {self.store.path or 'in memory'}\nLog file: {log_file()}",
+        )
+
+    # -- window state ----------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, splitter in (
+            ("window/mainSplitter", self.splitter),
+            ("window/leftSplitter", self.left),
+            ("window/encounterSplitter", self.editor.splitter),
+        ):
+            state = settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def save_state(self) -> None:
+        """Remember size and splitter positions for next time."""
+        settings = window_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/mainSplitter", self.splitter.saveState())
+        settings.setValue("window/leftSplitter", self.left.saveState())
+        settings.setValue("window/encounterSplitter", self.editor.splitter.saveState())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._drafts_offered:
+            self._drafts_offered = True
+            QTimer.singleShot(0, self.offer_drafts)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        if self.preview is not None:
+            self.preview.close()
+        super().closeEvent(event)
+
+    def day(self) -> date:
+        """The day shown on the day sheet."""
+        return self.day_sheet.day
+
+    def current_encounter(self) -> EncounterRecord | None:
+        """The encounter open in the editor."""
+        return self.editor.encounter

@@ -1,0 +1,383 @@
+"""Finding a patient (search as you type) and adding a new one (a form that shows problems by the field).
+
+``patient_chosen`` carries the patient whose new encounter should open: a search result opened with
+Enter or a double-click, or a patient just saved with the form.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import InputError
+from core.store.patients import parse_search_date
+from core.store.records import Patient
+from gui.dialogs import dialogs
+from gui.errors import reporting
+from gui.patient_model import PatientResultsModel, PatientRow
+from gui.table_model import RECORD_ROLE, SORT_ROLE
+from gui.views import RecordTableView
+
+#: the store's field names (``InputError.field``) → the form's widget names
+FIELD_WIDGETS: dict[str, str] = {
+    "first_name": "patientFirstName",
+    "last_name": "patientLastName",
+    "date_of_birth": "patientDob",
+    "sex": "patientSex",
+    "payer_id": "patientPayer",
+    "member_id": "patientMemberId",
+    "address1": "patientAddress",
+    "city": "patientCity",
+    "state": "patientState",
+    "zip": "patientZip",
+    "phone": "patientPhone",
+    "chart_number": "patientChartNumber",
+}
+
+
+class SearchLine(QLineEdit):
+    """The search field: Down moves into the results, Enter opens the only match."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class PatientPanel(QWidget):
+    """Patient search with its results, and the new-patient form (hidden until asked for)."""
+
+    patient_chosen = Signal(object)
+
+    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientPanel")
+        self.setAccessibleName("Patients")
+        self._store = store
+
+        self.search = SearchLine()
+        self.search.setObjectName("patientSearch")
+        self.search.setAccessibleName("Find a patient")
+        self.search.setPlaceholderText("Name, date of birth (MM/DD/YYYY) or chart number")
+        self.search.setToolTip("Results update as you type; Down arrow moves to the list (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.results_model = PatientResultsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.results_model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.results = RecordTableView("patientResults", "Patients found")
+        self.results.setModel(self.proxy)
+        self.results.setToolTip("Enter or double-click starts a visit for the patient on the day shown")
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.results.horizontalHeader().setStretchLastSection(True)
+        self.new_button = QPushButton("New patient…")
+        self.new_button.setObjectName("newPatientButton")
+        self.new_button.setAccessibleName("Add a new patient")
+        self.new_button.setToolTip("Add a new patient (Ctrl+N)")
+        self.hint = QLabel()
+        self.hint.setObjectName("patientSearchHint")
+        self.hint.setAccessibleName("Search result count")
+
+        self.form = self._build_form()
+        self.form.setVisible(False)
+
+        search_row = QHBoxLayout()
+        label = QLabel("&Find patient")
+        label.setBuddy(self.search)
+        search_row.addWidget(label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(search_row)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.form)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._search_return)
+        self.search.down_pressed.connect(self._focus_results)
+        self.results.activated.connect(self._result_activated)
+        self.new_button.clicked.connect(self.open_form)
+
+    # -- search ----------------------------------------------------------------------------------
+    def _payer_names(self) -> dict[int, str]:
+        return {payer.id: payer.name for payer in self._store.payers() if payer.id is not None}
+
+    def run_search(self) -> None:
+        """Search the store for the text typed (also run by the typing timer)."""
+        self._timer.stop()
+        text = self.search.text().strip()
+        if not text:
+            self.results_model.set_records([])
+            self.hint.setText("")
+            return
+        names = self._payer_names()
+        found = self._store.search_patients(text)
+        self.results_model.set_records(
+            [PatientRow(p, names.get(p.payer_id, "") if p.payer_id else "") for p in found]
+        )
+        if found:
+            self.results.setCurrentIndex(self.proxy.index(0, 0))
+            self.hint.setText(f"{len(found)} found — Enter starts a visit, Down arrow moves in the list.")
+        else:
+            self.hint.setText("Nobody found. Check the spelling, or add a new patient.")
+
+    def _search_return(self) -> None:
+        self.run_search()
+        if self.results_model.rowCount() == 1:
+            self.patient_chosen.emit(self.results_model.record(0).patient)
+        elif self.results_model.rowCount() > 1:
+            self._focus_results()
+
+    def _focus_results(self) -> None:
+        self.run_search()
+        if self.proxy.rowCount():
+            self.results.setFocus()
+            if not self.results.currentIndex().isValid():
+                self.results.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _result_activated(self, index: object) -> None:
+        row: PatientRow | None = self.proxy.data(index, RECORD_ROLE)
+        if row is not None:
+            self.patient_chosen.emit(row.patient)
+
+    # -- the form --------------------------------------------------------------------------------
+    def _field(self, widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+        if tip:
+            widget.setToolTip(tip)
+        error = QLabel()
+        error.setObjectName(f"{name}Error")
+        error.setAccessibleName(f"Problem with {accessible.lower()}")
+        error.setStyleSheet("color: #b3261e;")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        self._errors[name] = error
+        return widget
+
+    def _build_form(self) -> QGroupBox:
+        self._errors: dict[str, QLabel] = {}
+        box = QGroupBox("New patient")
+        box.setObjectName("patientForm")
+        self.first_name = self._field(QLineEdit(), "patientFirstName", "First name")
+        self.last_name = self._field(QLineEdit(), "patientLastName", "Last name")
+        self.dob = self._field(QLineEdit(), "patientDob", "Date of birth", "MM/DD/YYYY")
+        self.dob.setPlaceholderText("MM/DD/YYYY")
+        self.sex = self._field(QComboBox(), "patientSex", "Sex")
+        for text, value in (("unknown", "U"), ("female", "F"), ("male", "M")):
+            self.sex.addItem(text, value)
+        self.payer = self._field(QComboBox(), "patientPayer", "Insurance")
+        self.member_id = self._field(QLineEdit(), "patientMemberId", "Member ID", "From the insurance card")
+        self.address = self._field(QLineEdit(), "patientAddress", "Street address")
+        self.city = self._field(QLineEdit(), "patientCity", "City")
+        self.state = self._field(QLineEdit(), "patientState", "State", "Two letters, for example NY")
+        self.state.setMaxLength(2)
+        self.zip = self._field(QLineEdit(), "patientZip", "ZIP code", "12345 or 12345-6789")
+        self.phone = self._field(QLineEdit(), "patientPhone", "Phone")
+        self.save_button = QPushButton("Save patient and start visit")
+        self.save_button.setObjectName("savePatientButton")
+        self.save_button.setAccessibleName("Save the patient and start a visit")
+        self.save_button.setToolTip("Save the patient and open a new encounter for them (Enter)")
+        self.save_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelPatientButton")
+        self.cancel_button.setAccessibleName("Close the new patient form")
+
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        rows = (
+            ("First name", self.first_name),
+            ("Last name", self.last_name),
+            ("Date of birth", self.dob),
+            ("Sex", self.sex),
+            ("Insurance", self.payer),
+            ("Member ID", self.member_id),
+            ("Address", self.address),
+            ("City", self.city),
+            ("State", self.state),
+            ("ZIP", self.zip),
+            ("Phone", self.phone),
+        )
+        for label, widget in rows:
+            column = QVBoxLayout()
+            column.setSpacing(1)
+            column.addWidget(widget)
+            column.addWidget(self._errors[widget.objectName()])
+            form.addRow(label, column)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        self.save_button.clicked.connect(self.save_patient)
+        self.cancel_button.clicked.connect(self.close_form)
+        for line in (
+            self.first_name,
+            self.last_name,
+            self.dob,
+            self.member_id,
+            self.address,
+            self.city,
+            self.state,
+            self.zip,
+            self.phone,
+        ):
+            line.returnPressed.connect(self.save_patient)
+            line.textEdited.connect(lambda _t, w=line: self._clear_error(w.objectName()))
+        self.payer.activated.connect(lambda _i: self._clear_error("patientMemberId"))
+        return box
+
+    def open_form(self) -> None:
+        """Show an empty new-patient form, prefilled with a name typed in the search."""
+        self.payer.clear()
+        self.payer.addItem("no insurance (self-pay)", None)
+        for payer in self._store.payers():
+            self.payer.addItem(payer.name, payer.id)
+        for line in (
+            self.first_name,
+            self.last_name,
+            self.dob,
+            self.member_id,
+            self.address,
+            self.city,
+            self.state,
+            self.zip,
+            self.phone,
+        ):
+            line.clear()
+        self.sex.setCurrentIndex(0)
+        self._clear_errors()
+        typed = self.search.text().split()
+        words = [w for w in typed if parse_search_date(w) is None and not w.isdigit()]
+        dates = [w for w in typed if parse_search_date(w) is not None]
+        if len(words) >= 2:
+            self.first_name.setText(words[0].capitalize())
+            self.last_name.setText(" ".join(words[1:]).capitalize())
+        elif words:
+            self.last_name.setText(words[0].capitalize())
+        if dates:
+            self.dob.setText(f"{parse_search_date(dates[0]):%m/%d/%Y}")
+        self.form.setVisible(True)
+        self.results.setVisible(False)
+        self.first_name.setFocus()
+
+    def close_form(self) -> None:
+        """Hide the form (what was typed is dropped)."""
+        self.form.setVisible(False)
+        self.results.setVisible(True)
+        self.search.setFocus()
+
+    def _clear_errors(self) -> None:
+        for name in self._errors:
+            self._clear_error(name)
+
+    def _clear_error(self, name: str) -> None:
+        label = self._errors.get(name)
+        if label is not None:
+            label.clear()
+            label.setVisible(False)
+
+    def field_error(self, name: str) -> str:
+        """The problem shown under the field ``name`` (empty when none)."""
+        label = self._errors[name]
+        return label.text() if label.isVisible() else ""
+
+    def _show_field_error(self, error: InputError) -> None:
+        name = FIELD_WIDGETS.get(error.field or "")
+        if name is None or name not in self._errors:
+            dialogs().problem(self, "Could not save the patient", error.text)
+            return
+        label = self._errors[name]
+        label.setText(error.text)
+        label.setVisible(True)
+        widget = self.findChild(QWidget, name)
+        if widget is not None:
+            widget.setFocus()
+
+    def _patient_from_form(self) -> Patient:
+        text = self.dob.text().strip()
+        born = parse_search_date(text)
+        if born is None:
+            raise InputError(
+                f"Date of birth: “{text}” is not a date; type it as MM/DD/YYYY, for example 03/14/1962."
+                if text
+                else "Date of birth: type it as MM/DD/YYYY, for example 03/14/1962.",
+                field="date_of_birth",
+            )
+        return Patient(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            date_of_birth=born,
+            sex=self.sex.currentData(),
+            address1=self.address.text(),
+            city=self.city.text(),
+            state=self.state.text(),
+            zip=self.zip.text(),
+            phone=self.phone.text(),
+            payer_id=self.payer.currentData(),
+            member_id=self.member_id.text(),
+        )
+
+    @reporting("save the patient")
+    def save_patient(self) -> Patient | None:
+        """Check and save the form; asks first when a similar patient is already on file."""
+        self._clear_errors()
+        try:
+            patient = self._patient_from_form()
+            similar = self._store.similar_patients(patient)
+            if similar:
+                chosen = self._ask_duplicate(patient, similar)
+                if chosen is None:
+                    return None
+                if chosen.id is not None:
+                    self.close_form()
+                    self.patient_chosen.emit(chosen)
+                    return chosen
+            saved = self._store.save_patient(patient)
+        except InputError as error:
+            self._show_field_error(error)
+            return None
+        self.close_form()
+        self.search.setText(saved.chart_number)
+        self.run_search()
+        self.patient_chosen.emit(saved)
+        return saved
+
+    def _ask_duplicate(self, patient: Patient, similar: list[Patient]) -> Patient | None:
+        """Is ``patient`` someone on file? Returns that patient, ``patient`` itself, or ``None`` (go back)."""
+        existing = similar[0]
+        answer = dialogs().choose(
+            self,
+            "Is this the same person?",
+            f"{existing.display_name}, born {existing.date_of_birth:%m/%d/%Y} "
+            f"(chart {existing.chart_number}) is already on file and looks like "
+            f"{patient.display_name}, born {patient.date_of_birth:%m/%d/%Y}.\n\n"
+            "Use the patient on file, or save a new, different patient?",
+            [f"Use {existing.display_name}", "Save as a new patient", "Go back to the form"],
+        )
+        if answer == 0:
+            return existing
+        if answer == 1:
+            return patient
+        return None

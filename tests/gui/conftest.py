@@ -1,0 +1,124 @@
+"""GUI test fixtures: a scripted dialog seam, a synchronous background pool, and a shown window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from gui import background
+from gui.app import build_main_window
+from gui.dialogs import Dialogs, set_dialogs
+from gui.main_window import MainWindow
+
+
+class FakeDialogs(Dialogs):
+    """Records every question; answers from scripted queues (a test that gets an unscripted one fails)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str]] = []
+        self.answers: list[object] = []
+        self.printed_pages: list[int] = []
+
+    def _answer(self, kind: str, title: str, text: str) -> object:
+        self.seen.append((kind, title, text))
+        if not self.answers:
+            raise AssertionError(f"unexpected {kind} question: {title}: {text}")
+        return self.answers.pop(0)
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.seen.append(("inform", title, text))
+
+    def problem(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+        self.seen.append(("problem", title, text))
+
+    def ask(self, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+        return bool(self._answer("ask", title, text))
+
+    def choose(self, parent: QWidget | None, title: str, text: str, options: list[str]) -> int | None:
+        answer = self._answer("choose", title, text)
+        return None if answer is None else int(answer)  # type: ignore[call-overload]
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path, pattern: str) -> Path | None:
+        return self._answer("save_file", title, str(suggested))  # type: ignore[return-value]
+
+    def open_file(self, parent: QWidget | None, title: str, folder: Path, pattern: str) -> Path | None:
+        return self._answer("open_file", title, str(folder))  # type: ignore[return-value]
+
+    def print_pdf(self, parent: QWidget | None, document: QPdfDocument) -> bool:
+        self.printed_pages.append(document.pageCount())
+        return True
+
+    def kinds(self) -> list[str]:
+        """The kinds of dialog shown so far, in order."""
+        return [kind for kind, _title, _text in self.seen]
+
+
+@pytest.fixture
+def fake_dialogs() -> Iterator[FakeDialogs]:
+    fake = FakeDialogs()
+    previous = set_dialogs(fake)
+    yield fake
+    set_dialogs(previous)
+
+
+@pytest.fixture
+def sync_pool() -> Iterator[background.SynchronousPool]:
+    pool = background.SynchronousPool()
+    previous = background.set_pool(pool)
+    yield pool
+    background.set_pool(previous)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "practice.db"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: object) -> MainWindow:
+    win = build_main_window(db_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    return win
+
+
+def named(window: QWidget, name: str) -> QWidget:
+    """The child widget with this objectName (fails the test when missing)."""
+    widget = window.findChild(QWidget, name)
+    assert widget is not None, f"no widget named {name}"
+    return widget
+
+
+def open_first_patient(qtbot: QtBot, window: MainWindow, query: str = "sample") -> None:
+    """Search for ``query`` and press Enter on the first match, as the front desk does."""
+    search = named(window, "patientSearch")
+    search.setFocus()
+    qtbot.keyClicks(search, query)
+    results = named(window, "patientResults")
+    qtbot.waitUntil(lambda: results.model().rowCount() > 0)
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    qtbot.keyClick(results, Qt.Key.Key_Return)
+
+
+def quick_enter(qtbot: QtBot, window: QWidget, line: str) -> None:
+    """Type one quick-entry line and press Enter."""
+    entry = named(window, "lesionQuickEntry")
+    qtbot.keyClicks(entry, line)
+    qtbot.keyClick(entry, Qt.Key.Key_Return)
+
+
+def table_rows(view: QWidget) -> list[list[str]]:
+    """The text of every cell of a table view, row by row."""
+    model = view.model()
+    return [
+        [str(model.index(r, c).data() or "") for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]

@@ -1,0 +1,181 @@
+"""The encounter editor driven like a user: quick entry, live coding, in-place edits, save and reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView
+from pytestqt.qtbot import QtBot
+
+from core.store import open_store
+from core.store.records import EncounterStatus
+from gui.app import build_main_window
+from gui.main_window import MainWindow
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+
+
+def type_in_cell(qtbot: QtBot, table: QTableView, text: str) -> None:
+    """F2 on the current cell, replace its text, Enter."""
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editors = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    editors[0].selectAll()
+    qtbot.keyClicks(editors[0], text)
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+
+
+def codes(window: MainWindow) -> list[tuple[str, str]]:
+    """(CPT, units) of each coded line shown."""
+    return [(row[0], row[3]) for row in table_rows(named(window, "codedLinesTable"))]
+
+
+def test_twelve_aks_code_as_17000_and_17003_times_11(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face cryo")
+    assert codes(window) == [("17000", "1"), ("17003", "11")]
+    assert named(window, "lesionQuickEntry").text() == ""
+    assert table_rows(named(window, "lesionTable")) == [
+        ["Premalignant", "12", "face", "cryosurgery", "", "L57.0"]
+    ]
+    assert named(window, "encounterTotal").text().startswith("$")
+
+
+def test_fifteen_aks_flip_to_17004(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "14 ak face")
+    assert codes(window) == [("17000", "1"), ("17003", "13")]
+    quick_enter(qtbot, window, "1 ak scalp")
+    assert codes(window) == [("17004", "1")]
+
+
+def test_a_bad_word_keeps_the_line_and_says_what_is_wrong(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak fcae cryo")
+    assert named(window, "lesionQuickEntry").text() == "12 ak fcae cryo"
+    message = named(window, "quickEntryMessage").text()
+    assert "“fcae”" in message and "site" in message
+    assert named(window, "lesionTable").model().rowCount() == 0
+    assert codes(window) == []
+    # fixing the word clears the message and adds the group
+    entry = named(window, "lesionQuickEntry")
+    entry.selectAll()
+    quick_enter(qtbot, window, "12 ak face cryo")
+    assert named(window, "quickEntryMessage").text() == ""
+    assert codes(window) == [("17000", "1"), ("17003", "11")]
+
+
+def test_every_edit_is_saved_as_a_draft(qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "3 sk trunk")
+    day_rows = table_rows(named(window, "dayTable"))
+    assert [row[5] for row in day_rows] == ["Draft"]
+    with open_store(db_path) as other:
+        (draft,) = other.drafts()
+        assert draft.lesions[0].count == 3
+
+
+def test_lesion_table_edits_in_place_and_recodes(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face")
+    table = named(window, "lesionTable")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 1))
+    type_in_cell(qtbot, table, "20")
+    assert codes(window) == [("17004", "1")]
+    # a bad value is refused with a message and the row stays as it was
+    table.setCurrentIndex(table.model().index(0, 1))
+    type_in_cell(qtbot, table, "zero")
+    assert table.model().index(0, 1).data() == "20"
+    assert "Count" in named(window, "quickEntryMessage").text()
+
+
+def test_delete_removes_a_lesion_row(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face")
+    quick_enter(qtbot, window, "3 sk trunk")
+    table = named(window, "lesionTable")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(1, 0))
+    qtbot.mouseClick(named(window, "removeLesionButton"), Qt.MouseButton.LeftButton)
+    assert codes(window) == [("17000", "1"), ("17003", "11")]
+
+
+def test_em_code_adds_a_visit_line_with_modifier_25(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    combo = named(window, "encounterEmCode")
+    combo.setFocus()
+    index = combo.findData("99213")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # what choosing an item with the mouse or keys emits
+    rows = table_rows(named(window, "codedLinesTable"))
+    assert rows[0][0] == "99213" and "25" in rows[0][2]
+    messages = named(window, "codingMessages")
+    texts = [messages.item(i).text() for i in range(messages.count())]
+    assert any(text.startswith("Warning:") for text in texts)
+    assert any(text.startswith("Why 17000") for text in texts)
+
+
+def test_ctrl_s_saves_final_and_reopening_shows_the_same_encounter(
+    qtbot: QtBot, window: MainWindow, db_path: Path, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face cryo")
+    before_lines = table_rows(named(window, "codedLinesTable"))
+    before_lesions = table_rows(named(window, "lesionTable"))
+    fake_dialogs.answers.append(True)  # any warning question: save as final anyway
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_encounter() is not None
+    assert window.current_encounter().status is EncounterStatus.FINAL
+    assert table_rows(named(window, "dayTable"))[0][5] == "Final"
+    total = named(window, "encounterTotal").text()
+    window.close()
+
+    again = build_main_window(db_path)
+    qtbot.addWidget(again)
+    again.show()
+    day_table = named(again, "dayTable")
+    assert day_table.model().rowCount() == 1
+    day_table.setFocus()
+    day_table.setCurrentIndex(day_table.model().index(0, 0))
+    qtbot.keyClick(day_table, Qt.Key.Key_Return)
+    assert table_rows(named(again, "codedLinesTable")) == before_lines
+    assert table_rows(named(again, "lesionTable")) == before_lesions
+    assert named(again, "encounterTotal").text() == total
+    assert "final" in named(again, "encounterStatus").text()
+    assert not named(again, "lesionQuickEntry").isEnabled()
+
+
+def test_errors_block_saving_as_final(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "1 bcc nose C44.311")  # no diameter: the engine reports an error
+    qtbot.mouseClick(named(window, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    assert fake_dialogs.kinds() == ["problem"]
+    assert "diameter" in fake_dialogs.seen[0][2].lower()
+    assert window.current_encounter().status is EncounterStatus.DRAFT
+
+
+def test_warnings_ask_and_going_back_keeps_the_draft(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "3 ak genitalia")  # a site-specific warning
+    fake_dialogs.answers.append(False)
+    qtbot.mouseClick(named(window, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    assert fake_dialogs.kinds() == ["ask"]
+    assert window.current_encounter().status is EncounterStatus.DRAFT
+
+
+def test_reopen_a_final_encounter(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    fake_dialogs.answers.extend([True, True])
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_encounter().status is EncounterStatus.FINAL
+    qtbot.mouseClick(named(window, "reopenEncounterButton"), Qt.MouseButton.LeftButton)
+    assert window.current_encounter().status is EncounterStatus.DRAFT
+    quick_enter(qtbot, window, "1 ak scalp")
+    assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17000", "17003"]
