@@ -317,7 +317,14 @@ def totals_and_payment(superbill: Superbill) -> Table:
         note += [Spacer(0, 4), _p(superbill.note)]
     table = Table([[note, figures]], colWidths=[CONTENT_WIDTH - 200, 200])
     table.setStyle(
-        _style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"), *_no_padding()])
+        _style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                *_no_padding(),
+                ("RIGHTPADDING", (0, 0), (0, 0), 12),
+            ]
+        )
     )
     return table
 
@@ -383,12 +390,13 @@ def body(superbill: Superbill) -> list[Flowable]:
     flowables: list[Flowable] = [parties(superbill), Spacer(0, 7), diagnoses(superbill), Spacer(0, 7)]
     flowables.append(service_lines(superbill))
     flowables.append(Spacer(0, 6))
+    # Totals, warnings and signature move to the next page together rather than leave one alone.
     closing: list[Flowable] = [totals_and_payment(superbill)]
     warnings = biller_warnings(superbill)
     if warnings is not None:
         closing += [Spacer(0, 8), warnings]
+    closing += [Spacer(0, 12), signature(superbill)]
     flowables.append(KeepTogether(closing))
-    flowables += [Spacer(0, 12), KeepTogether([signature(superbill)])]
     return flowables
 
 
