@@ -127,7 +127,7 @@ def _error(text: str) -> InputError:
 
 
 def _parse_count(word: str) -> int:
-    if not word.isdigit():
+    if not (word.isascii() and word.isdigit()):
         raise _error(
             f"The first word “{word}” should be the number of lesions, a whole number such as 12 "
             "(for example: 12 ak face cryo)."
@@ -263,7 +263,7 @@ def edit_group(group: LesionGroup, field_name: str, text: str) -> LesionGroup:
     word = text.strip().lower()
     label = field_name.capitalize()
     if field_name == "count":
-        if not word.isdigit() or int(word) < 1:
+        if not (word.isascii() and word.isdigit()) or int(word) < 1:
             raise _error(
                 f"Count: “{text.strip()}” is not a number of lesions; type a whole number, 1 or more."
             )

@@ -194,3 +194,11 @@ def test_size_text() -> None:
         size_text(LesionGroup(LesionKind.VASCULAR, 1, "face", "laser", "I78.1", area_sq_cm=12.0)) == "12 cm²"
     )
     assert size_text(AK) == ""
+
+
+def test_only_plain_digits_count() -> None:
+    for line in ("¹ ak", "١٢ ak"):
+        with pytest.raises(InputError):
+            parse_quick_entry(line, DEFAULTS)
+    with pytest.raises(InputError):
+        edit_group(AK, "count", "²")
