@@ -184,7 +184,7 @@ def diagnoses(superbill: Superbill) -> Table:
     found = superbill.diagnoses
     rows_needed = max(1, (len(found) + 1) // 2)
     half = CONTENT_WIDTH / 2
-    col_widths = [16, 50, half - 66, 16, 50, half - 66]
+    col_widths = [16, 56, half - 72, 16, 56, half - 72]
     title = Paragraph(
         "<b>DIAGNOSES</b> — ICD-10-CM (ICD Ind. 0); service lines point at these letters",
         styles().label,
