@@ -1,0 +1,103 @@
+"""Every rule in the table fires for some input: no rule id is dead, none is missing from the table."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.coding import code_encounter, rules
+from core.coding.parse import encounter_from_json
+from core.commands.code import code_json
+
+TODAY = date(2026, 11, 27)
+
+
+def entry(kind: str, count: int = 1, **extra: Any) -> dict[str, Any]:
+    diagnosis = {
+        "premalignant": "L57.0",
+        "benign": "L82.1",
+        "skin_tag": "L91.8",
+        "vascular": "D18.01",
+        "malignant": "C44.311",
+    }[kind]
+    return {"kind": kind, "count": count, "site": "face", "method": "laser", "diagnosis": diagnosis, **extra}
+
+
+def visit(*lesions: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {"date_of_service": "2026-11-27", "place_of_service": "11", "lesions": list(lesions), **top}
+
+
+SCENARIOS: list[dict[str, Any]] = [
+    visit(entry("premalignant", 2), em_code="99213"),
+    visit(entry("premalignant", 2), colour="red"),
+    visit(entry("premalignant", 0)),
+    visit(entry("premalignant"), date_of_service="2026-02-30"),
+    visit(entry("premalignant"), place_of_service="00"),
+    visit(dict(entry("premalignant"), diagnosis="L57")),
+    visit(entry("malignant")),
+    visit(dict(entry("premalignant"), diagnosis="L82.1")),
+    visit(em_code=None),
+    visit(entry("premalignant", 3), prior_services=[{"date_of_service": "2026-11-20", "cpt": "17000"}]),
+    visit(entry("premalignant", 3), prior_services=[{"date_of_service": "2026-11-20", "cpt": "17106"}]),
+    visit(entry("premalignant", 3), entry("malignant", diameter_cm=0.8)),
+    visit(entry("premalignant", 3), entry("benign", 2)),
+    visit(dict(entry("benign"), site="eyelid")),
+    visit(*[dict(entry("benign"), diagnosis=c) for c in ("L82.1", "L82.0", "B07.8", "B07.0", "B08.1")]),
+    visit(
+        *[
+            dict(entry("benign"), diagnosis=c)
+            for c in (
+                "L82.1",
+                "L82.0",
+                "B07.8",
+                "B07.0",
+                "B08.1",
+                "A63.0",
+                "D22.5",
+                "D23.5",
+                "L98.8",
+                "L91.8",
+                "K64.4",
+                "D18.01",
+                "I78.1",
+            )
+        ]
+    ),
+    visit(em_code="99212"),
+    visit(entry("malignant", diameter_cm=0.55)),
+    visit(entry("premalignant", area_sq_cm=3.0)),
+]
+
+
+def _fired_by_scenarios() -> set[str]:
+    fired: set[str] = set()
+    for data in SCENARIOS:
+        encounter, messages = encounter_from_json(data, today=TODAY)
+        fired |= {m.rule for m in messages}
+        if encounter is not None:
+            fired |= {m.rule for m in code_encounter(encounter).messages}
+    return fired
+
+
+def test_every_rule_fires_somewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.coding import tables
+
+    real = tables.mue
+    monkeypatch.setattr(
+        tables, "mue", lambda code: tables.MueLimit(code, 1, "TEST", "") if code == "17003" else real(code)
+    )
+    fired = _fired_by_scenarios()
+    monkeypatch.setattr(tables, "mue", real)
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(visit(entry("premalignant"))), encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "core.coding.reimbursement", None)
+    assert code_json(str(path), benchmark=True, today=TODAY) == 2
+    fired |= {m["rule"] for m in json.loads(capsys.readouterr().out)["messages"]}
+    assert fired == rules.RULE_IDS
