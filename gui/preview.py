@@ -106,6 +106,5 @@ class PreviewDialog(QDialog):
         return target
 
     def closeEvent(self, event: object) -> None:
-        self.view.setDocument(None)
         self.document.close()
         super().closeEvent(event)

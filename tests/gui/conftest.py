@@ -18,18 +18,25 @@ from gui.main_window import MainWindow
 
 
 class FakeDialogs(Dialogs):
-    """Records every question; answers from scripted queues (a test that gets an unscripted one fails)."""
+    """Records every question and answers from a scripted queue per kind of question.
+
+    ``answers["ask"]`` etc. are used first; when a queue is empty, ``defaults[kind]`` answers (if set);
+    otherwise the question was not expected and the test fails.
+    """
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, str]] = []
-        self.answers: list[object] = []
+        self.answers: dict[str, list[object]] = {"ask": [], "choose": [], "save_file": [], "open_file": []}
+        self.defaults: dict[str, object] = {}
         self.printed_pages: list[int] = []
 
     def _answer(self, kind: str, title: str, text: str) -> object:
         self.seen.append((kind, title, text))
-        if not self.answers:
-            raise AssertionError(f"unexpected {kind} question: {title}: {text}")
-        return self.answers.pop(0)
+        if self.answers[kind]:
+            return self.answers[kind].pop(0)
+        if kind in self.defaults:
+            return self.defaults[kind]
+        raise AssertionError(f"unexpected {kind} question: {title}: {text}")
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         self.seen.append(("inform", title, text))
@@ -100,7 +107,7 @@ def named(window: QWidget, name: str) -> QWidget:
 def open_first_patient(qtbot: QtBot, window: MainWindow, query: str = "sample") -> None:
     """Search for ``query`` and press Enter on the first match, as the front desk does."""
     search = named(window, "patientSearch")
-    search.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # focus and select the search
     qtbot.keyClicks(search, query)
     results = named(window, "patientResults")
     qtbot.waitUntil(lambda: results.model().rowCount() > 0)

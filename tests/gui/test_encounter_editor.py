@@ -126,7 +126,7 @@ def test_ctrl_s_saves_final_and_reopening_shows_the_same_encounter(
     quick_enter(qtbot, window, "12 ak face cryo")
     before_lines = table_rows(named(window, "codedLinesTable"))
     before_lesions = table_rows(named(window, "lesionTable"))
-    fake_dialogs.answers.append(True)  # any warning question: save as final anyway
+    fake_dialogs.defaults["ask"] = True  # any warning question: save as final anyway
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert window.current_encounter() is not None
     assert window.current_encounter().status is EncounterStatus.FINAL
@@ -163,7 +163,7 @@ def test_warnings_ask_and_going_back_keeps_the_draft(
 ) -> None:
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "3 ak genitalia")  # a site-specific warning
-    fake_dialogs.answers.append(False)
+    fake_dialogs.answers["ask"].append(False)
     qtbot.mouseClick(named(window, "saveEncounterButton"), Qt.MouseButton.LeftButton)
     assert fake_dialogs.kinds() == ["ask"]
     assert window.current_encounter().status is EncounterStatus.DRAFT
@@ -172,7 +172,7 @@ def test_warnings_ask_and_going_back_keeps_the_draft(
 def test_reopen_a_final_encounter(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "2 ak face")
-    fake_dialogs.answers.extend([True, True])
+    fake_dialogs.defaults["ask"] = True
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert window.current_encounter().status is EncounterStatus.FINAL
     qtbot.mouseClick(named(window, "reopenEncounterButton"), Qt.MouseButton.LeftButton)
