@@ -60,6 +60,25 @@ class _CoreIcd10:
         return icd10.search(query, limit)
 
 
+class Remembering:
+    """An ``Icd10Source`` that answers each lookup once (one encounter asks about a code twice)."""
+
+    def __init__(self, source: Icd10Source) -> None:
+        self._source = source
+        self._found: dict[str, Icd10Record | None] = {}
+
+    def normalize(self, code: str) -> str:
+        return self._source.normalize(code)
+
+    def lookup(self, code: str) -> Icd10Record | None:
+        if code not in self._found:
+            self._found[code] = self._source.lookup(code)
+        return self._found[code]
+
+    def search(self, query: str, limit: int = 20) -> Sequence[Icd10Record]:
+        return self._source.search(query, limit)
+
+
 def default_source() -> Icd10Source:
     """The full ICD-10-CM code set of ``core.icd10``."""
     return _CoreIcd10()

@@ -13,6 +13,7 @@ from core.coding import checks, families, modifiers, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
     Icd10Source,
+    Remembering,
     check_diagnosis,
     claim_order,
     default_source,
@@ -46,7 +47,7 @@ def code_encounter(
     """
     if settings is None:
         settings = CodingSettings.for_payer(encounter.payer)
-    source = icd if icd is not None else default_source()
+    source = Remembering(icd if icd is not None else default_source())
     found = list(validate_encounter(encounter, settings.today, source))
     if any(m.severity is Severity.ERROR for m in found):
         return CodingResult(messages=tuple(found))

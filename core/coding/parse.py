@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from core.coding import rules, validate
+from core.coding import rules, tables, validate
 from core.coding.diagnoses import Icd10Source, check_diagnosis, default_source
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
@@ -301,6 +301,15 @@ def encounter_from_json(
                 out.add(validate.check_prior(prior, index, dos))
             priors.append(prior)
     lesion_values = _list(_required(top, "lesions", "lesions", out), "lesions", out)
+    if lesion_values is not None and len(lesion_values) > tables.lesion_coding().limits.max_entries:
+        out.error(
+            rules.INVALID_INPUT,
+            "lesions",
+            f"{len(lesion_values)} lesion entries is more than "
+            f"{tables.lesion_coding().limits.max_entries}. Put lesions of the same kind, site and diagnosis "
+            "into one entry with a count.",
+        )
+        return None, tuple(out.messages)
     lesions = [_lesion(item, index, source, out) for index, item in enumerate(lesion_values or [])]
     if out.failed or dos is None or pos is None or lesion_values is None:
         return None, tuple(out.messages)

@@ -108,14 +108,22 @@ def _read_json(source: str) -> object:
         raise _RejectedInputError(
             f"The input is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
         ) from None
-    except ValueError as err:
+    except _NotANumberError as err:
         raise _RejectedInputError(str(err)) from None
+    except ValueError:  # e.g. an integer with thousands of digits
+        raise _RejectedInputError(
+            "The input holds a number too long to be read. Check the numbers."
+        ) from None
     except RecursionError:
         raise _RejectedInputError("The input is nested too deeply to be an encounter.") from None
 
 
+class _NotANumberError(ValueError):
+    """NaN or Infinity in the input."""
+
+
 def _reject_constant(name: str) -> object:
-    raise ValueError(f"The input contains {name}, which is not a number. Write a plain number instead.")
+    raise _NotANumberError(f"The input contains {name}, which is not a number. Write a plain number instead.")
 
 
 def _emit(result: Any, extra: dict[str, Any] | None, status: int) -> int:

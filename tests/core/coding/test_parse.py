@@ -198,6 +198,14 @@ def test_not_an_object(icd: FakeIcd10, data: object) -> None:
     assert [(m.rule, m.field) for m in messages] == [(rules.INVALID_INPUT, None)]
 
 
+def test_too_many_entries_is_rejected_before_reading_them(icd: FakeIcd10) -> None:
+    data = good()
+    data["lesions"] = [{"kind": "nonsense"}] * 101
+    encounter, messages = parse(data, icd)
+    assert encounter is None
+    assert [(m.rule, m.field) for m in messages] == [(rules.INVALID_INPUT, "lesions")]
+
+
 def test_nothing_to_bill(icd: FakeIcd10) -> None:
     data = good()
     data["lesions"] = []

@@ -77,6 +77,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFix
         ("", "empty"),
         ('{"place_of_service": NaN}', "NaN"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"lesions": ' + "9" * 5000 + "}", "number too long"),
     ],
 )
 def test_unreadable_json_is_rejected(
