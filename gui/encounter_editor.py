@@ -250,6 +250,9 @@ class EncounterEditor(QWidget):
         self.lines.set_records([])
         self.messages.clear()
         self.total.setText(format_cents(0))
+        self.refresh_choices()
+        self._select(self.pos, self._store.practice().default_pos)
+        self._select(self.em_code, None)
         self._loading = False
         self._set_editable(False)
         self.print_button.setEnabled(False)

@@ -1,0 +1,180 @@
+"""The window as a whole: the named-widget contract, start-up, day navigation, drafts after a crash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from core.errors import InputError
+from core.paths import log_file
+from gui.app import build_main_window
+from gui.main_window import MainWindow, window_settings
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+
+#: docs/gui.md: every named widget and its class
+CONTRACT: dict[str, type | tuple[type, ...]] = {
+    "dayDate": QDateEdit,
+    "dayTable": QTableView,
+    "patientSearch": QLineEdit,
+    "patientResults": QAbstractItemView,
+    "newPatientButton": QPushButton,
+    "patientFirstName": QLineEdit,
+    "patientLastName": QLineEdit,
+    "patientDob": (QDateEdit, QLineEdit),
+    "patientPayer": QComboBox,
+    "patientMemberId": QLineEdit,
+    "savePatientButton": QPushButton,
+    "encounterProvider": QComboBox,
+    "encounterPos": QComboBox,
+    "encounterEmCode": QComboBox,
+    "lesionQuickEntry": QLineEdit,
+    "lesionTable": QTableView,
+    "codedLinesTable": QTableView,
+    "codingMessages": QListWidget,
+    "encounterTotal": QLabel,
+    "saveEncounterButton": QPushButton,
+    "printSuperbillButton": QPushButton,
+    "printDayButton": QPushButton,
+}
+
+
+def test_build_main_window_does_not_show(qtbot: QtBot, db_path: Path) -> None:
+    window = build_main_window(db_path)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Superbill Desk"
+    assert not window.isVisible()
+    assert db_path.exists()
+
+
+@pytest.mark.parametrize(("name", "kind"), CONTRACT.items())
+def test_named_widgets(window: MainWindow, name: str, kind: type) -> None:
+    widget = named(window, name)
+    assert isinstance(widget, kind)
+    assert widget.accessibleName().strip()
+
+
+def test_every_interactive_widget_has_an_accessible_name(window: MainWindow) -> None:
+    kinds = (QLineEdit, QComboBox, QPushButton, QAbstractItemView, QDateEdit)
+    nameless = [
+        w
+        for w in window.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and w.objectName()
+        and not w.objectName().startswith("qt_")
+        and not w.accessibleName()
+    ]
+    assert nameless == []
+
+
+def test_opens_on_today_with_defaults(window: MainWindow) -> None:
+    assert window.day() == window.store.today()
+    assert named(window, "dayDate").date().toPython() == window.store.today()
+    assert named(window, "encounterPos").currentData() == "11"
+    assert named(window, "encounterEmCode").currentData() is None
+    assert not named(window, "lesionQuickEntry").isEnabled()
+
+
+def test_day_navigation_by_buttons_and_keys(qtbot: QtBot, window: MainWindow) -> None:
+    today = window.store.today()
+    qtbot.mouseClick(named(window, "previousDayButton"), Qt.MouseButton.LeftButton)
+    assert window.day() == today - timedelta(days=1)
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.day() == today + timedelta(days=1)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.day() == today
+
+
+def test_a_visit_is_on_the_day_shown(qtbot: QtBot, window: MainWindow) -> None:
+    yesterday = window.store.today() - timedelta(days=1)
+    qtbot.mouseClick(named(window, "previousDayButton"), Qt.MouseButton.LeftButton)
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    assert window.current_encounter().date_of_service == yesterday
+    assert len(table_rows(named(window, "dayTable"))) == 1
+    qtbot.mouseClick(named(window, "todayButton"), Qt.MouseButton.LeftButton)
+    assert table_rows(named(window, "dayTable")) == []
+
+
+def test_drafts_left_from_last_time_are_offered(
+    qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs
+) -> None:
+    first = build_main_window(db_path)
+    qtbot.addWidget(first)
+    first.show()
+    open_first_patient(qtbot, first)
+    quick_enter(qtbot, first, "12 ak face cryo")
+    first.close()  # as if the program had stopped with the draft open
+
+    fake_dialogs.answers["ask"].append(True)
+    again = build_main_window(db_path)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: fake_dialogs.kinds() == ["ask"])
+    assert "Sample, Avery" in fake_dialogs.seen[0][2]
+    qtbot.waitUntil(lambda: again.current_encounter() is not None)
+    assert table_rows(named(again, "lesionTable"))[0][:3] == ["Premalignant", "12", "face"]
+    assert [row[0] for row in table_rows(named(again, "codedLinesTable"))] == ["17000", "17003"]
+
+
+def test_a_known_error_gets_one_calm_message(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+
+    def refuse(_record: object) -> None:
+        raise InputError("Provider: choose the rendering provider.", field="provider_id")
+
+    window.store.save_draft = refuse  # type: ignore[method-assign]
+    quick_enter(qtbot, window, "3 sk trunk")
+    assert fake_dialogs.kinds() == ["problem"]
+    assert fake_dialogs.seen[0][2] == "Provider: choose the rendering provider."
+
+
+def test_an_unexpected_error_is_logged_and_the_form_stays(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+
+    def broken(_record: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    window.store.save_draft = broken  # type: ignore[method-assign]
+    from core.logs import configure_logging
+
+    configure_logging()
+    quick_enter(qtbot, window, "3 sk trunk")
+    assert fake_dialogs.kinds() == ["problem"]
+    assert "Nothing you entered was lost" in fake_dialogs.seen[0][2]
+    assert len(table_rows(named(window, "lesionTable"))) == 2
+    assert "disk on fire" in log_file().read_text(encoding="utf-8")
+
+
+def test_window_state_is_remembered(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs) -> None:
+    first = build_main_window(db_path)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([300, 700])
+    first.close()
+    assert window_settings().value("window/geometry") is not None
+    again = build_main_window(db_path)
+    qtbot.addWidget(again)
+    assert again.splitter.saveState() == first.splitter.saveState()
+    assert again.left.saveState() == first.left.saveState()
