@@ -1,0 +1,96 @@
+"""Properties of the importer over generated input: never a crash, never a half-stored encounter.
+
+Whatever an exporting system writes inside an encounter — wrong types, unknown words, missing fields —
+the import must finish with every encounter either stored (final or draft) or rejected with a message
+naming a field, and importing the same file again must add nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.importer import import_encounters
+from core.store import open_store
+
+from .test_importer import TODAY, ada
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 2000),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-5, max_value=50),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+WORDS = {
+    "kind": ["premalignant", "benign", "skin_tag", "vascular", "malignant", "wart"],
+    "site": ["face", "trunk", "nose", "eyelid", "elbow"],
+    "method": ["cryosurgery", "laser", "electrosurgery", "glue"],
+    "diagnosis": ["L57.0", "L57", "L82.1", "L91.8", "C44.311", "I78.1", "Z99.99"],
+}
+
+
+@st.composite
+def lesions(draw: st.DrawFn) -> dict[str, Any]:
+    lesion: dict[str, Any] = {key: draw(st.sampled_from(values) | JUNK) for key, values in WORDS.items()}
+    lesion["count"] = draw(st.integers(0, 30) | JUNK)
+    for key in ("diameter_cm", "area_sq_cm"):
+        if draw(st.booleans()):
+            lesion[key] = draw(st.floats(0.1, 20) | JUNK)
+    for key in list(lesion):
+        if draw(st.integers(0, 9)) == 0:
+            del lesion[key]
+    return lesion
+
+
+@st.composite
+def encounters(draw: st.DrawFn) -> dict[str, Any]:
+    encounter = ada()
+    encounter["lesions"] = draw(st.lists(lesions(), max_size=3))
+    encounter["date_of_service"] = draw(st.sampled_from(["2026-11-20", "2026-12-31", "2026-02-30"]) | JUNK)
+    encounter["place_of_service"] = draw(st.sampled_from(["11", "22", "98", "1"]) | JUNK)
+    encounter["em_code"] = draw(st.sampled_from([None, "99213", "99999"]) | JUNK)
+    encounter["provider_npi"] = draw(st.sampled_from([None, "1234567893", "1234567890"]) | JUNK)
+    patient = dict(encounter["patient"])
+    patient["chart_number"] = draw(st.sampled_from(["A1001", "A1002", ""]) | JUNK)
+    patient["date_of_birth"] = draw(st.sampled_from(["1950-12-10", "1950-13-10"]) | JUNK)
+    patient["payer"] = draw(st.sampled_from(["medicare", "aetna", "acme", None]) | JUNK)
+    encounter["patient"] = (
+        draw(st.sampled_from([patient, None]) | JUNK) if draw(st.integers(0, 5)) == 0 else patient
+    )
+    return encounter
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(encounters(), min_size=1, max_size=4))
+def test_every_encounter_is_stored_or_rejected_and_a_second_import_adds_nothing(
+    day: list[dict[str, Any]],
+) -> None:
+    text = json.dumps({"encounters": day})
+    with open_store(":memory:") as store:
+        before = store.conn.execute("SELECT count(*) FROM encounters").fetchone()[0]
+        report = import_encounters(store, text, today=TODAY)
+
+        assert [e.index for e in report.encounters] == list(range(len(day)))
+        assert report.imported == report.final + report.draft
+        stored = store.conn.execute("SELECT count(*) FROM encounters").fetchone()[0] - before
+        new_ids = {e.encounter_id for e in report.encounters if e.encounter_id is not None}
+        assert stored == len(new_ids)
+        for outcome in report.encounters:
+            if outcome.status == "rejected":
+                assert outcome.encounter_id is None
+                assert outcome.messages and all(m.severity == "error" for m in outcome.messages)
+            else:
+                record = store.get_encounter(outcome.encounter_id or 0)
+                assert str(record.status) == outcome.status
+                assert (record.status == "final") == bool(record.lines)
+        json.dumps(report.to_json())  # the output is always plain JSON
+
+        again = import_encounters(store, text, today=TODAY)
+        assert store.conn.execute("SELECT count(*) FROM encounters").fetchone()[0] - before == stored
+        assert [e.status for e in again.encounters] == [e.status for e in report.encounters]
