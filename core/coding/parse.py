@@ -285,8 +285,9 @@ def encounter_from_json(
         out.add(validate.check_pos(pos))
     payer = DEFAULT_PAYER
     if top.get("payer") is not None:
-        payer = _word(top["payer"], "payer", out, "The payer") or DEFAULT_PAYER
-        out.add(validate.check_payer(payer))
+        word = _word(top["payer"], "payer", out, "The payer")
+        if word is not None and out.add(validate.check_payer(word)):
+            payer = word
     em_code = None
     if top.get("em_code") is not None:
         em_code = _text(top["em_code"], "em_code", rules.INVALID_INPUT, out, "The office visit code")

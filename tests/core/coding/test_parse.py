@@ -101,6 +101,8 @@ BAD = [
     ("place_of_service", 11, rules.INVALID_POS, "place_of_service"),
     ("payer", "acme", rules.INVALID_INPUT, "payer"),
     ("payer", 3, rules.INVALID_INPUT, "payer"),
+    ("payer", "", rules.INVALID_INPUT, "payer"),
+    ("em_code", "", rules.INVALID_INPUT, "em_code"),
     ("em_code", "99201", rules.INVALID_INPUT, "em_code"),
     ("em_code", "99221", rules.INVALID_INPUT, "em_code"),
     ("em_code", 99213, rules.INVALID_INPUT, "em_code"),
