@@ -148,7 +148,7 @@ def backup_database(db_path: Path, target: Path) -> Path:
         raise StoreError(f"The folder {target.parent} does not exist. Create it or choose another place.")
     try:
         _copy_database(db_path, target)
-    except sqlite3.OperationalError as err:
+    except (sqlite3.OperationalError, OSError) as err:
         raise StoreError(
             f"The backup could not be written to {target} ({err}). Check the disk and try again."
         ) from err

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from core.backup import backup_database, integrity_problems
 from core.errors import StoreError
+from core.store import Patient, open_store
 
 
 def _wal_database(path: Path, rows: int) -> sqlite3.Connection:
@@ -27,9 +29,13 @@ def test_backup_while_another_connection_holds_an_open_write_transaction(tmp_pat
     db = tmp_path / "superbill.db"
     writer = _wal_database(db, rows=500)
     try:
-        assert (tmp_path / "superbill.db-wal").stat().st_size > 0
+        wal = tmp_path / "superbill.db-wal"
+        committed_wal_size = wal.stat().st_size
+        assert committed_wal_size > 0
+        writer.execute("PRAGMA cache_size = 1")  # a tiny cache spills uncommitted pages into the -wal file
         writer.execute("BEGIN IMMEDIATE")
-        writer.executemany("INSERT INTO item (name) VALUES (?)", [("uncommitted",)] * 50)
+        writer.executemany("INSERT INTO item (name) VALUES (?)", [("uncommitted" + "x" * 200,)] * 3000)
+        assert wal.stat().st_size > committed_wal_size  # uncommitted pages are in the log now
 
         target = backup_database(db, tmp_path / "copy.db")
     finally:
@@ -38,7 +44,7 @@ def test_backup_while_another_connection_holds_an_open_write_transaction(tmp_pat
 
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT count(*) FROM item").fetchone() == (500,)
-        assert copy.execute("SELECT count(*) FROM item WHERE name = 'uncommitted'").fetchone() == (0,)
+        assert copy.execute("SELECT count(*) FROM item WHERE name LIKE 'uncommitted%'").fetchone() == (0,)
         assert integrity_problems(copy) == []
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     copy.close()
@@ -77,3 +83,18 @@ def test_backup_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     _wal_database(db, rows=1).close()
     with pytest.raises(StoreError, match="does not exist"):
         backup_database(db, tmp_path / "no" / "such" / "copy.db")
+
+
+def test_backup_through_the_store_while_it_is_inside_a_transaction(tmp_path: Path) -> None:
+    db = tmp_path / "superbill.db"
+    with open_store(db) as store:
+        store.save_patient(Patient(first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10)))
+        with store.transaction():
+            store.save_patient(
+                Patient(first_name="Byron", last_name="Lovelace", date_of_birth=date(1980, 1, 1))
+            )
+            backup_database(db, tmp_path / "copy.db")
+    with open_store(tmp_path / "copy.db", seed_demo=False) as copy:
+        assert [p.first_name for p in copy.search_patients("Lovelace")] == ["Ada"]
+        assert copy.integrity_problems() == []
+        assert copy.verify_audit().ok
