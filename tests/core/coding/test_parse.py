@@ -292,3 +292,54 @@ class TestRealCodeSet:
         data["lesions"][0]["diagnosis"] = "L99.99"
         _, messages = encounter_from_json(data, today=TODAY)
         assert [(m.rule, m.field) for m in messages] == [(rules.INVALID_DIAGNOSIS, "lesions[0].diagnosis")]
+
+
+def test_the_contract_example_end_to_end() -> None:
+    """The input example of the contract, coded with the real code set."""
+    data = good()
+    data["lesions"] = [
+        {"kind": "premalignant", "count": 12, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"},
+        {"kind": "benign", "count": 3, "site": "trunk", "method": "cryosurgery", "diagnosis": "L82.1"},
+        {
+            "kind": "malignant",
+            "count": 1,
+            "site": "nose",
+            "method": "electrosurgery",
+            "diagnosis": "C44.311",
+            "diameter_cm": 0.8,
+        },
+        {
+            "kind": "vascular",
+            "count": 1,
+            "site": "face",
+            "method": "laser",
+            "diagnosis": "I78.1",
+            "area_sq_cm": 12.0,
+        },
+        {"kind": "skin_tag", "count": 20, "site": "neck", "method": "electrosurgery", "diagnosis": "L91.8"},
+    ]
+    encounter, messages = encounter_from_json(data, today=TODAY)
+    assert encounter is not None and messages == ()
+    out = result_to_json(code_encounter(encounter))
+    assert [
+        (line["cpt"], line["units"], line["modifiers"], line["diagnosis_pointers"]) for line in out["lines"]
+    ] == [
+        ("99213", 1, ["25"], ["A", "B", "C", "D"]),
+        ("11200", 1, ["59"], ["E"]),
+        ("11201", 1, [], ["E"]),
+        ("17000", 1, [], ["A"]),
+        ("17003", 11, [], ["A"]),
+        ("17107", 1, [], ["D"]),
+        ("17110", 1, [], ["B"]),
+        ("17281", 1, ["59"], ["C"]),
+    ]
+    assert out["diagnoses"] == ["L57.0", "L82.1", "C44.311", "I78.1", "L91.8"]
+    assert [m["rule"] for m in out["messages"]] == [
+        "EM_SAME_DAY",
+        "DISTINCT_PROCEDURE",
+        "DISTINCT_PROCEDURE",
+        "EDIT_UNCONFIRMED",
+        "COVERAGE_REMINDER",
+        "COVERAGE_REMINDER",
+        "COVERAGE_REMINDER",
+    ]
