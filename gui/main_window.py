@@ -268,7 +268,9 @@ class MainWindow(QMainWindow):
         """The practice, providers, payers, fees and defaults (Ctrl+,)."""
         from gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.store, self)
+        dialog = SettingsDialog(
+            self.store, self, backup_now=self.backup_now, restore_backup=self.restore_backup
+        )
         dialog.changed.connect(self.settings_changed)
         dialog.show()
 
