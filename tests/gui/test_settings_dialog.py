@@ -1,4 +1,4 @@
-"""The settings dialog: providers with NPI check digits, payers, fees with effective dates, defaults, backup."""
+"""The settings dialog: providers (NPI check digit), payers, dated fees, defaults, backup."""
 
 from __future__ import annotations
 
