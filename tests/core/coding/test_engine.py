@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.coding import CodingSettings, PriorService, Severity, code_encounter, rules
-from tests.core.coding.conftest import DOS, FakeIcd10, encounter, lesion
+from tests.core.coding.builders import DOS, FakeIcd10, encounter, lesion
 
 
 def billed(result) -> list[tuple[str, int, tuple[str, ...]]]:

@@ -11,7 +11,7 @@ import pytest
 from core.coding import LesionKind, Severity, code_encounter, rules
 from core.coding.output import result_to_json
 from core.coding.parse import encounter_from_json
-from tests.core.coding.conftest import FakeIcd10
+from tests.core.coding.builders import FakeIcd10
 
 TODAY = date(2026, 11, 27)
 

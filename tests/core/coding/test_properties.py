@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.coding import Encounter, LesionGroup, LesionKind, Severity, code_encounter, tables
 from core.coding.output import result_to_json
 from core.coding.parse import encounter_from_json
-from tests.core.coding.conftest import BILLABLE, DOS, FakeIcd10, encounter, lesion
+from tests.core.coding.builders import BILLABLE, DOS, FakeIcd10, encounter, lesion
 
 ICD = FakeIcd10()
 TODAY = date(2026, 11, 27)
