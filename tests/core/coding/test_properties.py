@@ -40,7 +40,7 @@ def units(result: Any) -> dict[str, int]:
 
 
 @given(st.integers(1, 14).flatmap(split))
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_premalignant_below_15_bills_every_lesion(counts: list[int]) -> None:
     result = code_encounter(encounter(*[lesion("premalignant", c) for c in counts]), icd=ICD)
     billed = units(result)
@@ -50,7 +50,7 @@ def test_premalignant_below_15_bills_every_lesion(counts: list[int]) -> None:
 
 
 @given(st.integers(1, 1000).flatmap(split))
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_17004_iff_15_or_more(counts: list[int]) -> None:
     billed = units(code_encounter(encounter(*[lesion("premalignant", c) for c in counts]), icd=ICD))
     if sum(counts) >= 15:
@@ -60,7 +60,7 @@ def test_17004_iff_15_or_more(counts: list[int]) -> None:
 
 
 @given(st.integers(1, 1000).flatmap(split))
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_benign_is_always_one_unit_of_one_code(counts: list[int]) -> None:
     result = code_encounter(encounter(*[lesion("benign", c, site="trunk") for c in counts]), icd=ICD)
     assert [(line.cpt, line.units) for line in result.lines] == [
@@ -69,7 +69,7 @@ def test_benign_is_always_one_unit_of_one_code(counts: list[int]) -> None:
 
 
 @given(st.integers(1, 1000))
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_skin_tag_add_ons_cover_every_tag_with_less_than_ten_to_spare(n: int) -> None:
     billed = units(code_encounter(encounter(lesion("skin_tag", n, site="neck")), icd=ICD))
     extra = billed.get("11201", 0)
@@ -91,7 +91,7 @@ SITES = list(tables.lesion_coding().sites)
         max_size=6,
     )
 )
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_malignant_units_equal_lesions(entries: list[tuple[int, str, Any]]) -> None:
     lesions = [lesion("malignant", c, site=s, diameter_cm=float(d)) for c, s, d in entries]
     result = code_encounter(encounter(*lesions), icd=ICD)
@@ -129,7 +129,7 @@ def any_encounter(draw: st.DrawFn) -> Encounter:
 
 
 @given(any_encounter())
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 def test_engine_never_crashes_and_keeps_its_promises(enc: Encounter) -> None:
     result = code_encounter(enc, icd=ICD)
     if result.has_errors:
@@ -158,7 +158,7 @@ JSON = st.recursive(
 
 
 @given(JSON)
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 def test_parser_never_crashes_on_any_json_value(data: object) -> None:
     encounter, messages = encounter_from_json(data, today=TODAY, icd=ICD)
     assert encounter is None
@@ -190,7 +190,7 @@ FIELDS = (
 
 
 @given(st.lists(st.tuples(st.sampled_from(FIELDS), JSON), min_size=1, max_size=4))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_parser_and_engine_never_crash_on_a_damaged_encounter(
     changes: list[tuple[tuple[str, str], object]],
 ) -> None:
