@@ -171,7 +171,7 @@ class PageChrome:
     footer_text: str
 
 
-class PagedCanvas(Canvas):
+class PagedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no type hints
     """A canvas that writes "Page x of y" per superbill once every page is known.
 
     Pages are kept as canvas states and emitted at ``save``; each page remembers which superbill
@@ -220,7 +220,7 @@ class PagedCanvas(Canvas):
         self.restoreState()
 
 
-class SuperbillDocTemplate(BaseDocTemplate):
+class SuperbillDocTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A Letter document with one page template per superbill (its header sets the frame's top)."""
 
     def __init__(self, out: Any, *, title: str) -> None:
@@ -262,8 +262,8 @@ class SuperbillDocTemplate(BaseDocTemplate):
 
         def draw_chrome(canvas: Canvas, _doc: BaseDocTemplate) -> None:
             chrome.header.drawOn(canvas, MARGIN, PAGE_HEIGHT - MARGIN - header_height)
-            canvas._chrome_key = chrome.key  # type: ignore[attr-defined]
-            canvas._chrome_footer = chrome.footer_text  # type: ignore[attr-defined]
+            canvas._chrome_key = chrome.key
+            canvas._chrome_footer = chrome.footer_text
 
         template_id = f"superbill-{chrome.key}"
         self.addPageTemplates([PageTemplate(id=template_id, frames=[frame], onPage=draw_chrome)])

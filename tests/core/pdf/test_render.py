@@ -8,6 +8,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
@@ -227,3 +229,38 @@ def _text_runs(page: object) -> list[tuple[str, float, float, float]]:
 
     page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
     return runs
+
+
+def test_markup_characters_in_data_print_literally() -> None:
+    base = ak_superbill()
+    superbill = ak_superbill(
+        patient=replace(base.patient, name="O'Brien & <b>Sons</b>, Zoë"),
+        practice=replace(base.practice, name="Skin & Co. <Dermatology>"),
+    )
+    flat = _squash(_page_texts(_render(superbill)[0])[0])
+    assert "O'Brien & <b>Sons</b>, Zoë" in flat
+    assert "Skin & Co. <Dermatology>" in flat
+
+
+# soft hyphens (Cf) are invisible by design, so they are left out
+_NAME_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, blacklist_categories=("Cc", "Cf", "Zs")),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(_NAME_TEXT, min_size=1, max_size=4).map(" ".join),
+    st.lists(_NAME_TEXT, min_size=1, max_size=6).map(" ".join),
+)
+def test_any_latin_name_and_description_print_readably(name: str, description: str) -> None:
+    base = ak_superbill()
+    lines = (replace(base.lines[0], description=description), *base.lines[1:])
+    superbill = ak_superbill(patient=replace(base.patient, name=name), lines=lines)
+    pdf, pages = _render(superbill)
+    assert pages == 1
+    flat = _squash(_page_texts(pdf)[0]).replace(" ", "")
+    assert name.replace(" ", "") in flat
+    assert description.replace(" ", "") in flat
