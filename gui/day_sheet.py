@@ -53,6 +53,8 @@ class DaySheet(QWidget):
         self.date_edit.setToolTip("The day shown (Alt+Left / Alt+Right change it)")
         self.back_button = self._button("◀", "previousDayButton", "Previous day", "Previous day (Alt+Left)")
         self.forward_button = self._button("▶", "nextDayButton", "Next day", "Next day (Alt+Right)")
+        for arrow in (self.back_button, self.forward_button):
+            arrow.setMaximumWidth(arrow.fontMetrics().horizontalAdvance("◀") * 4)
         self.today_button = self._button("Today", "todayButton", "Go to today", "Go to today (Ctrl+T)")
         self.print_day_button = self._button(
             "Print day…",
@@ -70,9 +72,11 @@ class DaySheet(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DayModel.COL_CODES, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setToolTip("Enter or double-click opens the encounter")
         self.totals = QLabel()
         self.totals.setObjectName("dayTotals")

@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -120,7 +119,7 @@ class EncounterEditor(QWidget):
         self.lesion_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.lesion_table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
         self.remove_lesion_button = _named(
-            QPushButton("Remove lesion row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
+            QPushButton("Remove row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
         )
 
         self.lines = CodedLinesModel(self)
@@ -131,6 +130,7 @@ class EncounterEditor(QWidget):
         header.setSectionResizeMode(CodedLinesModel.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.messages = _named(QListWidget(), "codingMessages", "Coding messages and reasons")
         self.messages.setWordWrap(True)
+        self.messages.setMinimumHeight(self.messages.fontMetrics().lineSpacing() * 3)
         self.total = _named(QLabel(format_cents(0)), "encounterTotal", "Total charges")
         total_font = QFont(self.total.font())
         total_font.setBold(True)
@@ -157,27 +157,35 @@ class EncounterEditor(QWidget):
             "Turns the final encounter back into a draft; its superbill must be printed again.",
         )
 
-        top = QHBoxLayout()
-        top.addWidget(self.patient_label, 1)
+        top = QVBoxLayout()
+        top.setSpacing(2)
+        top.addWidget(self.patient_label)
         top.addWidget(self.status_label)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Provider", self.provider)
-        form.addRow("Place of ser&vice", self.pos)
-        form.addRow("&Visit (E/M)", self.em_code)
+        self.patient_label.setWordWrap(True)
+        form = QHBoxLayout()
+        for text, combo, stretch in (
+            ("&Provider", self.provider, 3),
+            ("Place of ser&vice", self.pos, 3),
+            ("&Visit (E/M)", self.em_code, 2),
+        ):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+            label = QLabel(text)
+            label.setBuddy(combo)
+            form.addWidget(label)
+            form.addWidget(combo, stretch)
 
         lesion_box = QGroupBox("Lesions")
         lesion_layout = QVBoxLayout(lesion_box)
         entry_label = QLabel("&Quick entry")
         entry_label.setBuddy(self.quick_entry)
         lesion_layout.addWidget(entry_label)
-        lesion_layout.addWidget(self.quick_entry)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.quick_entry, 1)
+        entry_row.addWidget(self.remove_lesion_button)
+        lesion_layout.addLayout(entry_row)
         lesion_layout.addWidget(self.quick_entry_message)
         lesion_layout.addWidget(self.lesion_table, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.remove_lesion_button)
-        lesion_layout.addLayout(row)
 
         codes_box = QGroupBox("Codes")
         codes_layout = QVBoxLayout(codes_box)
@@ -197,6 +205,10 @@ class EncounterEditor(QWidget):
         self.splitter.addWidget(lesion_box)
         self.splitter.addWidget(codes_box)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([400, 440])
+        rows = self.lesion_table.verticalHeader().defaultSectionSize()
+        self.lesion_table.setMinimumHeight(rows * 4)
+        self.lines_table.setMinimumHeight(rows * 4)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.patients.results, self.patients.new_button)
         self.setTabOrder(self.patients.new_button, self.editor.provider)
         self.resize(1360, 860)
+        self.splitter.setSizes([560, 800])
+        self.left.setSizes([480, 320])
         self._restore_state()
 
     # -- menus -----------------------------------------------------------------------------------
