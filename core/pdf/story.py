@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from core.money import format_cents
 from core.pdf.styles import (
@@ -215,15 +215,30 @@ def _diagnosis_cells(diagnosis: Diagnosis | None) -> list[Any]:
     return [_p(diagnosis.letter, "strong"), _p(diagnosis.code, "strong"), _p(diagnosis.description)]
 
 
-def service_lines(superbill: Superbill) -> Table:
-    """The billed codes; under each destruction line the lesions behind it and why it was coded so."""
+def service_lines(superbill: Superbill, closing: Sequence[Flowable] = ()) -> Table:
+    """The billed codes; under each destruction line the lesions behind it and why it was coded so.
+
+    ``closing`` (totals, warnings, signature) goes in one last borderless row that may not be split
+    from the last service line, so the totals never stand alone on a page without a line above them,
+    and a page that continues the lines starts with the column titles again.
+    """
     fixed = sum(width for _, width, _ in _LINE_COLUMNS)
     col_widths = [width or CONTENT_WIDTH - fixed for _, width, _ in _LINE_COLUMNS]
     head = [_p(name, "cell_head_right" if right else "cell_head") for name, _, right in _LINE_COLUMNS]
     data: list[list[Any]] = [head]
-    commands: list[tuple[Any, ...]] = [*box_commands(), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, RULE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+    ]
+    last_line_start = 1
     for number, line in enumerate(superbill.lines):
-        first = len(data)
+        first = last_line_start = len(data)
         data.append(_line_cells(line))
         detail = _line_detail(line)
         if detail:
@@ -237,11 +252,27 @@ def service_lines(superbill: Superbill) -> Table:
         commands += [("NOSPLIT", (0, first), (-1, last))]
         if number % 2 == 1:
             commands.append(("BACKGROUND", (0, first), (-1, last), ZEBRA))
-        if number < len(superbill.lines) - 1:
-            commands.append(("LINEBELOW", (0, last), (-1, last), 0.3, RULE))
+        thickness = 0.3 if number < len(superbill.lines) - 1 else 0.8
+        commands.append(("LINEBELOW", (0, last), (-1, last), thickness, RULE))
     if not superbill.lines:
         data.append(["", _p("No services billed."), "", "", "", "", "", ""])
-        commands.append(("SPAN", (1, 1), (-1, 1)))
+        commands += [("SPAN", (1, 1), (-1, 1)), ("LINEBELOW", (0, 1), (-1, 1), 0.8, RULE)]
+    lines_end = len(data) - 1
+    commands += [
+        ("LINEBEFORE", (0, 0), (0, lines_end), 0.8, RULE),
+        ("LINEAFTER", (-1, 0), (-1, lines_end), 0.8, RULE),
+    ]
+    if closing:
+        data.append([list(closing), "", "", "", "", "", "", ""])
+        row = len(data) - 1
+        commands += [
+            ("SPAN", (0, row), (-1, row)),
+            ("LEFTPADDING", (0, row), (-1, row), 0),
+            ("RIGHTPADDING", (0, row), (-1, row), 0),
+            ("TOPPADDING", (0, row), (-1, row), 6),
+            ("BOTTOMPADDING", (0, row), (-1, row), 0),
+            ("NOSPLIT", (0, last_line_start), (-1, row)),
+        ]
     table = Table(data, colWidths=col_widths, repeatRows=1)
     table.setStyle(_style(commands))
     return table
@@ -313,6 +344,8 @@ def totals_and_payment(superbill: Superbill) -> Table:
             "small",
         )
     ]
+    if totals.paid_cents > 0 and totals.balance_cents <= 0:
+        note += [Spacer(0, 4), _p("PAID IN FULL — no balance is due from the patient.", "strong")]
     if superbill.note:
         note += [Spacer(0, 4), _p(superbill.note)]
     table = Table([[note, figures]], colWidths=[CONTENT_WIDTH - 200, 200])
@@ -388,15 +421,12 @@ def signature(superbill: Superbill) -> Table:
 def body(superbill: Superbill) -> list[Flowable]:
     """Everything below the repeated header, in reading order."""
     flowables: list[Flowable] = [parties(superbill), Spacer(0, 7), diagnoses(superbill), Spacer(0, 7)]
-    flowables.append(service_lines(superbill))
-    flowables.append(Spacer(0, 6))
-    # Totals, warnings and signature move to the next page together rather than leave one alone.
     closing: list[Flowable] = [totals_and_payment(superbill)]
     warnings = biller_warnings(superbill)
     if warnings is not None:
         closing += [Spacer(0, 8), warnings]
     closing += [Spacer(0, 12), signature(superbill)]
-    flowables.append(KeepTogether(closing))
+    flowables.append(service_lines(superbill, closing))
     return flowables
 
 

@@ -100,6 +100,15 @@ def test_amounts_are_right_aligned_in_their_column() -> None:
     assert unit_column < charge_column
 
 
+def test_paid_in_full_is_said_only_when_nothing_is_owed() -> None:
+    base = ak_superbill()
+    assert "PAID IN FULL" not in _page_texts(_render(base)[0])[0]
+    paid = ak_superbill(totals=replace(base.totals, paid_cents=base.totals.charges_cents))
+    flat = _squash(_page_texts(_render(paid)[0])[0])
+    assert "PAID IN FULL" in flat
+    assert "Balance $0.00" in flat
+
+
 def test_biller_warnings_are_printed_only_when_present() -> None:
     with_warning = _squash(_page_texts(_render(ak_superbill())[0])[0])
     assert "FOR THE BILLER — CHECK BEFORE SUBMITTING" in with_warning
@@ -136,7 +145,8 @@ def test_twelve_diagnoses_and_sixty_lines_paginate_with_header_on_every_page() -
     for index in range(1, 61):
         assert f"trunk, line {index} " in everything
         assert everything.count(f"Line {index}: a malignant lesion") == 1  # no line printed twice
-    assert "$13,770.00" in texts[-1]  # totals on the last page
+    assert "$13,770.00" in texts[-1]  # totals on the last page...
+    assert "trunk, line 60 " in _squash(texts[-1])  # ...never without the last line above them
     assert "Provider signature" in texts[-1]
 
 
