@@ -402,13 +402,29 @@ class Store:
         return found
 
     def next_chart_number(self) -> str:
-        """The next free numeric chart number (one more than the highest all-digit one; 1001 at first)."""
-        row = self._one(
-            "SELECT MAX(CAST(chart_number AS INTEGER)) AS top FROM patients "
-            "WHERE chart_number != '' AND chart_number NOT GLOB '*[^0-9]*'"
+        """The next free numeric chart number: one more than the highest number handed out or typed
+        (1001 in a new practice), skipping any number already in use."""
+        row = self._one("SELECT value FROM counters WHERE name = 'chart_number'")
+        if row is None:  # first use: look once at the numbers already there
+            row = self._one(
+                "SELECT MAX(CAST(chart_number AS INTEGER)) AS value FROM patients "
+                "WHERE chart_number != '' AND chart_number NOT GLOB '*[^0-9]*'"
+            )
+        top = row["value"] if row is not None and row["value"] is not None else 0
+        candidate = max(int(top) + 1, FIRST_CHART_NUMBER)
+        while self._one("SELECT 1 FROM patients WHERE chart_number = ?", [str(candidate)]) is not None:
+            candidate += 1
+        return str(candidate)
+
+    def _note_chart_number(self, chart_number: str) -> None:
+        """Remember the highest numeric chart number, so the next one is found without a table scan."""
+        if not (chart_number.isascii() and chart_number.isdigit()) or len(chart_number) > 15:
+            return
+        self.conn.execute(
+            "INSERT INTO counters (name, value) VALUES ('chart_number', ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
+            [int(chart_number)],
         )
-        top = row["top"] if row is not None and row["top"] is not None else FIRST_CHART_NUMBER - 1
-        return str(max(int(top) + 1, FIRST_CHART_NUMBER))
 
     def save_patient(self, patient: Patient) -> Patient:
         """Add (``id`` None) or update a patient after checking the form; returns the saved patient.
@@ -433,6 +449,7 @@ class Store:
                     field="chart_number",
                 )
             row = rows.patient_row(p, normalise_name(p.first_name), normalise_name(p.last_name))
+            self._note_chart_number(p.chart_number)
             if p.id is None:
                 saved = replace(p, id=self._insert("patients", row))
                 self._audit("patient", saved.id, "create", None, rows.as_json_value(saved))
