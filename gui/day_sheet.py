@@ -101,12 +101,12 @@ class DaySheet(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
+        self.date_edit.setDate(to_qdate(store.today()))
         self.date_edit.dateChanged.connect(self._date_changed)
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.forward_button.clicked.connect(lambda: self.step(1))
         self.today_button.clicked.connect(self.go_to_today)
         self.table.activated.connect(self._activated)
-        self.date_edit.setDate(to_qdate(store.today()))
         self.reload()
 
     def _button(self, text: str, name: str, accessible: str, tip: str) -> QPushButton:

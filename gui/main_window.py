@@ -13,10 +13,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
 
-from core.pdf.render import render_superbills
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
-from core.superbill.build import superbill_for, superbills_for_day
 from gui.background import run_in_background
 from gui.day_sheet import DaySheet
 from gui.dialogs import dialogs
@@ -204,6 +202,8 @@ class MainWindow(QMainWindow):
     @reporting("show the superbill")
     def preview_superbill(self, encounter_id: int) -> None:
         """Build the superbill of one final encounter and show the preview (Ctrl+P)."""
+        from core.superbill.build import superbill_for  # late: ReportLab is only needed to print
+
         superbill = superbill_for(self.store, encounter_id)
         record = self.store.get_encounter(encounter_id)
         patient = self.store.get_patient(record.patient_id)
@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
     @reporting("print the day")
     def print_day(self) -> None:
         """One PDF with every final superbill of the shown day, built in the background."""
+        from core.superbill.build import superbills_for_day
+
         day = self.day_sheet.day
         superbills = superbills_for_day(self.store, day)
         ids = [e.id for e in self.store.encounters_on(day) if e.status.value in ("final", "printed") and e.id]
@@ -224,6 +226,8 @@ class MainWindow(QMainWindow):
         )
 
     def _render_and_preview(self, superbills: list, title: str, name: str, encounter_ids: list[int]) -> None:
+        from core.pdf.render import render_superbills
+
         self._set_busy(f"Preparing {len(superbills)} superbill(s)…")
 
         def render() -> bytes:  # runs on a worker thread: no widgets, no database
