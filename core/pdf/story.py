@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from core.money import format_cents
 from core.pdf.styles import (
@@ -20,6 +20,7 @@ from core.pdf.styles import (
     CONTENT_WIDTH,
     FONT,
     INK,
+    PAGE_HEIGHT,
     RULE,
     SHADE,
     WARN,
@@ -30,6 +31,12 @@ from core.pdf.styles import (
     styles,
 )
 from core.superbill.model import Diagnosis, LesionDetail, ServiceLine, Superbill
+
+#: A line with more lesion entries than this may break between them (else it is kept on one page).
+KEEP_WHOLE_DETAIL_ROWS = 24
+#: Totals + warnings + signature taller than this (points) follow the table instead of riding with
+#: its last line, so they can break across pages; a page's frame is about 600 points high.
+CLOSING_INLINE_LIMIT = 320
 
 #: Footer statement: a superbill is not a claim (coding-rules §6.1).
 NOT_A_CLAIM = "Statement of services for insurance filing — not a claim form."
@@ -240,16 +247,23 @@ def service_lines(superbill: Superbill, closing: Sequence[Flowable] = ()) -> Tab
     for number, line in enumerate(superbill.lines):
         first = last_line_start = len(data)
         data.append(_line_cells(line))
+        # one row per lesion entry and one for the why, so a line with very many entries can still
+        # break between rows; a usual line is kept whole on one page
         detail = _line_detail(line)
-        if detail:
-            data.append(["", detail, "", "", "", "", "", ""])
+        for paragraph in detail:
+            data.append(["", paragraph, "", "", "", "", "", ""])
+            row = len(data) - 1
             commands += [
-                ("SPAN", (1, first + 1), (-1, first + 1)),
-                ("TOPPADDING", (0, first + 1), (-1, first + 1), 0),
-                ("BOTTOMPADDING", (0, first + 1), (-1, first + 1), 4),
+                ("SPAN", (1, row), (-1, row)),
+                ("TOPPADDING", (0, row), (-1, row), 0),
+                ("BOTTOMPADDING", (0, row), (-1, row), 4 if paragraph is detail[-1] else 0.5),
             ]
         last = len(data) - 1
-        commands += [("NOSPLIT", (0, first), (-1, last))]
+        if len(detail) <= KEEP_WHOLE_DETAIL_ROWS:
+            commands.append(("NOSPLIT", (0, first), (-1, last)))
+        else:
+            commands.append(("NOSPLIT", (0, first), (-1, first + 1)))
+            last_line_start = max(first, last - 2)  # the closing keeps only the line's end with it
         if number % 2 == 1:
             commands.append(("BACKGROUND", (0, first), (-1, last), ZEBRA))
         thickness = 0.3 if number < len(superbill.lines) - 1 else 0.8
@@ -367,12 +381,12 @@ def biller_warnings(superbill: Superbill) -> Table | None:
     if not superbill.warnings:
         return None
     s = styles()
-    body: list[Flowable] = [
-        Paragraph(f"<b>{escape(w.rule)}</b>: {escape(w.text)}", s.warning, bulletText="!")
+    rows = [[Paragraph("FOR THE BILLER — CHECK BEFORE SUBMITTING", s.warning_title)]]
+    rows += [
+        [Paragraph(f"<b>{escape(w.rule)}</b>: {escape(w.text)}", s.warning, bulletText="!")]
         for w in superbill.warnings
     ]
-    title = Paragraph("FOR THE BILLER — CHECK BEFORE SUBMITTING", s.warning_title)
-    table = Table([[title], [body]], colWidths=[CONTENT_WIDTH])
+    table = Table(rows, colWidths=[CONTENT_WIDTH], repeatRows=1)  # one row each: may break between
     table.setStyle(
         _style(
             [
@@ -380,8 +394,10 @@ def biller_warnings(superbill: Superbill) -> Table | None:
                 ("BACKGROUND", (0, 0), (-1, -1), WARN_FILL),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, 0), 3),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
             ]
         )
     )
@@ -426,7 +442,11 @@ def body(superbill: Superbill) -> list[Flowable]:
     if warnings is not None:
         closing += [Spacer(0, 8), warnings]
     closing += [Spacer(0, 12), signature(superbill)]
-    flowables.append(service_lines(superbill, closing))
+    height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] for f in closing)
+    if height <= CLOSING_INLINE_LIMIT:
+        flowables.append(service_lines(superbill, closing))
+    else:  # very many warnings: let them flow (and break) after the table instead
+        flowables += [service_lines(superbill), Spacer(0, 6), *closing[:-1], KeepTogether(closing[-1:])]
     return flowables
 
 

@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from core.pdf.render import render_superbills
 from core.pdf.styles import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, MARGIN, PAGE_WIDTH
-from core.superbill.model import Superbill
+from core.superbill.model import BillerWarning, LesionDetail, Superbill
 from tests.core.superbill.samples import ak_superbill, big_superbill
 
 _FONT_BY_FILE = {
@@ -274,3 +274,24 @@ def test_any_latin_name_and_description_print_readably(name: str, description: s
     flat = _squash(_page_texts(pdf)[0]).replace(" ", "")
     assert name.replace(" ", "") in flat
     assert description.replace(" ", "") in flat
+
+
+def test_a_line_with_very_many_lesion_entries_breaks_across_pages() -> None:
+    base = ak_superbill()
+    many = tuple(LesionDetail(1, "benign", (f"site {i}",), "cryosurgery") for i in range(120))
+    superbill = ak_superbill(lines=(*base.lines[:-1], replace(base.lines[-1], lesions=many)))
+    pdf, pages = _render(superbill)
+    texts = [_squash(t) for t in _page_texts(pdf)]
+    assert pages == len(texts) > 1
+    everything = " ".join(texts)
+    assert all(f"· site {i} ·" in everything for i in range(120))
+    assert "$678.00" in texts[-1] and "site 119" in texts[-1]
+
+
+def test_very_many_warnings_flow_over_pages_and_all_print() -> None:
+    warnings = tuple(BillerWarning(f"RULE_{i}", "Check this before submitting. " * 9) for i in range(60))
+    pdf, pages = _render(ak_superbill(warnings=warnings))
+    everything = _squash(" ".join(_page_texts(pdf)))
+    assert pages > 1
+    assert all(f"RULE_{i}:" in everything for i in range(60))
+    assert f"Page {pages} of {pages}" in everything
