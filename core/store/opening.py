@@ -47,6 +47,21 @@ def check_header(path: Path) -> None:
         raise _damaged(path, "is cut off: it is too short to be a database")
 
 
+def _is_busy(err: sqlite3.OperationalError) -> bool:
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+def _cannot_write(path: Path | str, err: sqlite3.OperationalError) -> StoreError:
+    if _is_busy(err):
+        why = "another program is using it (another Superbill Desk window, a backup or a copy in progress)"
+        what = "Close the other program, wait a moment and try again."
+    else:
+        why = f"the program may not write to it ({err})"
+        what = "Check that the file and its folder are not read-only and that the disk is not full."
+    return StoreError(f"The database file {path} cannot be opened: {why}. It has not been changed. {what}")
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection to ``path`` (``":memory:"`` for a throw-away database); the file is not checked yet."""
     if str(path) != MEMORY:
@@ -70,6 +85,10 @@ def check_before_writing(conn: sqlite3.Connection, path: Path | str) -> bool:
         if found != ["ok"]:
             raise _damaged(path, f"is damaged (the database check found: {found[0]})")
         return check_schema(conn, path)
+    except sqlite3.OperationalError as err:
+        if _is_busy(err) or "unable to open" in str(err).lower():
+            raise _cannot_write(path, err) from err
+        raise _damaged(path, f"could not be read as a database ({err})") from err
     except sqlite3.DatabaseError as err:
         raise _damaged(path, f"could not be read as a database ({err})") from err
 
@@ -113,7 +132,10 @@ def open_store(
     conn = connect(location)
     try:
         is_new = check_before_writing(conn, location)
-        db = prepare(conn, in_memory=in_memory)
+        try:
+            db = prepare(conn, in_memory=in_memory)
+        except sqlite3.OperationalError as err:
+            raise _cannot_write(location, err) from err
     except BaseException:
         conn.close()
         raise

@@ -166,3 +166,32 @@ def test_reopening_applies_nothing_and_keeps_data(db_path: Path) -> None:
         assert store.verify_audit().rows == rows
         names = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
         assert names == ["0001_initial_schema"]
+
+
+def test_read_only_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.store.opening as opening
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(opening, "prepare", read_only)
+    with pytest.raises(StoreError, match="may not write to it") as err:
+        open_store(db_path)
+    assert "read-only" in str(err.value)
+
+
+def test_locked_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.store.opening as opening
+
+    with open_store(db_path):
+        pass
+    monkeypatch.setattr(opening, "LOCK_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(db_path)
+    other.execute("PRAGMA journal_mode = DELETE")  # a rollback-journal file is locked whole by a writer
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="another program is using it"):
+            open_store(db_path)
+    finally:
+        other.rollback()
+        other.close()
