@@ -198,6 +198,25 @@ class MainWindow(QMainWindow):
             assert latest.id is not None
             self.open_encounter(latest.id)
 
+    def start_daily_backup(self) -> None:
+        """Take today's automatic backup in the background (once a day; old ones are pruned)."""
+        from core.backup import keep_days_setting, run_daily_backup
+
+        path = self.store.path
+        if path is None:
+            return
+        today = self.store.today()
+        keep = keep_days_setting(self.store)
+
+        def done(made: object) -> None:
+            if made is not None:
+                self.status_text.setText(f"Today's automatic backup was saved: {made}")
+
+        def failed(error: BaseException) -> None:
+            show_error(self, error, "take today's automatic backup")
+
+        run_in_background(self, lambda: run_daily_backup(path, today=today, keep_days=keep), done, failed)
+
     # -- printing --------------------------------------------------------------------------------
     @reporting("show the superbill")
     def preview_superbill(self, encounter_id: int) -> None:
@@ -389,6 +408,7 @@ class MainWindow(QMainWindow):
         if not self._drafts_offered:
             self._drafts_offered = True
             QTimer.singleShot(0, self.offer_drafts)
+            QTimer.singleShot(0, self.start_daily_backup)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

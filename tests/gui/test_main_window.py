@@ -178,3 +178,12 @@ def test_window_state_is_remembered(qtbot: QtBot, db_path: Path, fake_dialogs: F
     qtbot.addWidget(again)
     assert again.splitter.saveState() == first.splitter.saveState()
     assert again.left.saveState() == first.left.saveState()
+
+
+def test_the_daily_backup_is_taken_when_the_window_opens(qtbot: QtBot, window: MainWindow) -> None:
+    from core.backup import daily_backup_name
+    from core.paths import backups_dir
+
+    expected = backups_dir() / daily_backup_name(window.store.path, window.store.today())
+    qtbot.waitUntil(expected.exists)
+    assert "backup" in named(window, "statusText").text()
