@@ -30,17 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from core.coding import code_encounter, tables
-from core.coding.model import CodingResult, Encounter, Severity
+from core.coding.model import CodingResult, Encounter, LesionKind, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError
 from core.money import format_cents
-from core.quick_entry import QuickEntryDefaults, parse_quick_entry
+from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
+from gui.delegates import ChoiceDelegate
 from gui.dialogs import dialogs
 from gui.errors import reporting
-from gui.lesion_model import LesionTableModel
+from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
 from gui.views import RecordTableView
 
 SEVERITY_NAMES = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
@@ -117,6 +118,17 @@ class EncounterEditor(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.lesion_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._delegates = [
+            ChoiceDelegate([(KIND_NAMES[k], k.value) for k in LesionKind], "Kind of lesion", self),
+            ChoiceDelegate([(site_name(s), s) for s in known_sites()], "Site", self),
+            ChoiceDelegate([(m, m) for m in known_methods()], "Method", self),
+        ]
+        for column, delegate in zip(
+            (LesionTableModel.COL_KIND, LesionTableModel.COL_SITE, LesionTableModel.COL_METHOD),
+            self._delegates,
+            strict=True,
+        ):
+            self.lesion_table.setItemDelegateForColumn(column, delegate)
         self.lesion_table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
         self.remove_lesion_button = _named(
             QPushButton("Remove row"), "removeLesionButton", "Remove the selected lesion row", "Delete"

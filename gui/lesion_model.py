@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from core import icd10
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
 from core.quick_entry import edit_group, size_text
@@ -86,6 +87,14 @@ class LesionTableModel(RecordTableModel):
         if column == self.COL_SIZE:
             return record.diameter_cm or record.area_sq_cm or 0.0
         return self.display(record, column)
+
+    def tooltip(self, record: LesionGroup, column: int) -> str | None:
+        if column != self.COL_DIAGNOSIS:
+            return None
+        found = icd10.lookup(record.diagnosis)
+        if found is None:
+            return f"{record.diagnosis} is not in the ICD-10-CM code set"
+        return found.description + ("" if found.billable else " (a category, not billable)")
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)

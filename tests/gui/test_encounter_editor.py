@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
 
 from core.store import open_store
@@ -179,3 +179,26 @@ def test_reopen_a_final_encounter(qtbot: QtBot, window: MainWindow, fake_dialogs
     assert window.current_encounter().status is EncounterStatus.DRAFT
     quick_enter(qtbot, window, "1 ak scalp")
     assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17000", "17003"]
+
+
+def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "1 bcc nose electro C44.311 0.8cm")
+    assert table_rows(named(window, "codedLinesTable"))[0][0] == "17281"
+    table = named(window, "lesionTable")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 2))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    (combo,) = [c for c in table.viewport().findChildren(QComboBox) if c.isVisible()]
+    combo.setCurrentIndex(combo.findData("trunk"))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+    assert table_rows(table)[0][2] == "trunk"
+    assert table_rows(named(window, "codedLinesTable"))[0][0] == "17261"  # trunk group, 0.6-1.0 cm
+
+
+def test_diagnosis_cell_explains_the_code(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    model = named(window, "lesionTable").model()
+    assert "keratosis" in model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole).lower()
