@@ -201,8 +201,8 @@ class EncounterEditor(QWidget):
 
         codes_box = QGroupBox("Codes")
         codes_layout = QVBoxLayout(codes_box)
-        codes_layout.addWidget(self.lines_table, 2)
-        codes_layout.addWidget(self.messages, 1)
+        codes_layout.addWidget(self.lines_table, 3)
+        codes_layout.addWidget(self.messages, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Total"))
         bottom.addWidget(self.total)
@@ -217,7 +217,7 @@ class EncounterEditor(QWidget):
         self.splitter.addWidget(lesion_box)
         self.splitter.addWidget(codes_box)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([400, 440])
+        self.splitter.setSizes([330, 510])
         rows = self.lesion_table.verticalHeader().defaultSectionSize()
         self.lesion_table.setMinimumHeight(rows * 4)
         self.lines_table.setMinimumHeight(rows * 4)
@@ -228,9 +228,9 @@ class EncounterEditor(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.quick_entry.returnPressed.connect(self._add_from_quick_entry)
-        self.quick_entry.textEdited.connect(lambda _text: self.quick_entry_message.clear())
+        self.quick_entry.textEdited.connect(lambda _text: self._entry_message(""))
         self.lesions.lesions_changed.connect(self._changed)
-        self.lesions.problem.connect(self.quick_entry_message.setText)
+        self.lesions.problem.connect(self._entry_message)
         self.remove_lesion_button.clicked.connect(self._remove_selected_lesion)
         self.provider.activated.connect(lambda _i: self._changed())
         self.pos.activated.connect(lambda _i: self._changed())
@@ -269,7 +269,7 @@ class EncounterEditor(QWidget):
         self.patient_label.setText("No patient open")
         self.status_label.setText("Find a patient, or pick a visit on the day sheet.")
         self.quick_entry.clear()
-        self.quick_entry_message.clear()
+        self._entry_message("")
         self.lesions.set_lesions(())
         self.lines.set_records([])
         self.messages.clear()
@@ -333,7 +333,7 @@ class EncounterEditor(QWidget):
                 f"{self._payer.name if self._payer else 'no insurance'}"
             )
             self.quick_entry.clear()
-            self.quick_entry_message.clear()
+            self._entry_message("")
             self.lesions.set_lesions(record.lesions)
             self.lesions.read_only = record.status is not EncounterStatus.DRAFT
         finally:
@@ -375,12 +375,17 @@ class EncounterEditor(QWidget):
         try:
             group = parse_quick_entry(self.quick_entry.text(), self._quick_entry_defaults())
         except InputError as error:
-            self.quick_entry_message.setText(error.text)
+            self._entry_message(error.text)
             return
-        self.quick_entry_message.clear()
+        self._entry_message("")
         self.quick_entry.clear()
         row = self.lesions.add_lesion(group)
         self.lesion_table.scrollTo(self.lesions.index(row, 0))
+
+    def _entry_message(self, text: str) -> None:
+        """Show (or hide, when empty) the problem under the quick-entry line."""
+        self.quick_entry_message.setText(text)
+        self.quick_entry_message.setVisible(bool(text))
 
     def _quick_entry_defaults(self) -> QuickEntryDefaults:
         practice = self._store.practice()
