@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Dialogs:
@@ -41,6 +41,11 @@ class Dialogs:
         box.exec()
         clicked = box.clickedButton()
         return buttons.index(clicked) if clicked in buttons else None
+
+    def ask_text(self, parent: QWidget | None, title: str, text: str) -> str | None:
+        """A short typed answer (a reason); ``None`` when the user cancels."""
+        answer, ok = QInputDialog.getText(parent, title, text)
+        return answer if ok else None
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, pattern: str) -> Path | None:
         """Where to write a file; ``None`` when the user cancels."""

@@ -169,6 +169,13 @@ class EncounterEditor(QWidget):
             "Turns the final encounter back into a draft; its superbill must be printed again.",
         )
 
+        self.void_button = _named(
+            QPushButton("Void…"),
+            "voidEncounterButton",
+            "Void this encounter",
+            "Keep the encounter on record but never bill it (for example: entered twice)",
+        )
+
         top = QVBoxLayout()
         top.setSpacing(2)
         top.addWidget(self.patient_label)
@@ -207,6 +214,7 @@ class EncounterEditor(QWidget):
         bottom.addWidget(QLabel("Total"))
         bottom.addWidget(self.total)
         bottom.addStretch(1)
+        bottom.addWidget(self.void_button)
         bottom.addWidget(self.reopen_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.save_button)
@@ -238,6 +246,7 @@ class EncounterEditor(QWidget):
         self.save_button.clicked.connect(self.finalize)
         self.print_button.clicked.connect(self.request_superbill)
         self.reopen_button.clicked.connect(self.reopen)
+        self.void_button.clicked.connect(self.void)
         self.setTabOrder(self.provider, self.pos)
         self.setTabOrder(self.pos, self.em_code)
         self.setTabOrder(self.em_code, self.quick_entry)
@@ -282,6 +291,7 @@ class EncounterEditor(QWidget):
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
         self.reopen_button.setVisible(False)
+        self.void_button.setVisible(False)
 
     def refresh_choices(self) -> None:
         """Reload the providers list (after settings change)."""
@@ -352,10 +362,12 @@ class EncounterEditor(QWidget):
             self.status_label.setText(f"{when} · {saved}")
         else:
             number = f" · superbill {record.document_number}" if record.document_number else ""
-            self.status_label.setText(f"{when} · {record.status.value}{number}")
+            why = f" ({record.void_reason})" if record.void_reason else ""
+            self.status_label.setText(f"{when} · {record.status.value}{why}{number}")
         self.print_button.setEnabled(record.status is not EncounterStatus.VOID)
         self.save_button.setEnabled(self._is_draft)
-        self.reopen_button.setVisible(record.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED))
+        self.reopen_button.setVisible(record.status is not EncounterStatus.DRAFT)
+        self.void_button.setVisible(record.id is not None and record.status is not EncounterStatus.VOID)
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (self.provider, self.pos, self.em_code, self.quick_entry, self.remove_lesion_button):
@@ -538,6 +550,24 @@ class EncounterEditor(QWidget):
         self.saved.emit(final)
         return final
 
+    @reporting("void the encounter")
+    def void(self) -> None:
+        """Void the encounter after asking why (it stays on record, is never billed)."""
+        record = self._encounter
+        if record is None or record.id is None or self._patient is None:
+            return
+        reason = dialogs().ask_text(
+            self,
+            "Void this encounter?",
+            f"The encounter of {self._patient.display_name} will be kept on record but never billed.\n"
+            "Why is it voided (for example: entered twice)?",
+        )
+        if reason is None:
+            return
+        voided = self._store.void_encounter(record.id, reason)
+        self._show(voided, self._patient)
+        self.saved.emit(voided)
+
     @reporting("reopen the encounter")
     def reopen(self) -> None:
         """Turn a final encounter back into a draft after asking (its billed lines are dropped)."""
@@ -548,7 +578,7 @@ class EncounterEditor(QWidget):
             self,
             "Reopen this encounter?",
             f"The encounter of {self._patient.display_name} is {record.status.value}. Reopening makes it a "
-            "draft again so you can change it; save it as final and print the superbill again afterwards.",
+            "draft again so you can change it; save it as final (and print the superbill again) afterwards.",
             "Reopen",
             "Keep it final",
         ):

@@ -26,7 +26,13 @@ class FakeDialogs(Dialogs):
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, str]] = []
-        self.answers: dict[str, list[object]] = {"ask": [], "choose": [], "save_file": [], "open_file": []}
+        self.answers: dict[str, list[object]] = {
+            "ask": [],
+            "choose": [],
+            "ask_text": [],
+            "save_file": [],
+            "open_file": [],
+        }
         self.defaults: dict[str, object] = {}
         self.printed_pages: list[int] = []
 
@@ -50,6 +56,9 @@ class FakeDialogs(Dialogs):
     def choose(self, parent: QWidget | None, title: str, text: str, options: list[str]) -> int | None:
         answer = self._answer("choose", title, text)
         return None if answer is None else int(answer)  # type: ignore[call-overload]
+
+    def ask_text(self, parent: QWidget | None, title: str, text: str) -> str | None:
+        return self._answer("ask_text", title, text)  # type: ignore[return-value]
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, pattern: str) -> Path | None:
         return self._answer("save_file", title, str(suggested))  # type: ignore[return-value]

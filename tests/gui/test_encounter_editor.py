@@ -202,3 +202,19 @@ def test_diagnosis_cell_explains_the_code(qtbot: QtBot, window: MainWindow) -> N
     quick_enter(qtbot, window, "2 ak face")
     model = named(window, "lesionTable").model()
     assert "keratosis" in model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole).lower()
+
+
+def test_void_a_draft_entered_by_mistake(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    fake_dialogs.answers["ask_text"].append("")  # no reason: refused, stays a draft
+    qtbot.mouseClick(named(window, "voidEncounterButton"), Qt.MouseButton.LeftButton)
+    assert fake_dialogs.kinds() == ["ask_text", "problem"]
+    assert window.current_encounter().status is EncounterStatus.DRAFT
+    fake_dialogs.answers["ask_text"].append("entered twice")
+    qtbot.mouseClick(named(window, "voidEncounterButton"), Qt.MouseButton.LeftButton)
+    assert window.current_encounter().status is EncounterStatus.VOID
+    assert "entered twice" in named(window, "encounterStatus").text()
+    assert table_rows(named(window, "dayTable"))[0][5] == "Void"
+    assert window.store.drafts() == []
+    assert not named(window, "lesionQuickEntry").isEnabled()
