@@ -187,3 +187,27 @@ def test_the_daily_backup_is_taken_when_the_window_opens(qtbot: QtBot, window: M
     expected = backups_dir() / daily_backup_name(window.store.path, window.store.today())
     qtbot.waitUntil(expected.exists)
     assert "backup" in named(window, "statusText").text()
+
+
+def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = named(window, "patientSearch")
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "sample")
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # the only match: a visit starts
+    entry = named(window, "lesionQuickEntry")
+    assert entry.hasFocus()
+    qtbot.keyClicks(entry, "12 ak face cryo")
+    qtbot.keyClick(entry, Qt.Key.Key_Return)
+    assert entry.hasFocus()  # ready for the next line
+    qtbot.keyClick(entry, Qt.Key.Key_Tab)
+    assert named(window, "lesionTable").hasFocus()
+    fake_dialogs.defaults["ask"] = True
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert table_rows(named(window, "dayTable"))[0][5] == "Final"
+    # the provider, place and visit drop-downs come before the quick-entry line
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "sample")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.keyClick(entry, Qt.Key.Key_Backtab)
+    assert named(window, "encounterEmCode").hasFocus()
