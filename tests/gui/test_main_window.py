@@ -148,7 +148,7 @@ def test_a_known_error_gets_one_calm_message(
 
 
 def test_an_unexpected_error_is_logged_and_the_form_stays(
-    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, caplog: pytest.LogCaptureFixture
 ) -> None:
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "2 ak face")
@@ -157,14 +157,14 @@ def test_an_unexpected_error_is_logged_and_the_form_stays(
         raise RuntimeError("disk on fire")
 
     window.store.save_draft = broken  # type: ignore[method-assign]
-    from core.logs import configure_logging
-
-    configure_logging()
     quick_enter(qtbot, window, "3 sk trunk")
     assert fake_dialogs.kinds() == ["problem"]
     assert "Nothing you entered was lost" in fake_dialogs.seen[0][2]
     assert len(table_rows(named(window, "lesionTable"))) == 2
-    assert "disk on fire" in log_file().read_text(encoding="utf-8")
+    (record,) = [r for r in caplog.records if r.name == "superbill.gui"]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert "disk on fire" in str(record.exc_info[1])
+    assert str(log_file()) in fake_dialogs.seen[0][2]  # the user is told where the details are
 
 
 def test_window_state_is_remembered(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs) -> None:
