@@ -33,6 +33,7 @@ RULE_INVALID_INPUT = "INVALID_INPUT"
 RULE_UNKNOWN_PROVIDER = "UNKNOWN_PROVIDER"
 RULE_ALREADY_IMPORTED = "ALREADY_IMPORTED"
 RULE_PATIENT_DIFFERS = "PATIENT_DIFFERS"
+RULE_PAYER_DIFFERS = "PAYER_DIFFERS"
 RULE_CANNOT_FINALIZE = "CANNOT_FINALIZE"
 SELF_PAY = "self_pay"
 
@@ -380,9 +381,11 @@ class Importer:
 
     def _plan(self, raw: Mapping[str, Any]) -> _Plan:
         wanted, payer_word = _patient_from(raw.get("patient"))
-        provider = self._provider(raw)
-        patient, notes = self._match_patient(wanted)
-        payer = self._payer_of(patient, payer_word)
+        provider, notes = self._provider(raw)
+        patient, patient_notes = self._match_patient(wanted)
+        notes += patient_notes
+        payer, payer_notes = self._payer_of(patient, wanted, payer_word)
+        notes += payer_notes
         coding_input = {k: v for k, v in raw.items() if k not in ("patient", "provider_npi")}
         coding_input["payer"] = payer.coding_payer if payer is not None else SELF_PAY
         encounter, parse_messages = encounter_from_json(coding_input, today=self.today)
@@ -399,31 +402,31 @@ class Importer:
         result = code_encounter(encounter, settings)
         return _Plan(wanted, payer, patient, provider, encounter, result, (*notes, *result.messages))
 
-    def _provider(self, raw: Mapping[str, Any]) -> Provider:
+    def _provider(self, raw: Mapping[str, Any]) -> tuple[Provider, list[Message]]:
+        """The rendering provider; a wrong or unknown NPI gives the default provider and an error.
+
+        The error keeps the encounter a draft (never billed) until the front desk picks the provider.
+        """
+        default = self.store.default_provider()
         npi = raw.get("provider_npi")
         if npi is None:
-            return self.store.default_provider()
+            return default, []
         if not isinstance(npi, str):
-            raise _RejectedError(
-                [_error("provider_npi", "provider_npi must be the provider's 10-digit NPI in quotes.")]
-            )
-        problem = npi_problem(npi)
-        if problem is not None:
-            raise _RejectedError([_error("provider_npi", f"provider_npi: {problem}.")])
-        provider = self._providers.get(npi.strip())
-        if provider is None or not provider.active:
-            raise _RejectedError(
-                [
-                    _error(
-                        "provider_npi",
-                        f"provider_npi {npi.strip()} is not an active provider of this practice. "
-                        "Add the provider in the practice settings, or correct the NPI in the other "
-                        "system, then import again.",
-                        RULE_UNKNOWN_PROVIDER,
-                    )
-                ]
-            )
-        return provider
+            problem = f"provider_npi {json.dumps(npi)} is not an NPI; write the 10 digits in quotes"
+            rule = RULE_INVALID_INPUT
+        elif (why := npi_problem(npi)) is not None:
+            problem, rule = f"provider_npi: {why}", RULE_INVALID_INPUT
+        else:
+            provider = self._providers.get(npi.strip())
+            if provider is not None and provider.active:
+                return provider, []
+            problem = f"provider_npi {npi.strip()} is not an active provider of this practice"
+            rule = RULE_UNKNOWN_PROVIDER
+        text = (
+            f"{problem}. The encounter was kept as a draft under {default.display_name}: choose the "
+            "right provider in the window (or add the provider in Settings), then finalise it."
+        )
+        return default, [_error("provider_npi", text, rule)]
 
     def _match_patient(self, wanted: Patient) -> tuple[Patient | None, list[Message]]:
         notes: list[Message] = []
@@ -447,25 +450,60 @@ class Importer:
         candidates = self.store.patients_named(wanted.first_name, wanted.last_name, wanted.date_of_birth)
         return (candidates[0] if candidates else None), notes
 
-    def _payer_of(self, patient: Patient | None, word: str) -> Payer | None:
-        """The existing patient's payer on file, or the payer the file names for a new patient."""
+    def _payer_of(
+        self, patient: Patient | None, wanted: Patient, word: str
+    ) -> tuple[Payer | None, list[Message]]:
+        """The existing patient's payer on file, or the payer the file names for a new patient.
+
+        A new patient whose payer is unknown, or lacks the member id that payer needs, is saved
+        without insurance and the encounter stays a draft with an error saying what to add.
+        """
         if patient is not None:
-            return None if patient.payer_id is None else self.store.get_payer(patient.payer_id)
+            return self._payer_on_file(patient, word)
         if not word:
-            return None
-        for payer in self._payers:
-            if payer.coding_payer == word:
-                return payer
-        known = sorted({p.coding_payer for p in self._payers})
-        raise _RejectedError(
-            [
+            return None, []
+        payer = next((p for p in self._payers if p.coding_payer == word), None)
+        if payer is None:
+            known = ", ".join(sorted({p.coding_payer for p in self._payers}))
+            problem, field = (
+                f"patient.payer “{word}” is not a payer of this practice (they are: {known})",
+                "payer",
+            )
+        elif payer.needs_member_id and not wanted.member_id:
+            problem, field = f"patient.member_id is missing; {payer.name} needs the member ID", "member_id"
+        else:
+            return payer, []
+        text = (
+            f"{problem}. The patient was saved without insurance and the encounter kept as a draft: "
+            "add the insurance to the patient's record in the window, then finalise the encounter."
+        )
+        return None, [_error(f"patient.{field}", text)]
+
+    def _payer_on_file(self, patient: Patient, word: str) -> tuple[Payer | None, list[Message]]:
+        """An existing patient is coded with the payer on file; the file's payer is only compared."""
+        on_file = None if patient.payer_id is None else self.store.get_payer(patient.payer_id)
+        on_file_word = SELF_PAY if on_file is None else on_file.coding_payer
+        if not word or word == on_file_word:
+            return on_file, []
+        if on_file is None:
+            return None, [
                 _error(
                     "patient.payer",
-                    f"patient.payer “{word}” is not a payer of this practice. Use one of: "
-                    f"{', '.join(known)}; or add the payer in the practice settings.",
+                    f"patient.payer: the file says “{word}”, but {patient.display_name} has no insurance "
+                    "on file. The encounter was kept as a draft: add the insurance to the patient's "
+                    "record in the window, then finalise it.",
                 )
             ]
-        )
+        return on_file, [
+            Message(
+                Severity.WARNING,
+                RULE_PAYER_DIFFERS,
+                "patient.payer",
+                f"The file says the payer is “{word}”, but {patient.display_name}'s insurance on file is "
+                f"{on_file.name}; the encounter was coded for {on_file.name}. Update the patient's "
+                "insurance in the window if it changed, and code the encounter again.",
+            )
+        ]
 
     def _already_stored(
         self, patient: Patient, provider: Provider, encounter: Encounter
@@ -515,7 +553,7 @@ class Importer:
             )
             record = self.store.save_draft(draft)
             assert record.id is not None
-            if plan.result is None or plan.result.has_errors:
+            if plan.result is None or any(m.severity is Severity.ERROR for m in messages):
                 return ImportedEncounter(index, record.id, STATUS_DRAFT, messages)
             try:
                 with self.store.transaction():

@@ -98,10 +98,19 @@ def test_the_contract_example_creates_the_patient_and_stores_a_final_encounter(s
     assert record.provider_id == store.default_provider().id
 
 
+def medicare_id(store: Store) -> int | None:
+    return next(p.id for p in store.payers() if p.coding_payer == "medicare")
+
+
 def test_patient_is_matched_by_chart_number_before_name(store: Store) -> None:
     known = store.save_patient(
         Patient(
-            first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10), chart_number="a1001"
+            first_name="Ada",
+            last_name="Lovelace",
+            date_of_birth=date(1950, 12, 10),
+            chart_number="a1001",
+            payer_id=medicare_id(store),
+            member_id="1EG4TE5MK73",
         )
     )
     report = run(store, ada())
@@ -112,13 +121,43 @@ def test_patient_is_matched_by_chart_number_before_name(store: Store) -> None:
 
 def test_a_chart_number_of_someone_else_is_used_with_a_warning(store: Store) -> None:
     known = store.save_patient(
-        Patient(first_name="Grace", last_name="Hopper", date_of_birth=date(1906, 12, 9), chart_number="A1001")
+        Patient(
+            first_name="Grace",
+            last_name="Hopper",
+            date_of_birth=date(1906, 12, 9),
+            chart_number="A1001",
+            payer_id=medicare_id(store),
+            member_id="1EG4TE5MK73",
+        )
     )
     report = run(store, ada())
     outcome = report.encounters[0]
     assert store.get_encounter(outcome.encounter_id or 0).patient_id == known.id
     assert [m.rule for m in outcome.messages] == ["PATIENT_DIFFERS"]
     assert "Hopper" in outcome.messages[0].text
+    assert outcome.status == "final"  # a warning: billable, but a person should look
+
+
+def test_an_existing_patients_other_payer_is_a_warning_and_no_payer_on_file_an_error(store: Store) -> None:
+    aetna = next(p for p in store.payers() if p.coding_payer == "aetna")
+    store.save_patient(
+        Patient(
+            first_name="Ada",
+            last_name="Lovelace",
+            date_of_birth=date(1950, 12, 10),
+            chart_number="A1001",
+            payer_id=aetna.id,
+            member_id="W1",
+        )
+    )
+    store.save_patient(Patient(first_name="Bo", last_name="Byron", date_of_birth=date(1960, 1, 2)))
+    report = run(store, ada(), ada(patient=patient(payer="medicare", member_id="1EG4TE5MK73")))
+    other, none_on_file = report.encounters
+    assert (other.status, [m.rule for m in other.messages]) == ("final", ["PAYER_DIFFERS"])
+    assert store.get_encounter(other.encounter_id or 0).payer_id == aetna.id
+    assert none_on_file.status == "draft"
+    assert none_on_file.messages[0].field == "patient.payer"
+    assert "no insurance on file" in none_on_file.messages[0].text
 
 
 def test_without_chart_number_the_patient_is_matched_by_name_and_birth_date(store: Store) -> None:
@@ -152,22 +191,45 @@ def test_absent_provider_is_the_default_and_an_npi_picks_the_practice_provider(s
     [
         ("1234567890", "INVALID_INPUT", "check digit"),
         ("12345", "INVALID_INPUT", "10"),
-        (1234567893, "INVALID_INPUT", "quotes"),
+        (1234567893, "INVALID_INPUT", "in quotes"),
         (STRANGER_NPI, "UNKNOWN_PROVIDER", "not an active provider"),
     ],
 )
-def test_a_bad_or_unknown_provider_rejects_that_encounter_only(
+def test_a_bad_or_unknown_provider_keeps_the_encounter_a_draft_under_the_default_provider(
     store: Store, npi: object, rule: str, words: str
 ) -> None:
-    before = counts(store)
     report = run(store, ada(provider_npi=npi, patient=patient()), ada())
     bad, good = report.encounters
-    assert (bad.status, bad.encounter_id) == ("rejected", None)
-    assert bad.messages[0].rule == rule and bad.messages[0].field == "provider_npi"
-    assert words in bad.messages[0].text
+    assert bad.status == "draft"
+    assert [(m.rule, m.field, m.severity) for m in bad.messages[:1]] == [(rule, "provider_npi", "error")]
+    assert words in bad.messages[0].text and "Dana Demo" in bad.messages[0].text
+    record = store.get_encounter(bad.encounter_id or 0)
+    assert record.provider_id == store.default_provider().id
+    assert record.status is EncounterStatus.DRAFT and record.messages == bad.messages
     assert good.status == "final"
-    assert report.imported == 1
-    assert counts(store)[0] == before[0] + 1  # Ada only: the rejected encounter's new patient is not stored
+    assert (report.imported, report.final, report.draft) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"payer": "acme", "member_id": "X1"}, "patient.payer", "not a payer of this practice"),
+        ({"payer": "medicare"}, "patient.member_id", "needs the member ID"),
+    ],
+)
+def test_a_new_patients_unusable_insurance_saves_the_patient_without_it_and_keeps_a_draft(
+    store: Store, fields: dict[str, str], field: str, words: str
+) -> None:
+    report = run(store, ada(patient=patient(chart_number="NEW-1", **fields)))
+    outcome = report.encounters[0]
+    assert outcome.status == "draft"
+    assert (outcome.messages[0].field, outcome.messages[0].severity) == (field, "error")
+    assert words in outcome.messages[0].text
+    created = store.patient_by_chart_number("NEW-1")
+    assert created is not None and created.payer_id is None
+    # The next encounter of that patient is not billed as self-pay behind the front desk's back.
+    again = run(store, ada(patient=patient(chart_number="NEW-1", **fields), date_of_service="2026-11-23"))
+    assert again.encounters[0].status == "draft"
 
 
 def test_an_engine_error_stores_a_draft_that_keeps_the_messages(store: Store) -> None:
@@ -241,8 +303,7 @@ def test_problems_the_front_desk_can_fix_in_the_window_become_drafts(
         ({"patient": patient(date_of_birth="12/10/1950")}, "patient.date_of_birth"),
         ({"patient": patient(date_of_birth="2030-01-01")}, "patient.date_of_birth"),
         ({"patient": patient(sex="X")}, "patient.sex"),
-        ({"patient": patient(payer="medicare")}, "patient.member_id"),
-        ({"patient": patient(payer="acme", member_id="X1")}, "patient.payer"),
+        ({"patient": patient(last_name=" ")}, "patient.last_name"),
         ({"date_of_service": "yesterday"}, "date_of_service"),
         ({"place_of_service": 11}, "place_of_service"),
         (
@@ -318,8 +379,8 @@ def test_importing_the_same_file_twice_does_not_duplicate(store: Store) -> None:
     assert [(e.encounter_id, e.status) for e in second.encounters] == [
         (e.encounter_id, e.status) for e in first.encounters
     ]
-    assert [e.messages[0].rule for e in second.encounters[:2]] == ["ALREADY_IMPORTED"] * 2
-    assert (second.imported, second.final, second.draft) == (2, 1, 1)
+    assert [e.messages[0].rule for e in second.encounters] == ["ALREADY_IMPORTED"] * 3
+    assert (second.imported, second.final, second.draft) == (3, 1, 2)
 
 
 def test_the_same_lesions_in_another_order_or_spelling_are_recognised(store: Store) -> None:

@@ -32,7 +32,7 @@ ENCOUNTER: dict[str, Any] = {
     ],
 }
 DRAFT = {**ENCOUNTER, "lesions": [{**ENCOUNTER["lesions"][0], "diagnosis": "L57"}]}
-REJECTED = {**ENCOUNTER, "provider_npi": "1234567890"}
+REJECTED = {**ENCOUNTER, "patient": {"chart_number": "Z9", "first_name": "Zed"}}  # new, but who?
 
 
 def write(tmp_path: Path, *encounters: dict[str, Any]) -> Path:
