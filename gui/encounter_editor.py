@@ -60,6 +60,8 @@ class EncounterEditor(QWidget):
 
     #: the encounter was saved (draft or final); carries the stored record
     saved = Signal(object)
+    #: the user asked to correct the patient's details
+    edit_patient_requested = Signal(object)
     #: the user asked for the superbill of this (final) encounter
     superbill_requested = Signal(int)
 
@@ -176,9 +178,18 @@ class EncounterEditor(QWidget):
             "Keep the encounter on record but never bill it (for example: entered twice)",
         )
 
+        self.edit_patient_button = _named(
+            QPushButton("Edit patient…"),
+            "editPatientButton",
+            "Correct this patient's details",
+            "Correct the name, insurance or address of this patient (Ctrl+Shift+E)",
+        )
         top = QVBoxLayout()
         top.setSpacing(2)
-        top.addWidget(self.patient_label)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.patient_label, 1)
+        name_row.addWidget(self.edit_patient_button)
+        top.addLayout(name_row)
         top.addWidget(self.status_label)
         self.patient_label.setWordWrap(True)
         form = QHBoxLayout()
@@ -247,6 +258,7 @@ class EncounterEditor(QWidget):
         self.print_button.clicked.connect(self.request_superbill)
         self.reopen_button.clicked.connect(self.reopen)
         self.void_button.clicked.connect(self.void)
+        self.edit_patient_button.clicked.connect(self.request_patient_edit)
         self.setTabOrder(self.provider, self.pos)
         self.setTabOrder(self.pos, self.em_code)
         self.setTabOrder(self.em_code, self.quick_entry)
@@ -292,6 +304,7 @@ class EncounterEditor(QWidget):
         self.save_button.setEnabled(False)
         self.reopen_button.setVisible(False)
         self.void_button.setVisible(False)
+        self.edit_patient_button.setEnabled(False)
 
     def refresh_choices(self) -> None:
         """Reload the providers list (after settings change)."""
@@ -349,6 +362,7 @@ class EncounterEditor(QWidget):
         finally:
             self._loading = False
         self._set_editable(self._is_draft)
+        self.edit_patient_button.setEnabled(True)
         self._show_status()
         self._recode()
 
@@ -549,6 +563,17 @@ class EncounterEditor(QWidget):
         self._show(final, self._patient) if self._patient else None
         self.saved.emit(final)
         return final
+
+    def request_patient_edit(self) -> None:
+        """Ask the window to open the patient form for this encounter's patient."""
+        if self._patient is not None:
+            self.edit_patient_requested.emit(self._patient)
+
+    def patient_updated(self, patient: Patient) -> None:
+        """The patient's details changed: show them and recode (the payer may be different)."""
+        if self._encounter is None or self._patient is None or patient.id != self._patient.id:
+            return
+        self._show(self._encounter, patient)
 
     @reporting("void the encounter")
     def void(self) -> None:

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.day_sheet.encounter_activated.connect(self.open_encounter)
         self.day_sheet.print_day_button.clicked.connect(self.print_day)
         self.patients.patient_chosen.connect(self.start_encounter)
+        self.patients.patient_changed.connect(self.patient_changed)
+        self.editor.edit_patient_requested.connect(self.patients.edit_patient)
         self.editor.saved.connect(self.day_sheet.show_encounter)
         self.editor.superbill_requested.connect(self.preview_superbill)
         self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
@@ -128,6 +130,9 @@ class MainWindow(QMainWindow):
         self._action(
             visit, "&New patient…", "newPatientAction", QKeySequence.StandardKey.New, self.patients.open_form
         )
+        self._action(
+            visit, "&Edit patient…", "editPatientAction", "Ctrl+Shift+E", self.editor.request_patient_edit
+        )
         visit.addSeparator()
         self._action(visit, "&Quick entry", "quickEntryAction", "Ctrl+L", self.editor.quick_entry.setFocus)
         self.save_action = self._action(
@@ -166,6 +171,12 @@ class MainWindow(QMainWindow):
         """Open a new encounter for ``patient`` on the shown day."""
         self.editor.start_new(patient, self.day_sheet.day)
         self.status_text.setText(f"New visit for {patient.display_name} on {self.day_sheet.day:%m/%d/%Y}.")
+
+    def patient_changed(self, patient: Patient) -> None:
+        """A patient's details were corrected: refresh the editor and the day sheet."""
+        self.editor.patient_updated(patient)
+        self.day_sheet.reload()
+        self.status_text.setText(f"{patient.display_name}: details saved.")
 
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:

@@ -6,6 +6,8 @@ Enter or a double-click, or a patient just saved with the form.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -63,6 +65,8 @@ class PatientPanel(QWidget):
     """Patient search with its results, and the new-patient form (hidden until asked for)."""
 
     patient_chosen = Signal(object)
+    #: an existing patient's details were corrected
+    patient_changed = Signal(object)
 
     def __init__(self, store: object, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +97,7 @@ class PatientPanel(QWidget):
         self.hint.setObjectName("patientSearchHint")
         self.hint.setAccessibleName("Search result count")
 
+        self._editing: Patient | None = None
         self.form = self._build_form()
         self.form.setVisible(False)
 
@@ -248,8 +253,29 @@ class PatientPanel(QWidget):
         self.payer.activated.connect(lambda _i: self._clear_error("patientMemberId"))
         return box
 
+    def edit_patient(self, patient: Patient) -> None:
+        """Show the form filled with ``patient`` to correct it (insurance, address, spelling)."""
+        self.open_form()
+        self._editing = patient
+        self.form.setTitle(f"Patient {patient.chart_number}")
+        self.save_button.setText("Save changes")
+        self.first_name.setText(patient.first_name)
+        self.last_name.setText(patient.last_name)
+        self.dob.setText(f"{patient.date_of_birth:%m/%d/%Y}")
+        self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
+        self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
+        self.member_id.setText(patient.member_id)
+        self.address.setText(patient.address1)
+        self.city.setText(patient.city)
+        self.state.setText(patient.state)
+        self.zip.setText(patient.zip)
+        self.phone.setText(patient.phone)
+
     def open_form(self) -> None:
         """Show an empty new-patient form, prefilled with a name typed in the search."""
+        self._editing = None
+        self.form.setTitle("New patient")
+        self.save_button.setText("Save patient and start visit")
         self.payer.clear()
         self.payer.addItem("no insurance (self-pay)", None)
         for payer in self._store.payers():
@@ -325,7 +351,7 @@ class PatientPanel(QWidget):
                 else "Date of birth: type it as MM/DD/YYYY, for example 03/14/1962.",
                 field="date_of_birth",
             )
-        return Patient(
+        fields = dict(
             first_name=self.first_name.text(),
             last_name=self.last_name.text(),
             date_of_birth=born,
@@ -338,6 +364,9 @@ class PatientPanel(QWidget):
             payer_id=self.payer.currentData(),
             member_id=self.member_id.text(),
         )
+        if self._editing is not None:  # keep what the form does not show (chart number, subscriber…)
+            return replace(self._editing, **fields)
+        return Patient(**fields)
 
     @reporting("save the patient")
     def save_patient(self) -> Patient | None:
@@ -345,6 +374,8 @@ class PatientPanel(QWidget):
         self._clear_errors()
         try:
             patient = self._patient_from_form()
+            if patient.id is not None:
+                return self._save_changes(patient)
             similar = self._store.similar_patients(patient)
             if similar:
                 chosen = self._ask_duplicate(patient, similar)
@@ -362,6 +393,13 @@ class PatientPanel(QWidget):
         self.search.setText(saved.chart_number)
         self.run_search()
         self.patient_chosen.emit(saved)
+        return saved
+
+    def _save_changes(self, patient: Patient) -> Patient:
+        saved = self._store.save_patient(patient)
+        self.close_form()
+        self.run_search()
+        self.patient_changed.emit(saved)
         return saved
 
     def _ask_duplicate(self, patient: Patient, similar: list[Patient]) -> Patient | None:

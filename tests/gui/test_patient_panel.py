@@ -135,3 +135,32 @@ def test_going_back_from_the_duplicate_question_keeps_the_form(
     qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
     assert named(window, "patientForm").isVisible()
     assert named(window, "patientFirstName").text() == "Avry"
+
+
+def test_correcting_a_patient_recodes_the_open_visit(qtbot: QtBot, window: MainWindow) -> None:
+    search = named(window, "patientSearch")
+    qtbot.keyClicks(search, "sample")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    named(window, "lesionQuickEntry").setFocus()
+    qtbot.keyClicks(named(window, "lesionQuickEntry"), "2 ak face")
+    qtbot.keyClick(named(window, "lesionQuickEntry"), Qt.Key.Key_Return)
+    qtbot.keyClick(
+        window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert named(window, "patientForm").isVisible()
+    assert named(window, "patientFirstName").text() == "Avery"
+    payer = named(window, "patientPayer")
+    payer.setCurrentIndex(payer.findData(None))  # now self-pay
+    named(window, "patientPhone").clear()
+    qtbot.keyClicks(named(window, "patientPhone"), "12")
+    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert "Phone" in window.patients.field_error("patientPhone")
+    named(window, "patientPhone").clear()
+    qtbot.keyClicks(named(window, "patientPhone"), "(217) 555-0199")
+    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert not named(window, "patientForm").isVisible()
+    (patient,) = window.store.search_patients("sample")
+    assert patient.payer_id is None and patient.phone == "(217) 555-0199"
+    assert patient.chart_number == "DEMO-1"  # untouched by the form
+    assert "no insurance" in named(window, "encounterPatient").text()
+    assert len(window.store.search_patients("sample")) == 1
