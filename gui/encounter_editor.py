@@ -39,6 +39,7 @@ from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, par
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
 from gui.delegates import ChoiceDelegate
+from gui.diagnosis_finder import DiagnosisFinder
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
@@ -107,6 +108,7 @@ class EncounterEditor(QWidget):
         self.quick_entry.setPlaceholderText(
             "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
         )
+        self.diagnosis_finder = DiagnosisFinder()
         self.quick_entry_message = _named(QLabel(), "quickEntryMessage", "Quick entry problem")
         self.quick_entry_message.setWordWrap(True)
         self.quick_entry_message.setStyleSheet("color: #b3261e;")
@@ -215,6 +217,7 @@ class EncounterEditor(QWidget):
         entry_row.addWidget(self.remove_lesion_button)
         lesion_layout.addLayout(entry_row)
         lesion_layout.addWidget(self.quick_entry_message)
+        lesion_layout.addWidget(self.diagnosis_finder)
         lesion_layout.addWidget(self.lesion_table, 1)
 
         codes_box = QGroupBox("Codes")
@@ -259,10 +262,12 @@ class EncounterEditor(QWidget):
         self.reopen_button.clicked.connect(self.reopen)
         self.void_button.clicked.connect(self.void)
         self.edit_patient_button.clicked.connect(self.request_patient_edit)
+        self.diagnosis_finder.code_chosen.connect(self._add_diagnosis_to_entry)
         self.setTabOrder(self.provider, self.pos)
         self.setTabOrder(self.pos, self.em_code)
         self.setTabOrder(self.em_code, self.quick_entry)
-        self.setTabOrder(self.quick_entry, self.lesion_table)
+        self.setTabOrder(self.quick_entry, self.diagnosis_finder)
+        self.setTabOrder(self.diagnosis_finder, self.lesion_table)
         self.setTabOrder(self.lesion_table, self.remove_lesion_button)
         self.setTabOrder(self.remove_lesion_button, self.lines_table)
         self.setTabOrder(self.lines_table, self.messages)
@@ -384,7 +389,14 @@ class EncounterEditor(QWidget):
         self.void_button.setVisible(record.id is not None and record.status is not EncounterStatus.VOID)
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (self.provider, self.pos, self.em_code, self.quick_entry, self.remove_lesion_button):
+        for widget in (
+            self.provider,
+            self.pos,
+            self.em_code,
+            self.quick_entry,
+            self.diagnosis_finder,
+            self.remove_lesion_button,
+        ):
             widget.setEnabled(editable)
         self.lesions.read_only = not editable
 
@@ -407,6 +419,12 @@ class EncounterEditor(QWidget):
         self.quick_entry.clear()
         row = self.lesions.add_lesion(group)
         self.lesion_table.scrollTo(self.lesions.index(row, 0))
+
+    def _add_diagnosis_to_entry(self, code: str) -> None:
+        """A code picked in the diagnosis finder goes at the end of the quick-entry line."""
+        text = self.quick_entry.text().rstrip()
+        self.quick_entry.setText(f"{text} {code}" if text else code)
+        self.quick_entry.setFocus()
 
     def _entry_message(self, text: str) -> None:
         """Show (or hide, when empty) the problem under the quick-entry line."""

@@ -218,3 +218,30 @@ def test_void_a_draft_entered_by_mistake(qtbot: QtBot, window: MainWindow, fake_
     assert table_rows(named(window, "dayTable"))[0][5] == "Void"
     assert window.store.drafts() == []
     assert not named(window, "lesionQuickEntry").isEnabled()
+
+
+def test_find_a_diagnosis_by_words_and_add_it_to_the_line(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    entry = named(window, "lesionQuickEntry")
+    qtbot.keyClicks(entry, "3 sk trunk")
+    finder = named(window, "diagnosisSearch")
+    finder.setFocus()
+    qtbot.keyClicks(finder, "other seborrheic keratosis")
+    qtbot.waitUntil(lambda: any(m.startswith("L82.1 ") for m in finder.matches()))
+    popup = finder.drop_down.popup()
+    qtbot.waitUntil(popup.isVisible)
+    row = next(i for i, m in enumerate(finder.matches()) if m.startswith("L82.1 "))
+    popup.setCurrentIndex(popup.model().index(row, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert entry.text() == "3 sk trunk L82.1"
+    qtbot.keyClick(entry, Qt.Key.Key_Return)
+    assert table_rows(named(window, "lesionTable"))[0][5] == "L82.1"
+
+
+def test_the_diagnosis_finder_offers_only_billable_codes(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    finder = named(window, "diagnosisSearch")
+    qtbot.keyClicks(finder, "L57")
+    qtbot.waitUntil(lambda: bool(finder.matches()))
+    assert "L57.0 — Actinic keratosis" in finder.matches()
+    assert not any(m.startswith("L57 ") for m in finder.matches())
