@@ -201,6 +201,8 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     qtbot.keyClick(entry, Qt.Key.Key_Return)
     assert entry.hasFocus()  # ready for the next line
     qtbot.keyClick(entry, Qt.Key.Key_Tab)
+    assert named(window, "diagnosisSearch").hasFocus()
+    qtbot.keyClick(named(window, "diagnosisSearch"), Qt.Key.Key_Tab)
     assert named(window, "lesionTable").hasFocus()
     fake_dialogs.defaults["ask"] = True
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
