@@ -64,6 +64,11 @@ class DayModel(RecordTableModel):
             return format_cents(record.charge_cents)
         return STATUS_NAMES.get(record.encounter.status, str(record.encounter.status))
 
+    def tooltip(self, record: DayRow, column: int) -> str | None:
+        if column in (self.COL_LESIONS, self.COL_CODES):
+            return self.display(record, column)  # the whole text when the column is narrow
+        return None
+
     def sort_key(self, record: DayRow, column: int) -> Any:
         if column == self.COL_CHARGES:
             return record.charge_cents

@@ -27,7 +27,7 @@ class DiagnosisFinder(QLineEdit):
         super().__init__(parent)
         self.setObjectName("diagnosisSearch")
         self.setAccessibleName("Find a diagnosis code")
-        self.setPlaceholderText("Find a diagnosis code: words (seborrheic keratosis) or a code (L82)")
+        self.setPlaceholderText("Find a diagnosis code (words or L82…)")
         self.setToolTip(
             "Type words or the start of a code, then pick a match; it is added to the quick-entry line"
         )
