@@ -1,4 +1,4 @@
-"""The append-only audit log: who changed what, when, with the record before and after.
+"""The append-only audit log: who changed what, when, with the changed fields before and after.
 
 Rows are chained by hashes: each row's ``hash`` is SHA-256 of the previous row's hash followed by the
 row's canonical JSON (sorted keys, no spaces). Editing a past row breaks its own hash; deleting one
@@ -33,6 +33,20 @@ def canonical_json(value: Any) -> str:
 def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
     """The chained hash of one audit row (``row`` without its ``prev_hash`` and ``hash``)."""
     return hashlib.sha256((prev_hash + canonical_json(row)).encode("utf-8")).hexdigest()
+
+
+#: fields left out of an update's before/after: they change on every write and the row has its own time
+UNAUDITED_FIELDS = frozenset({"updated_at"})
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields whose value differs (by canonical JSON), as (before, after) dicts."""
+    keys = [
+        k
+        for k in sorted(set(before) | set(after))
+        if k not in UNAUDITED_FIELDS and canonical_json(before.get(k)) != canonical_json(after.get(k))
+    ]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
 def _meta(conn: sqlite3.Connection, name: str) -> str | None:

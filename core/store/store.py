@@ -71,6 +71,27 @@ def _us_date(day: date) -> str:
     return f"{day:%m/%d/%Y}"
 
 
+def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
+    """True when saving ``edited`` over ``stored`` would change nothing a draft keeps."""
+    return (
+        stored.patient_id,
+        stored.provider_id,
+        stored.date_of_service,
+        stored.place_of_service,
+        stored.em_code,
+        stored.lesions,
+        stored.messages,
+    ) == (
+        edited.patient_id,
+        edited.provider_id,
+        edited.date_of_service,
+        edited.place_of_service,
+        edited.em_code or None,
+        tuple(edited.lesions),
+        tuple(edited.messages),
+    )
+
+
 class Store:
     """The practice's database. Make one with ``core.store.open_store``; close it (or use ``with``).
 
@@ -119,6 +140,11 @@ class Store:
     def _audit(
         self, entity: str, entity_id: object, action: str, before: Any = None, after: Any = None
     ) -> None:
+        """Append the audit row of a write (inside its transaction). For an update of a record only
+        the fields that changed are kept, before and after, so drafts saved on every edit do not
+        fill the log with copies of unchanged lesions."""
+        if isinstance(before, dict) and isinstance(after, dict):
+            before, after = audit.changed_fields(before, after)
         audit.append(
             self.conn,
             at=self.now(),
@@ -635,6 +661,8 @@ class Store:
                         f"Encounter {encounter_id} is {previous.status}; it can no longer be edited. "
                         "Reopen it first to change it."
                     )
+                if _same_draft(previous, encounter):
+                    return previous  # nothing changed: no write, no audit row
                 before = rows.as_json_value(previous)
                 self._update("encounters", encounter_id, row)
             self._write_children(encounter_id, encounter, lines=False)

@@ -263,3 +263,23 @@ def test_transaction_groups_verbs(store: Store) -> None:
         raise RuntimeError("power cut")
     assert len(store.drafts()) == before
     assert store.verify_audit().ok
+
+
+def test_saving_an_unchanged_draft_writes_nothing(store: Store, clock: FakeClock) -> None:
+    draft = _draft(store, AK12)
+    rows = store.verify_audit().rows
+    clock.advance(minutes=1)
+    assert store.save_draft(draft) == draft
+    assert store.get_encounter(draft.id or 0).updated_at == draft.updated_at
+    assert store.verify_audit().rows == rows
+
+
+def test_a_draft_edit_audits_only_what_changed(store: Store) -> None:
+    import json
+
+    draft = _draft(store, AK12)
+    store.save_draft(replace(draft, lesions=(AK12, SK3)))
+    entry = store.audit_entries("encounter", draft.id)[-1]
+    assert entry.action == "save"
+    assert set(json.loads(entry.before or "{}")) == {"lesions"}
+    assert len(json.loads(entry.after or "{}")["lesions"]) == 2
