@@ -7,12 +7,15 @@ replacement with ``set_dialogs`` so no test ever waits on a modal window.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:  # printing modules load only when something is printed (faster start)
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
 
 
 class Dialogs:
@@ -59,6 +62,8 @@ class Dialogs:
 
     def print_pdf(self, parent: QWidget | None, document: QPdfDocument) -> bool:
         """Ask for a printer and print every page of ``document``; ``False`` when the user cancels."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setFromTo(1, document.pageCount())
         dialog = QPrintDialog(printer, parent)

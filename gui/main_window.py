@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -21,7 +22,9 @@ from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting, show_error
 from gui.patient_panel import PatientPanel
-from gui.preview import PreviewDialog
+
+if TYPE_CHECKING:
+    from gui.preview import PreviewDialog
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
 SETTINGS_APPLICATION = "Superbill Desk"
@@ -42,7 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Superbill Desk")
         self.store = store
         self._drafts_offered = False
-        self.preview: PreviewDialog | None = None
+        self.preview: PreviewDialog | None = None  # the open superbill preview, if any
 
         self.day_sheet = DaySheet(store)
         self.patients = PatientPanel(store)
@@ -276,6 +279,8 @@ class MainWindow(QMainWindow):
         run_in_background(self, render, done, failed)
 
     def _show_preview(self, pdf: bytes, title: str, name: str, encounter_ids: list[int]) -> None:
+        from gui.preview import PreviewDialog  # late: QtPdf loads only when a preview is shown
+
         if self.preview is not None:
             self.preview.close()
 
