@@ -21,6 +21,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 #: seconds to wait when another program (a backup) briefly holds the file's lock
 LOCK_TIMEOUT_S = 10.0
 MEMORY = ":memory:"
+#: page cache per connection, in KiB: a busy year of encounters stays in memory (SQLite default: 2 MiB)
+CACHE_KIB = 32 * 1024
 
 
 def _damaged(path: Path | str, what: str) -> DatabaseDamagedError:
@@ -98,6 +100,7 @@ def prepare(conn: sqlite3.Connection, *, in_memory: bool) -> Database:
     db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = FULL")
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     db.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
     if not in_memory:
         db.enable_wal()

@@ -81,6 +81,14 @@ def names_look_alike(first_a: str, last_a: str, first_b: str, last_b: str) -> bo
     return (close(fa, fb) and close(la, lb)) or (fa == lb and la == fb)
 
 
+def dates_look_alike(a: date, b: date) -> bool:
+    """The same date, or one typing slip away: one digit of MMDDYYYY different, or month and day swapped."""
+    if a == b or ((a.month, a.day) == (b.day, b.month) and a.year == b.year):
+        return True
+    typed_a, typed_b = f"{a:%m%d%Y}", f"{b:%m%d%Y}"
+    return sum(x != y for x, y in zip(typed_a, typed_b, strict=True)) == 1
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 

@@ -26,7 +26,13 @@ from core.coding.settings import CodingSettings
 from core.errors import InputError, NotFoundError, StoreError
 from core.npi import validate_npi
 from core.store import audit, icd10_search, rows
-from core.store.patients import checked_patient, names_look_alike, normalise_name, parse_search_date
+from core.store.patients import (
+    checked_patient,
+    dates_look_alike,
+    names_look_alike,
+    normalise_name,
+    parse_search_date,
+)
 from core.store.records import (
     CODING_PAYERS,
     AuditCheck,
@@ -412,20 +418,27 @@ class Store:
         return [rows.patient_from(r) for r in self._query(sql, params)]
 
     def similar_patients(self, patient: Patient) -> list[Patient]:
-        """Stored patients who may be the same person: same date of birth and the same or a close name.
+        """Stored patients who may be the same person, oldest record first.
 
-        Close means each name is within two typing mistakes (one for short names), or first and last
-        name are swapped. The window asks "is this the same person?" before creating a new patient.
+        Either the same date of birth and the same or a close name (each name within two typing
+        mistakes, one for short names, or first and last name swapped), or exactly the same name with
+        a date of birth one typed digit away or with day and month swapped. The window asks "is this
+        the same person?" before creating a new patient.
         """
-        found = []
+        found: dict[int, Patient] = {}
         for r in self._query(
             "SELECT * FROM patients WHERE date_of_birth = ? ORDER BY id", [patient.date_of_birth.isoformat()]
         ):
-            if r["id"] == patient.id:
-                continue
             if names_look_alike(patient.first_name, patient.last_name, r["first_name"], r["last_name"]):
-                found.append(rows.patient_from(r))
-        return found
+                found[r["id"]] = rows.patient_from(r)
+        for r in self._query(
+            "SELECT * FROM patients WHERE last_norm = ? AND first_norm = ? ORDER BY id",
+            [normalise_name(patient.last_name), normalise_name(patient.first_name)],
+        ):
+            if dates_look_alike(patient.date_of_birth, date.fromisoformat(r["date_of_birth"])):
+                found[r["id"]] = rows.patient_from(r)
+        found.pop(patient.id or 0, None)
+        return [found[k] for k in sorted(found)]
 
     def next_chart_number(self) -> str:
         """The next free numeric chart number: one more than the highest number handed out or typed

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from core.errors import InputError, NotFoundError
 from core.store import Patient, Store
-from core.store.patients import edit_distance, names_look_alike, normalise_name, parse_search_date
+from core.store.patients import (
+    dates_look_alike,
+    edit_distance,
+    names_look_alike,
+    normalise_name,
+    parse_search_date,
+)
 
 
 def _payer(store: Store, name: str) -> int:
@@ -196,7 +202,11 @@ def test_similar_patients(store: Store) -> None:
     assert similar("Ada", "Lovelase")
     assert similar("Lovelace", "Ada")  # first and last swapped
     assert similar("Adah", "Love-lace")
-    assert not similar("Ada", "Lovelace", date(1950, 12, 11))
+    assert similar("Ada", "Lovelace", date(1950, 12, 11))  # one digit of the date mistyped
+    assert similar("Ada", "Lovelace", date(1960, 12, 10))
+    assert not similar("Ada", "Lovelace", date(1951, 11, 10))  # two digits: another person
+    assert not similar("Ada", "Lovelance", date(1950, 12, 11))  # a typo in both: too far
+    assert not similar("Eve", "Lovelace", date(1950, 12, 11))
     assert not similar("Eve", "Lovelace")
     assert not similar("Ada", "Babbage")
 
@@ -211,6 +221,9 @@ def test_name_rules() -> None:
     assert parse_search_date("2/3/1950") == date(1950, 2, 3)
     assert parse_search_date("02/30/1950") is None
     assert parse_search_date("lovelace") is None
+    assert dates_look_alike(date(1950, 3, 4), date(1950, 4, 3))
+    assert dates_look_alike(date(1950, 3, 4), date(1950, 3, 7))
+    assert not dates_look_alike(date(1950, 3, 4), date(1951, 4, 3))
 
 
 @settings(max_examples=40)
