@@ -171,9 +171,29 @@ class MainWindow(QMainWindow):
     # -- encounters ------------------------------------------------------------------------------
     @reporting("start the visit")
     def start_encounter(self, patient: Patient) -> None:
-        """Open a new encounter for ``patient`` on the shown day."""
-        self.editor.start_new(patient, self.day_sheet.day)
-        self.status_text.setText(f"New visit for {patient.display_name} on {self.day_sheet.day:%m/%d/%Y}.")
+        """Open a new encounter for ``patient`` on the shown day (asks first if they already have one)."""
+        day = self.day_sheet.day
+        same_day = [
+            e
+            for e in self.store.encounters_on(day)
+            if e.patient_id == patient.id and e.status.value != "void"
+        ]
+        if same_day:
+            existing = same_day[-1]
+            answer = dialogs().choose(
+                self,
+                "Already seen on this day",
+                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} ({existing.status.value}). "
+                "Open that visit, or start a second one?",
+                ["Open that visit", "Start another visit", "Cancel"],
+            )
+            if answer == 0 and existing.id is not None:
+                self.open_encounter(existing.id)
+                return
+            if answer != 1:
+                return
+        self.editor.start_new(patient, day)
+        self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}.")
 
     def patient_changed(self, patient: Patient) -> None:
         """A patient's details were corrected: refresh the editor and the day sheet."""

@@ -208,8 +208,26 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert table_rows(named(window, "dayTable"))[0][5] == "Final"
     # the provider, place and visit drop-downs come before the quick-entry line
+    fake_dialogs.answers["choose"].append(1)  # already seen today: start another visit
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(search, "sample")
     qtbot.keyClick(search, Qt.Key.Key_Return)
     qtbot.keyClick(entry, Qt.Key.Key_Backtab)
     assert named(window, "encounterEmCode").hasFocus()
+
+
+def test_a_second_visit_on_the_same_day_is_asked_about(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    first = window.current_encounter()
+    fake_dialogs.answers["choose"].append(0)  # open that visit
+    open_first_patient(qtbot, window)
+    assert fake_dialogs.seen[-1][1] == "Already seen on this day"
+    assert window.current_encounter() == first
+    fake_dialogs.answers["choose"].append(1)  # start another one
+    open_first_patient(qtbot, window)
+    assert window.current_encounter().id is None
+    quick_enter(qtbot, window, "1 ak scalp")
+    assert len(table_rows(named(window, "dayTable"))) == 2
