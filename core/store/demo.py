@@ -73,3 +73,14 @@ def seed_demo(store: Store) -> None:
             fields = {k: v for k, v in patient.items() if k != "payer"}
             fields["date_of_birth"] = date.fromisoformat(fields["date_of_birth"])
             store.save_patient(Patient(**fields, payer_id=payer_ids[patient["payer"]], is_demo=True))
+
+
+def set_up(store: Store, *, with_demo: bool) -> None:
+    """Finish a new database: the demo data (when asked and the file holds no data yet), and the
+    record that set-up is done, in one transaction — so demo data is added exactly once."""
+    with store.transaction():
+        if store.is_set_up():
+            return
+        if with_demo and store.is_empty():
+            seed_demo(store)
+        store.mark_set_up()

@@ -119,7 +119,8 @@ def open_store(
 
     ``path`` None means the file in the user data folder (``core.paths.default_db_path()``);
     ``":memory:"`` gives a throw-away database (tests). A brand-new database gets the demo practice
-    when ``seed_demo`` is true.
+    when ``seed_demo`` is true — also on the next start if the first one was cut off before the
+    demo data was in (the set-up is recorded in the same transaction as the demo data).
 
     Raises:
         DatabaseDamagedError: not a database, damaged, or another program's database (file untouched).
@@ -148,11 +149,11 @@ def open_store(
         clock=clock or utc_now,
         user=user or default_user(),
     )
-    if is_new and seed_demo:
-        from core.store.demo import seed_demo as seed
+    if is_new or not store.is_set_up():
+        from core.store.demo import set_up
 
         try:
-            seed(store)
+            set_up(store, with_demo=seed_demo)
         except BaseException:
             store.close()
             raise

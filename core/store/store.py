@@ -982,6 +982,26 @@ class Store:
         found = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
         return [] if found == ["ok"] else found
 
+    # -- set-up -----------------------------------------------------------------------------------
+
+    def is_set_up(self) -> bool:
+        """True once the first start finished (with or without demo data)."""
+        return self._one("SELECT 1 FROM meta WHERE name = 'set_up_at'") is not None
+
+    def mark_set_up(self) -> None:
+        """Record that the first start finished; call inside the set-up transaction."""
+        self.conn.execute(
+            "INSERT INTO meta (name, value) VALUES ('set_up_at', ?) ON CONFLICT (name) DO NOTHING",
+            [self.now().isoformat()],
+        )
+
+    def is_empty(self) -> bool:
+        """True when nothing was entered yet: no practice, provider, payer, patient or encounter."""
+        return all(
+            self._one(f"SELECT 1 FROM {table} LIMIT 1") is None
+            for table in ("practice", "providers", "payers", "patients", "encounters")
+        )
+
     # -- demo data --------------------------------------------------------------------------------
 
     def remove_demo_data(self) -> tuple[int, int]:

@@ -195,3 +195,33 @@ def test_locked_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyP
     finally:
         other.rollback()
         other.close()
+
+
+def test_interrupted_first_start_gets_its_demo_data_next_time(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.store.demo as demo
+
+    real = demo.seed_demo
+
+    def power_cut(store: object) -> None:
+        real(store)  # type: ignore[arg-type]
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr(demo, "seed_demo", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        open_store(db_path)
+    monkeypatch.setattr(demo, "seed_demo", real)
+    with open_store(db_path) as store:
+        assert store.is_set_up()
+        assert len(store.search_patients("demo")) == 5
+        assert len(store.providers()) == 1
+    with open_store(db_path) as store:
+        assert len(store.search_patients("demo")) == 5
+
+
+def test_a_database_without_demo_never_gets_it_later(db_path: Path) -> None:
+    with open_store(db_path, seed_demo=False) as store:
+        assert store.is_set_up() and store.is_empty()
+    with open_store(db_path) as store:
+        assert store.is_empty()
