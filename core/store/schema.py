@@ -209,9 +209,12 @@ def build_migrations() -> Migrations:
     return migrations
 
 
-KNOWN_MIGRATIONS: frozenset[str] = frozenset(
-    _migration_name(version, step) for version, step in enumerate(_STEPS, start=1)
-)
+def known_migrations() -> frozenset[str]:
+    """The names of every migration this code knows."""
+    return frozenset(_migration_name(version, step) for version, step in enumerate(_STEPS, start=1))
+
+
+KNOWN_MIGRATIONS: frozenset[str] = known_migrations()
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
@@ -254,11 +257,12 @@ def check_schema(conn: sqlite3.Connection, path: Path | str) -> bool:
                 [MIGRATION_SET],
             )
         }
-    unknown = applied - KNOWN_MIGRATIONS
-    if user_version > SCHEMA_VERSION or unknown:
+    unknown = applied - known_migrations()
+    newest = len(_STEPS)
+    if user_version > newest or unknown:
         raise DatabaseTooNewError(
             f"The file {path} was saved by a newer version of Superbill Desk (database version "
-            f"{max(user_version, SCHEMA_VERSION + 1)}; this program knows up to {SCHEMA_VERSION}). "
+            f"{max(user_version, newest + 1)}; this program knows up to {newest}). "
             "It has not been changed. Install the newer version of the program to open it."
         )
     return False

@@ -1,0 +1,60 @@
+"""The schema version scheme: a later program adds a migration; older files are upgraded in place with
+their data, and the older program then refuses the upgraded file untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from core.errors import DatabaseTooNewError
+from core.store import open_store, schema
+
+
+def _add_referral_column(db: Database) -> None:
+    db.execute("ALTER TABLE encounters ADD COLUMN referral TEXT NOT NULL DEFAULT ''")
+
+
+def test_upgrade_then_old_program_refuses(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_store(db_path) as store:
+        patients = store.search_patients("demo")
+        audit_rows = store.verify_audit().rows
+    one_step = schema._STEPS
+
+    monkeypatch.setattr(schema, "_STEPS", (*one_step, _add_referral_column))
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
+        assert "referral" in columns
+        assert store.search_patients("demo") == patients
+        assert store.verify_audit().rows == audit_rows
+        applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert applied == ["0001_initial_schema", "0002_add_referral_column"]
+
+    monkeypatch.setattr(schema, "_STEPS", one_step)
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseTooNewError, match="database version 2; this program knows up to 1"):
+        open_store(db_path)
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_failing_migration_leaves_the_previous_version(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path):
+        pass
+
+    def broken(db: Database) -> None:
+        db.execute("ALTER TABLE encounters ADD COLUMN half_done TEXT")
+        raise RuntimeError("disk pulled out mid-migration")
+
+    monkeypatch.setattr(schema, "_STEPS", (*schema._STEPS, broken))
+    with pytest.raises(RuntimeError):
+        open_store(db_path)
+    monkeypatch.undo()
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
+        assert "half_done" not in columns
