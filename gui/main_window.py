@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self._drafts_offered = False
         self.preview: PreviewDialog | None = None  # the open superbill preview, if any
+        self.settings_dialog: QWidget | None = None
 
         self.day_sheet = DaySheet(store)
         self.patients = PatientPanel(store)
@@ -329,11 +330,21 @@ class MainWindow(QMainWindow):
         """The practice, providers, payers, fees and defaults (Ctrl+,)."""
         from gui.settings_dialog import SettingsDialog
 
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
         dialog = SettingsDialog(
             self.store, self, backup_now=self.backup_now, restore_backup=self.restore_backup
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.settings_changed)
+        dialog.destroyed.connect(self._settings_closed)
+        self.settings_dialog = dialog
         dialog.show()
+
+    def _settings_closed(self) -> None:
+        self.settings_dialog = None
 
     def settings_changed(self) -> None:
         """Reload what the settings affect: provider lists, fees and the day sheet."""

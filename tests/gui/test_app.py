@@ -1,4 +1,4 @@
-"""The window can be built for a database without showing it or starting the event loop."""
+"""Start-up: the window is built without being shown; a database that cannot be opened gets a calm message."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from gui.app import build_main_window
+from gui.app import build_main_window, run
+from tests.gui.conftest import FakeDialogs
 
 
 def test_build_main_window(qtbot: QtBot, tmp_path: Path) -> None:
@@ -14,3 +15,14 @@ def test_build_main_window(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     assert window.windowTitle() == "Superbill Desk"
     assert not window.isVisible()
+
+
+def test_a_file_that_is_not_a_database_is_refused_calmly(
+    qtbot: QtBot, tmp_path: Path, fake_dialogs: FakeDialogs
+) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are not the patients you are looking for", encoding="utf-8")
+    assert run(bad) == 2
+    assert [kind for kind, _title, _text in fake_dialogs.seen] == ["problem"]
+    assert "notes.db" in fake_dialogs.seen[0][2] or "database" in fake_dialogs.seen[0][2].lower()
+    assert bad.read_text(encoding="utf-8").startswith("these are not")  # untouched

@@ -245,3 +245,15 @@ def test_the_diagnosis_finder_offers_only_billable_codes(qtbot: QtBot, window: M
     qtbot.waitUntil(lambda: bool(finder.matches()))
     assert "L57.0 — Actinic keratosis" in finder.matches()
     assert not any(m.startswith("L57 ") for m in finder.matches())
+
+
+def test_delete_key_in_the_lesion_table_removes_the_row(qtbot: QtBot, window: MainWindow) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face")
+    quick_enter(qtbot, window, "3 sk trunk")
+    table = named(window, "lesionTable")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert [row[0] for row in table_rows(table)] == ["Benign"]
+    assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17110"]

@@ -19,8 +19,7 @@ def open_settings(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and dialog.isVisible()
-    qtbot.addWidget(dialog)
-    return dialog
+    return dialog  # a child of the window: it goes with it
 
 
 def click(qtbot: QtBot, parent: QWidget, name: str) -> None:
@@ -132,3 +131,16 @@ def test_restore_brings_back_the_backup(
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "3 ak face")
     assert len(table_rows(named(window, "dayTable"))) == 1
+
+
+def test_settings_open_once(qtbot: QtBot, window: MainWindow) -> None:
+    first = open_settings(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChildren(SettingsDialog) == [first]
+    first.close()  # closing deletes it
+    qtbot.waitUntil(lambda: window.findChildren(SettingsDialog) == [])
+    assert window.settings_dialog is None
+    window.activateWindow()  # a window manager gives focus back; offscreen Qt needs asking
+    qtbot.waitUntil(window.isActiveWindow)
+    open_settings(qtbot, window)
+    assert len(window.findChildren(SettingsDialog)) == 1
