@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -127,7 +127,10 @@ class SettingsDialog(QDialog):
         save = _named(QPushButton("Save practice"), "savePracticeButton", "Save the practice details")
         save.clicked.connect(self.save_practice)
         form.addRow(self.practice_message)
-        form.addRow(save)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(save)
+        form.addRow(save_row)
         return page
 
     @reporting("save the practice")
@@ -366,7 +369,10 @@ class SettingsDialog(QDialog):
         self.fee_date.setDisplayFormat("MM/dd/yyyy")
         self.fee_table = _named(QTableWidget(0, 4), "feeTable", "Fee schedule")
         self.fee_table.setHorizontalHeaderLabels(["CPT", "Description", "Fee per unit", "In force"])
-        self.fee_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.fee_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.fee_table.setWordWrap(False)
         self.fee_table.verticalHeader().setVisible(False)
         self.fee_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.fee_cpt = _named(QComboBox(), "feeCpt", "Code to set a fee for")
@@ -387,7 +393,10 @@ class SettingsDialog(QDialog):
         form.addRow("Fee per unit ($)", self.fee_amount)
         form.addRow("From", self.fee_from)
         form.addRow(self.fee_message)
-        form.addRow(save)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(save)
+        form.addRow(save_row)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.fee_table, 1)
@@ -413,8 +422,10 @@ class SettingsDialog(QDialog):
                 f"from {entry.effective_from:%m/%d/%Y}, {until}",
             )
             for column, text in enumerate(cells):
-                self.fee_table.setItem(row, column, QTableWidgetItem(text))
-        self.fee_table.resizeColumnToContents(0)
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.fee_table.setItem(row, column, item)
 
     def _fee_picked(self, row: int, *_rest: int) -> None:
         item = self.fee_table.item(row, 0)
@@ -474,7 +485,13 @@ class SettingsDialog(QDialog):
         for name, setting in SETTINGS.items():
             value = self._store.setting(name)
             widget: QWidget
-            if setting.kind is bool:
+            if name == "default_provider_id":  # an id: offer the providers by name
+                widget = QComboBox()
+                widget.addItem("the first active provider", 0)
+                for provider in self._store.providers():
+                    widget.addItem(provider.display_name, provider.id)
+                widget.setCurrentIndex(max(widget.findData(int(value)), 0))
+            elif setting.kind is bool:
                 widget = QCheckBox(setting.label)
                 widget.setChecked(bool(value))
             elif setting.kind is int:
@@ -490,7 +507,10 @@ class SettingsDialog(QDialog):
         save = _named(QPushButton("Save defaults"), "saveDefaultsButton", "Save the defaults")
         save.clicked.connect(self.save_defaults)
         form.addRow(self.defaults_message)
-        form.addRow(save)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(save)
+        form.addRow(save_row)
         return page
 
     @reporting("save the defaults")
@@ -525,7 +545,9 @@ class SettingsDialog(QDialog):
                     )
                 )
                 for name, widget in self.setting_widgets.items():
-                    if isinstance(widget, QCheckBox):
+                    if isinstance(widget, QComboBox):
+                        self._store.set_setting(name, widget.currentData())
+                    elif isinstance(widget, QCheckBox):
                         self._store.set_setting(name, widget.isChecked())
                     elif isinstance(widget, QSpinBox):
                         self._store.set_setting(name, widget.value())

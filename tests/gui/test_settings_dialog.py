@@ -144,3 +144,16 @@ def test_settings_open_once(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(window.isActiveWindow)
     open_settings(qtbot, window)
     assert len(window.findChildren(SettingsDialog)) == 1
+
+
+def test_the_default_provider_is_chosen_by_name(qtbot: QtBot, window: MainWindow) -> None:
+    from core.store.records import Provider
+
+    grace = window.store.save_provider(Provider("Grace", "Hopper", "1112223338", credentials="MD"))
+    dialog = open_settings(qtbot, window)
+    combo = named(dialog, "setting_default_provider_id")
+    combo.setCurrentIndex(combo.findText("Grace Hopper, MD"))
+    click(qtbot, dialog, "saveDefaultsButton")
+    assert window.store.setting("default_provider_id") == grace.id
+    open_first_patient(qtbot, window)
+    assert named(window, "encounterProvider").currentText() == "Grace Hopper, MD"
