@@ -373,6 +373,7 @@ class SettingsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fee_table.setWordWrap(False)
+        self.fee_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.fee_table.verticalHeader().setVisible(False)
         self.fee_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.fee_cpt = _named(QComboBox(), "feeCpt", "Code to set a fee for")
