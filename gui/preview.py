@@ -100,7 +100,9 @@ class PreviewDialog(QDialog):
             return None
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
-        target.write_bytes(self.pdf)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(self.pdf)  # a crash mid-write never leaves a half PDF under the real name
+        partial.replace(target)
         if self._on_output:
             self._on_output()
         return target
