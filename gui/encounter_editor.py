@@ -34,7 +34,7 @@ from core.coding.model import CodingResult, Encounter, LesionKind, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError
-from core.money import format_cents
+from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
@@ -173,6 +173,12 @@ class EncounterEditor(QWidget):
             "Turns the final encounter back into a draft; its superbill must be printed again.",
         )
 
+        self.paid = _named(
+            QLineEdit(), "encounterPaid", "Amount paid today", "What the patient paid at the desk, e.g. 25.00"
+        )
+        self.paid.setPlaceholderText("paid today")
+        self.paid.setMaximumWidth(self.paid.fontMetrics().horizontalAdvance("$00,000.00") + 24)
+        self.paid_button = _named(QPushButton("Record payment"), "recordPaymentButton", "Record the payment")
         self.void_button = _named(
             QPushButton("Void…"),
             "voidEncounterButton",
@@ -227,6 +233,8 @@ class EncounterEditor(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Total"))
         bottom.addWidget(self.total)
+        bottom.addWidget(self.paid)
+        bottom.addWidget(self.paid_button)
         bottom.addStretch(1)
         bottom.addWidget(self.void_button)
         bottom.addWidget(self.reopen_button)
@@ -261,6 +269,8 @@ class EncounterEditor(QWidget):
         self.print_button.clicked.connect(self.request_superbill)
         self.reopen_button.clicked.connect(self.reopen)
         self.void_button.clicked.connect(self.void)
+        self.paid_button.clicked.connect(self.record_payment)
+        self.paid.returnPressed.connect(self.record_payment)
         self.edit_patient_button.clicked.connect(self.request_patient_edit)
         self.diagnosis_finder.code_chosen.connect(self._add_diagnosis_to_entry)
         self.setTabOrder(self.provider, self.pos)
@@ -309,6 +319,8 @@ class EncounterEditor(QWidget):
         self.save_button.setEnabled(False)
         self.reopen_button.setVisible(False)
         self.void_button.setVisible(False)
+        self.paid.setVisible(False)
+        self.paid_button.setVisible(False)
         self.edit_patient_button.setEnabled(False)
 
     def refresh_choices(self) -> None:
@@ -386,6 +398,11 @@ class EncounterEditor(QWidget):
         self.print_button.setEnabled(record.status is not EncounterStatus.VOID)
         self.save_button.setEnabled(self._is_draft)
         self.reopen_button.setVisible(record.status is not EncounterStatus.DRAFT)
+        billed = record.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED)
+        self.paid.setVisible(billed)
+        self.paid_button.setVisible(billed)
+        if billed:
+            self.paid.setText(format_cents(record.paid_cents).lstrip("$") if record.paid_cents else "")
         self.void_button.setVisible(record.id is not None and record.status is not EncounterStatus.VOID)
 
     def _set_editable(self, editable: bool) -> None:
@@ -499,7 +516,8 @@ class EncounterEditor(QWidget):
             ]
             self.lines.set_records(priced)
             self._show_messages(record.messages, priced)
-            self.total.setText(format_cents(record.total_cents))
+            paid = f" · paid {format_cents(record.paid_cents)} · balance {format_cents(record.balance_cents)}"
+            self.total.setText(format_cents(record.total_cents) + (paid if record.paid_cents else ""))
             return
         if not record.lesions and not record.em_code:
             self._result = CodingResult()
@@ -592,6 +610,21 @@ class EncounterEditor(QWidget):
         if self._encounter is None or self._patient is None or patient.id != self._patient.id:
             return
         self._show(self._encounter, patient)
+
+    @reporting("record the payment")
+    def record_payment(self) -> None:
+        """Store what the patient paid at the desk for this final encounter (printed on the superbill)."""
+        record = self._encounter
+        if record is None or record.id is None or self._patient is None or self._is_draft:
+            return
+        try:
+            cents = parse_dollars(self.paid.text() or "0", field="Amount paid")
+        except InputError as error:
+            dialogs().problem(self, "Could not record the payment", error.text)
+            return
+        saved = self._store.record_payment(record.id, cents)
+        self._show(saved, self._patient)
+        self.saved.emit(saved)
 
     @reporting("void the encounter")
     def void(self) -> None:

@@ -124,6 +124,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now…", "backupAction", None, self.backup_now)
         self._action(file_menu, "&Restore from a backup…", "restoreAction", None, self.restore_backup)
+        self.remove_demo_action = self._action(
+            file_menu, "Remove the &demo patients…", "removeDemoAction", None, self.remove_demo_data
+        )
+        file_menu.aboutToShow.connect(lambda: self.remove_demo_action.setEnabled(self.store.has_demo_data()))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, self.close)
 
@@ -405,6 +409,31 @@ class MainWindow(QMainWindow):
             self.day_sheet.reload()
         note = f"\nThe previous database was kept as\n{kept}" if kept else ""
         dialogs().inform(self, "Backup restored", f"The backup was restored.{note}")
+
+    @reporting("remove the demo patients")
+    def remove_demo_data(self) -> None:
+        """Delete the demo patients and their visits before real work starts (asks first)."""
+        if not self.store.has_demo_data():
+            dialogs().inform(self, "No demo patients", "There are no demo patients left in this database.")
+            return
+        if not dialogs().ask(
+            self,
+            "Remove the demo patients?",
+            "The demo patients and all their visits will be deleted. The practice, providers, payers and "
+            "fees stay so you can change them into your own (File → Settings).",
+            "Remove the demo patients",
+            "Keep them",
+        ):
+            return
+        patients, encounters = self.store.remove_demo_data()
+        self.editor.clear()
+        self.day_sheet.reload()
+        self.patients.run_search()
+        dialogs().inform(
+            self,
+            "Demo patients removed",
+            f"{patients} demo patient(s) and {encounters} visit(s) were removed.",
+        )
 
     # -- help --------------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

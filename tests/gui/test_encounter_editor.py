@@ -257,3 +257,24 @@ def test_delete_key_in_the_lesion_table_removes_the_row(qtbot: QtBot, window: Ma
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert [row[0] for row in table_rows(table)] == ["Benign"]
     assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17110"]
+
+
+def test_record_what_was_paid_at_the_desk(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "12 ak face cryo")
+    assert not named(window, "encounterPaid").isVisible()  # only once final
+    fake_dialogs.defaults["ask"] = True
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    paid = named(window, "encounterPaid")
+    assert paid.isVisible()
+    qtbot.keyClicks(paid, "twenty")
+    qtbot.keyClick(paid, Qt.Key.Key_Return)
+    assert fake_dialogs.kinds()[-1] == "problem"
+    paid.clear()
+    qtbot.keyClicks(paid, "25")
+    qtbot.mouseClick(named(window, "recordPaymentButton"), Qt.MouseButton.LeftButton)
+    assert window.current_encounter().paid_cents == 2500
+    total = named(window, "encounterTotal").text()
+    assert "paid $25.00" in total and "balance" in total

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -231,3 +232,15 @@ def test_a_second_visit_on_the_same_day_is_asked_about(
     assert window.current_encounter().id is None
     quick_enter(qtbot, window, "1 ak scalp")
     assert len(table_rows(named(window, "dayTable"))) == 2
+
+
+def test_remove_the_demo_patients(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    fake_dialogs.answers["ask"].append(True)
+    action = window.findChild(QAction, "removeDemoAction")
+    action.trigger()
+    assert window.store.search_patients("sample") == []
+    assert table_rows(named(window, "dayTable")) == []
+    assert window.current_encounter() is None
+    assert fake_dialogs.kinds()[-1] == "inform" and "1 visit(s)" in fake_dialogs.seen[-1][2]
