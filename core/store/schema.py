@@ -179,8 +179,37 @@ def _initial_schema(db: Database) -> None:
         db.execute(statement)
 
 
+def _patient_name_words(db: Database) -> None:
+    """Version 2: find patients by any word of a compound name ("lopez" finds García López,
+    "nunez" finds O'Brien-Núñez). A full-text index over the names, kept up to date by triggers
+    written in SQL, so rows written by any tool stay searchable."""
+    statements = [
+        """CREATE VIRTUAL TABLE patients_fts USING fts5(
+            first_name, last_name, content='patients', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER patients_fts_insert AFTER INSERT ON patients BEGIN
+            INSERT INTO patients_fts (rowid, first_name, last_name)
+            VALUES (new.id, new.first_name, new.last_name);
+        END""",
+        """CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
+            INSERT INTO patients_fts (patients_fts, rowid, first_name, last_name)
+            VALUES ('delete', old.id, old.first_name, old.last_name);
+        END""",
+        """CREATE TRIGGER patients_fts_update AFTER UPDATE OF first_name, last_name ON patients BEGIN
+            INSERT INTO patients_fts (patients_fts, rowid, first_name, last_name)
+            VALUES ('delete', old.id, old.first_name, old.last_name);
+            INSERT INTO patients_fts (rowid, first_name, last_name)
+            VALUES (new.id, new.first_name, new.last_name);
+        END""",
+        "INSERT INTO patients_fts (patients_fts) VALUES ('rebuild')",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
-_STEPS: tuple[Callable[[Database], None], ...] = (_initial_schema,)
+_STEPS: tuple[Callable[[Database], None], ...] = (_initial_schema, _patient_name_words)
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)
 SCHEMA_VERSION = len(_STEPS)

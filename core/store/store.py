@@ -378,10 +378,11 @@ class Store:
     def search_patients(self, query: str, limit: int = 50) -> list[Patient]:
         """Patients matching what was typed in the search box, best matches first.
 
-        Words are matched against the start of the first or last name (``lov`` finds Lovelace; ``ada
-        lov`` needs both); a date (``MM/DD/YYYY`` or ``YYYY-MM-DD``) matches the date of birth; a
-        chart number matches exactly or by its beginning. All words must match. Uses indexes only,
-        so it stays fast with tens of thousands of patients.
+        Words are matched against the start of the first or last name, or of any word of a compound
+        name (``lov`` finds Lovelace, ``lopez`` finds García López; ``ada lov`` needs both); a date
+        (``MM/DD/YYYY`` or ``YYYY-MM-DD``) matches the date of birth; a chart number matches exactly
+        or by its beginning. All words must match. Uses indexes only, so it stays fast with tens of
+        thousands of patients.
         """
         words = [w for w in re.split(r"[\s,;]+", query.strip()) if w]
         if not words or limit <= 0:
@@ -400,7 +401,8 @@ class Store:
                 upper = norm[:-1] + chr(ord(norm[-1]) + 1)
                 options.append("(last_norm >= ? AND last_norm < ?)")
                 options.append("(first_norm >= ? AND first_norm < ?)")
-                params.extend([norm, upper, norm, upper])
+                options.append("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)")
+                params.extend([norm, upper, norm, upper, f'"{norm}"*'])
             if len(words) == 1:
                 options.append("chart_number = ? COLLATE NOCASE")
                 options.append("(chart_number >= ? COLLATE NOCASE AND chart_number < ? COLLATE NOCASE)")

@@ -10,7 +10,8 @@ import pytest
 from sqlite_utils import Database
 
 from core.errors import DatabaseTooNewError
-from core.store import open_store, schema
+from core.store import SCHEMA_VERSION, open_store, schema
+from core.store.schema import KNOWN_MIGRATIONS
 
 
 def _add_referral_column(db: Database) -> None:
@@ -25,17 +26,18 @@ def test_upgrade_then_old_program_refuses(db_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(schema, "_STEPS", (*one_step, _add_referral_column))
     with open_store(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "referral" in columns
         assert store.search_patients("demo") == patients
         assert store.verify_audit().rows == audit_rows
         applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-        assert applied == ["0001_initial_schema", "0002_add_referral_column"]
+        assert applied == [*sorted(KNOWN_MIGRATIONS), f"{SCHEMA_VERSION + 1:04d}_add_referral_column"]
 
     monkeypatch.setattr(schema, "_STEPS", one_step)
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
-    with pytest.raises(DatabaseTooNewError, match="database version 2; this program knows up to 1"):
+    too_new = f"database version {SCHEMA_VERSION + 1}; this program knows up to {SCHEMA_VERSION}"
+    with pytest.raises(DatabaseTooNewError, match=too_new):
         open_store(db_path)
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
 
@@ -55,6 +57,6 @@ def test_a_failing_migration_leaves_the_previous_version(
         open_store(db_path)
     monkeypatch.undo()
     with open_store(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "half_done" not in columns
