@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.coding import code_encounter
 from core.money import format_cents
+from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus
 from gui.day_model import DayModel, DayRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
@@ -39,7 +40,7 @@ class DaySheet(QWidget):
     encounter_activated = Signal(int)
     day_changed = Signal(object)
 
-    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("daySheet")
         self.setAccessibleName("Day sheet")
@@ -108,6 +109,10 @@ class DaySheet(QWidget):
         self.today_button.clicked.connect(self.go_to_today)
         self.table.activated.connect(self._activated)
         self.reload()
+
+    def set_store(self, store: Store) -> None:
+        """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
+        self._store = store
 
     def _button(self, text: str, name: str, accessible: str, tip: str) -> QPushButton:
         button = QPushButton(text)

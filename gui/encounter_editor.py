@@ -36,6 +36,7 @@ from core.coding.tables import em_codes, pos_table
 from core.errors import InputError
 from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
+from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
 from gui.delegates import ChoiceDelegate
@@ -66,7 +67,7 @@ class EncounterEditor(QWidget):
     #: the user asked for the superbill of this (final) encounter
     superbill_requested = Signal(int)
 
-    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
@@ -78,6 +79,10 @@ class EncounterEditor(QWidget):
         self._loading = False
         self._build()
         self.clear()
+
+    def set_store(self, store: Store) -> None:
+        """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
+        self._store = store
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -399,13 +399,15 @@ class MainWindow(QMainWindow):
         ):
             return
         self.editor.clear()
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()  # it holds the old store
         self.store.close()
         try:
             kept = restore_database(backup, path)
         finally:
             self.store = open_store(path, seed_demo=False)
             for panel in (self.day_sheet, self.patients, self.editor):
-                panel._store = self.store  # the panels share the window's store
+                panel.set_store(self.store)
             self.day_sheet.reload()
         note = f"\nThe previous database was kept as\n{kept}" if kept else ""
         dialogs().inform(self, "Backup restored", f"The backup was restored.{note}")

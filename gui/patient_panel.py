@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import InputError
+from core.store import Store
 from core.store.patients import parse_search_date
 from core.store.records import Patient
 from gui.dialogs import dialogs
@@ -68,7 +69,7 @@ class PatientPanel(QWidget):
     #: an existing patient's details were corrected
     patient_changed = Signal(object)
 
-    def __init__(self, store: object, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientPanel")
         self.setAccessibleName("Patients")
@@ -123,6 +124,10 @@ class PatientPanel(QWidget):
         self.search.down_pressed.connect(self._focus_results)
         self.results.activated.connect(self._result_activated)
         self.new_button.clicked.connect(self.open_form)
+
+    def set_store(self, store: Store) -> None:
+        """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
+        self._store = store
 
     # -- search ----------------------------------------------------------------------------------
     def _payer_names(self) -> dict[int, str]:
