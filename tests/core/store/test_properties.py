@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.store import Store, open_store
+from core.store import Patient, Store, open_store
 from core.store.audit import verify
+from core.store.patients import normalise_name
+from tests.core.store.conftest import FakeClock
 
 START = date(2025, 1, 1)
 days = st.integers(min_value=0, max_value=60).map(lambda n: START + timedelta(days=n))
@@ -67,3 +70,32 @@ def test_any_single_edit_is_found_at_its_row(audited: Store, data: st.DataObject
     check = verify(copy)
     assert not check.ok and check.first_broken_id == target
     copy.close()
+
+
+names = st.text(
+    alphabet=st.characters(categories=("Lu", "Ll", "Zs", "Pd"), include_characters="'"),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: any(ch.isalnum() for ch in t))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names,
+    names,
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 11, 27)),
+    st.sampled_from(["F", "M", "U"]),
+    st.text(alphabet="ABC0123456789-", max_size=12),
+)
+def test_any_valid_patient_round_trips_and_is_found(
+    first: str, last: str, dob: date, sex: str, member: str
+) -> None:
+    with open_store(":memory:", seed_demo=False, clock=FakeClock()) as store:
+        saved = store.save_patient(Patient(first, last, dob, sex=sex, member_id=member))
+        assert saved.id is not None
+        assert store.get_patient(saved.id) == saved
+        assert saved.first_name == " ".join(first.split())
+        if normalise_name(last):
+            assert saved in store.search_patients(saved.last_name)
+        assert saved in store.search_patients(f"{dob:%m/%d/%Y}")
+        assert store.similar_patients(replace(saved, id=None)) == [saved]
