@@ -23,9 +23,9 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
     The database is created with the demo practice when the file does not exist. The window owns
     the open store and closes it when the window is destroyed.
     """
-    store = open_store(db_path)
-    window = MainWindow(store)
-    window.destroyed.connect(lambda *_: store.close())
+    window = MainWindow(open_store(db_path))
+    # the window's store (a restore replaces it) is closed when the window goes
+    window.destroyed.connect(lambda *_: window.store.close())
     return window
 
 
