@@ -65,7 +65,7 @@ class DayModel(RecordTableModel):
         return STATUS_NAMES.get(record.encounter.status, str(record.encounter.status))
 
     def tooltip(self, record: DayRow, column: int) -> str | None:
-        if column in (self.COL_LESIONS, self.COL_CODES):
+        if column in (self.COL_PROVIDER, self.COL_LESIONS, self.COL_CODES):
             return self.display(record, column)  # the whole text when the column is narrow
         return None
 

@@ -77,6 +77,7 @@ class DaySheet(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DayModel.COL_CODES, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DayModel.COL_PROVIDER, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setToolTip("Enter or double-click opens the encounter")
         self.totals = QLabel()

@@ -172,7 +172,7 @@ class EncounterEditor(QWidget):
         )
 
         self.reopen_button = _named(
-            QPushButton("Reopen to change"),
+            QPushButton("Reopen…"),
             "reopenEncounterButton",
             "Reopen this final encounter to change it",
             "Turns the final encounter back into a draft; its superbill must be printed again.",
@@ -182,8 +182,8 @@ class EncounterEditor(QWidget):
             QLineEdit(), "encounterPaid", "Amount paid today", "What the patient paid at the desk, e.g. 25.00"
         )
         self.paid.setPlaceholderText("paid today")
-        self.paid.setMaximumWidth(self.paid.fontMetrics().horizontalAdvance("$00,000.00") + 24)
-        self.paid_button = _named(QPushButton("Record payment"), "recordPaymentButton", "Record the payment")
+        self.paid.setFixedWidth(self.paid.fontMetrics().horizontalAdvance("paid today") + 24)
+        self.paid_button = _named(QPushButton("Record paid"), "recordPaymentButton", "Record the payment")
         self.void_button = _named(
             QPushButton("Void…"),
             "voidEncounterButton",

@@ -13,12 +13,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -100,7 +102,13 @@ class PatientPanel(QWidget):
 
         self._editing: Patient | None = None
         self.form = self._build_form()
-        self.form.setVisible(False)
+        # the form scrolls on small screens instead of squeezing the day sheet above it
+        self.form_area = QScrollArea()
+        self.form_area.setObjectName("patientFormArea")
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setWidget(self.form)
+        self.form_area.setVisible(False)
 
         search_row = QHBoxLayout()
         label = QLabel("&Find patient")
@@ -113,7 +121,7 @@ class PatientPanel(QWidget):
         layout.addLayout(search_row)
         layout.addWidget(self.hint)
         layout.addWidget(self.results, 1)
-        layout.addWidget(self.form)
+        layout.addWidget(self.form_area, 1)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -309,13 +317,13 @@ class PatientPanel(QWidget):
             self.last_name.setText(words[0].capitalize())
         if dates:
             self.dob.setText(f"{parse_search_date(dates[0]):%m/%d/%Y}")
-        self.form.setVisible(True)
+        self.form_area.setVisible(True)
         self.results.setVisible(False)
         self.first_name.setFocus()
 
     def close_form(self) -> None:
         """Hide the form (what was typed is dropped)."""
-        self.form.setVisible(False)
+        self.form_area.setVisible(False)
         self.results.setVisible(True)
         self.search.setFocus()
 

@@ -26,6 +26,7 @@ class RecordTableView(QTableView):
         self.verticalHeader().setVisible(False)
         # fixed row heights: sizing rows to their contents would read every cell on each change
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setHighlightSections(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
