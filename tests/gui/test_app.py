@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from gui.app import build_main_window, run
@@ -18,8 +19,9 @@ def test_build_main_window(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_database_is_refused_calmly(
-    qtbot: QtBot, tmp_path: Path, fake_dialogs: FakeDialogs
+    qtbot: QtBot, tmp_path: Path, fake_dialogs: FakeDialogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("gui.app.configure_logging", lambda: None)  # no process-wide log file from a test
     bad = tmp_path / "notes.db"
     bad.write_text("these are not the patients you are looking for", encoding="utf-8")
     assert run(bad) == 2
