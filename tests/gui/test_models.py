@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -109,3 +111,21 @@ def test_day_model(qtmodeltester: ModelTester) -> None:
     model.replace_record(1, DayRow(final, "Sample, Avery", "Dana Demo, MD", ("17000",), 16000))
     assert changes == [1, 1]
     assert lesion_summary(EncounterRecord(1, 1, date(2026, 11, 27))) == "nothing entered yet"
+
+
+@settings(max_examples=60, deadline=None)
+@given(column=st.integers(min_value=0, max_value=5), text=st.text(max_size=12))
+def test_any_typed_cell_text_is_taken_or_refused_whole(column: int, text: str) -> None:
+    model = LesionTableModel()
+    model.set_lesions((AK, BCC))
+    problems: list[str] = []
+    model.problem.connect(problems.append)
+    for row in (0, 1):
+        before = model.lesions()[row]
+        accepted = model.setData(model.index(row, column), text)
+        after = model.lesions()[row]
+        if accepted:
+            changed = [f for f in before.__dataclass_fields__ if getattr(before, f) != getattr(after, f)]
+            assert len(changed) <= 2  # one field (a new kind also drops a size that no longer applies)
+        else:
+            assert after == before and problems
