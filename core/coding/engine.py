@@ -1,13 +1,15 @@
 """``code_encounter``: one encounter in, claim lines with modifiers and diagnosis pointers out.
 
 Steps: validate every field (errors stop here, with no lines); count each lesion kind into codes;
-build the claim's diagnosis list and each line's pointers; add modifiers; run the scrubber checks.
-Pure: the only I/O is reading the packaged code tables and the ICD-10-CM code set once.
+build the claim's diagnosis list and each line's pointers; add modifiers (51 ranks the procedures by
+the packaged fee schedule's RVUs); run the scrubber checks. Pure: the only I/O is reading the
+packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from core.coding import checks, families, modifiers, rules, tables
 from core.coding.diagnoses import (
@@ -77,7 +79,7 @@ def code_encounter(
             found.append(mismatch)
 
     drafts = _draft_lines(encounter)
-    added, modifier_messages = _modifiers(drafts, settings, encounter.payer)
+    added, modifier_messages = _modifiers(drafts, settings, encounter)
     lines, pointer_messages = _finish_lines(drafts, added, dx_by_lesion, claim, encounter)
     found += modifier_messages + pointer_messages
     for check in checks.CHECKS:
@@ -111,21 +113,28 @@ def _claim_order_key(line: DraftLine) -> tuple[str, bool, str]:
 
 
 def _modifiers(
-    drafts: Sequence[DraftLine], settings: CodingSettings, payer_id: str
+    drafts: Sequence[DraftLine], settings: CodingSettings, encounter: Encounter
 ) -> tuple[dict[str, list[str]], list[Message]]:
-    payer = tables.payer(payer_id)
+    payer = tables.payer(encounter.payer)
     payer_kind = payer.kind if payer is not None else "commercial"
+    em_added, em_messages = modifiers.same_day_em(drafts)
+    distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings)
+    multiple_added, multiple_messages = modifiers.multiple_procedures(
+        drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added
+    )
     added: dict[str, list[str]] = {}
-    messages: list[Message] = []
-    for rule_added, rule_messages in (
-        modifiers.same_day_em(drafts),
-        modifiers.distinct_procedures(drafts, settings),
-        modifiers.multiple_procedures(drafts, settings, payer_kind),
-    ):
+    for rule_added in (em_added, distinct_added, multiple_added):
         for code, mods in rule_added.items():
             added.setdefault(code, []).extend(m for m in mods if m not in added.get(code, []))
-        messages += rule_messages
-    return added, messages
+    return added, em_messages + distinct_messages + multiple_messages
+
+
+def _unit_values(drafts: Sequence[DraftLine], encounter: Encounter) -> dict[str, Decimal | None]:
+    """Each code's total RVU for one unit at the visit's rate (the place of service picks it)."""
+    place = tables.pos(encounter.place_of_service)
+    facility = place is not None and place.facility
+    year = encounter.date_of_service.year
+    return {d.cpt: tables.rvu_total(d.cpt, year, facility=facility) for d in drafts}
 
 
 def _finish_lines(

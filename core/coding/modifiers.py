@@ -1,17 +1,20 @@
 """Modifier rules: 25 on a same-day E/M, 59/XS on the column-2 code of an edit pair, 51 by payer.
 
 Each rule reads the draft lines and returns the modifiers it adds (code → modifiers) and its messages.
-Add-on codes never get 51 or 59; an E/M line never gets 59/X{EPSU}; Medicare never gets 51.
+Add-on codes never get 51 or 59; an E/M line never gets 59/X{EPSU}; Medicare never gets 51; 51 goes
+on every procedure except the highest-valued one (by fee-schedule value, not by claim order), and
+never on a line that already carries 59/XS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from core.coding import rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Message, Severity
-from core.coding.settings import CodingSettings
+from core.coding.settings import DISTINCT_MODIFIERS, CodingSettings
 
 Added = dict[str, list[str]]
 
@@ -80,19 +83,83 @@ def distinct_procedures(lines: Sequence[DraftLine], settings: CodingSettings) ->
 
 
 def multiple_procedures(
-    lines: Sequence[DraftLine], settings: CodingSettings, payer_kind: str
+    lines: Sequence[DraftLine],
+    settings: CodingSettings,
+    payer_kind: str,
+    values: Mapping[str, Decimal | None],
+    distinct: Added,
 ) -> tuple[Added, list[Message]]:
-    """51 on every further procedure when the payer wants it (never Medicare, never on exempt codes)."""
+    """51 on every procedure but the highest-valued one, when the payer wants it.
+
+    Never for Medicare and never on add-on or 51-exempt codes (17004). ``values`` is the total RVU of
+    one unit of each code at the visit's rate (``None`` = not confirmed): procedures are ranked by it,
+    unknown values last, so the main procedure is the highest *known* one, with a note asking the biller
+    to confirm it. A line that carries the distinct-procedure modifier (``distinct``) does not also get
+    51, since some payers refuse the two together on one line; a note says so.
+    """
     if not settings.modifier_51 or payer_kind == "medicare":
         return {}, []
-    eligible = []
-    for line in lines:
-        info = tables.cpt(line.cpt)
-        if (
-            info is not None
-            and info.family != "em"
-            and not info.add_on
-            and not info.multiple_procedure_exempt
-        ):
-            eligible.append(line.cpt)
-    return {code: ["51"] for code in eligible[1:]}, []
+    eligible = [line for line in lines if _takes_51(line.cpt)]
+    if len(eligible) < 2:
+        return {}, []
+    ranked = rank_by_value(eligible, values)
+    main, further = ranked[0], ranked[1:]
+    added: Added = {}
+    messages: list[Message] = []
+    for line in further:
+        carried = [m for m in distinct.get(line.cpt, []) if m in DISTINCT_MODIFIERS]
+        if carried:
+            messages.append(_left_off_51(line, carried[0], main.cpt))
+        else:
+            added[line.cpt] = ["51"]
+    unknown = [line.cpt for line in eligible if values.get(line.cpt) is None]
+    if unknown:
+        messages.append(_primary_unconfirmed(unknown, main.cpt))
+    return added, messages
+
+
+def _takes_51(code: str) -> bool:
+    info = tables.cpt(code)
+    return info is not None and info.family != "em" and not info.add_on and not info.multiple_procedure_exempt
+
+
+def rank_by_value(lines: Sequence[DraftLine], values: Mapping[str, Decimal | None]) -> list[DraftLine]:
+    """Highest value of one unit first; on a tie the line with more units, then claim order.
+
+    One unit is one procedure (a line of three 17260s is three procedures of that value), as the
+    multiple-procedure reduction ranks them. Lines whose value is unknown come last, in claim order.
+    """
+
+    def key(indexed: tuple[int, DraftLine]) -> tuple[bool, Decimal, int, int]:
+        position, line = indexed
+        value = values.get(line.cpt)
+        if value is None:
+            return True, Decimal(0), 0, position
+        return False, -value, -line.units, position
+
+    return [line for _, line in sorted(enumerate(lines), key=key)]
+
+
+def _primary_unconfirmed(unknown: Sequence[str], main: str) -> Message:
+    codes = ", ".join(unknown)
+    whose = "its" if len(unknown) == 1 else "their"
+    return Message(
+        Severity.INFO,
+        rules.PRIMARY_UNCONFIRMED,
+        None,
+        "Modifier 51 goes on every procedure except the highest-valued one, but the fee-schedule value "
+        f"of {codes} for this date and place of service is not confirmed, so {whose} place in that "
+        f"order is not known. {main} was taken as the main procedure (no 51). Ask the biller to check "
+        "which procedure is primary and move 51 if needed.",
+    )
+
+
+def _left_off_51(line: DraftLine, distinct: str, main: str) -> Message:
+    return Message(
+        Severity.INFO,
+        rules.MODIFIER_51_LEFT_OFF,
+        _lesion_field(line),
+        f"{line.cpt} is a further procedure after {main}, but it already carries {distinct}, and some "
+        f"payers refuse {distinct} and 51 on the same line, so 51 was left off. If this payer wants "
+        "both, add 51 as well.",
+    )

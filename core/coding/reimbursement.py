@@ -7,7 +7,8 @@ highest-valued procedure is paid in full and every other unit of a procedure who
 indicator is ``2`` at 50 %; E/M, add-on codes and 17004 (indicator ``0``) are never reduced.
 
 The RVUs live in ``resources/fee_schedule/mpfs_YYYY.json`` (the year of the date of service), each
-value with its source and confidence. Where a value was not confirmed the line says so
+value with its source and confidence; ``core.coding.tables.fee_schedule`` reads them (the engine ranks
+procedures for modifier 51 from the same table). Where a value was not confirmed the line says so
 (``confirmed`` False, no amount) — no number is ever made up. Amounts are whole cents here; the JSON
 form writes dollars with two decimals.
 
@@ -17,46 +18,20 @@ locality's GPCIs, the payer's own rules, deductibles and sequestration.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from core.coding.model import CodedLine, CodingResult, Encounter
+from core.coding.tables import FeeSchedule, RvuRow, fee_schedule, pos
 from core.money import format_cents
 
-_PACKAGE = "resources.fee_schedule"
 NON_FACILITY = "non_facility"
 FACILITY = "facility"
 #: multiple-procedure indicator of codes subject to the standard reduction
 STANDARD_REDUCTION = "2"
 REDUCED_SHARE = Decimal("0.5")
 UNCONFIRMED = "UNCONFIRMED"
-
-
-@dataclass(frozen=True)
-class RvuRow:
-    """One code of the fee-schedule table; a total is ``None`` when it is unconfirmed."""
-
-    code: str
-    mult_proc: str | None
-    total_non_facility: Decimal | None
-    total_facility: Decimal | None
-    confidence_non_facility: str
-    confidence_facility: str
-    notes: str
-
-
-@dataclass(frozen=True)
-class FeeSchedule:
-    """One year's table: conversion factor, where the numbers come from, and the rows by code."""
-
-    year: int
-    conversion_factor: Decimal
-    source: str
-    rows: dict[str, RvuRow]
 
 
 @dataclass(frozen=True)
@@ -95,32 +70,6 @@ class Benchmark:
     def complete(self) -> bool:
         """True when every line has a confirmed amount (the total is then the whole benchmark)."""
         return all(line.confirmed for line in self.lines)
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-@cache
-def fee_schedule(year: int) -> FeeSchedule | None:
-    """The table for ``year``, or ``None`` when the program has none for that year."""
-    file = resources.files(_PACKAGE).joinpath(f"mpfs_{year}.json")
-    if not file.is_file():
-        return None
-    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
-    rows = {
-        r["code"]: RvuRow(
-            code=r["code"],
-            mult_proc=r["mult_proc"],
-            total_non_facility=_decimal(r["total_non_facility"]),
-            total_facility=_decimal(r["total_facility"]),
-            confidence_non_facility=r["confidence_non_facility"],
-            confidence_facility=r["confidence_facility"],
-            notes=r["notes"],
-        )
-        for r in data["rows"]
-    }
-    return FeeSchedule(int(data["year"]), Decimal(data["conversion_factor"]), data["source"], rows)
 
 
 def to_cents(dollars: Decimal) -> int:
@@ -241,8 +190,6 @@ def _reduced_lines(priced: list[_Priced], rate: str, year: int) -> list[Benchmar
 
 def medicare_benchmark(encounter: Encounter, result: CodingResult) -> Benchmark:
     """Price every line of ``result`` at the national Medicare rate for the encounter's year and place."""
-    from core.coding.tables import pos
-
     year = encounter.date_of_service.year
     place = pos(encounter.place_of_service)
     schedule = fee_schedule(year)

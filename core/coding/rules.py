@@ -41,6 +41,8 @@ GLOBAL_PERIOD_UNKNOWN = "GLOBAL_PERIOD_UNKNOWN"
 MEASUREMENT_PRECISION = "MEASUREMENT_PRECISION"
 MEASUREMENT_IGNORED = "MEASUREMENT_IGNORED"
 BENCHMARK_UNAVAILABLE = "BENCHMARK_UNAVAILABLE"
+PRIMARY_UNCONFIRMED = "PRIMARY_UNCONFIRMED"
+MODIFIER_51_LEFT_OFF = "MODIFIER_51_LEFT_OFF"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -116,6 +118,18 @@ RULES: tuple[Rule, ...] = (
     Rule(MEASUREMENT_IGNORED, "warning", "a diameter or area on an entry whose kind does not use it"),
     Rule(
         BENCHMARK_UNAVAILABLE, "error", "--benchmark was asked for but the payment benchmark is not installed"
+    ),
+    Rule(
+        PRIMARY_UNCONFIRMED,
+        "info",
+        "modifier 51 is on, but a procedure's fee-schedule value is unconfirmed, so which procedure is "
+        "primary (the one without 51) could not be confirmed; the biller should check",
+    ),
+    Rule(
+        MODIFIER_51_LEFT_OFF,
+        "info",
+        "a further procedure already carries 59 or XS, so 51 was left off that line (some payers refuse "
+        "both on one line)",
     ),
 )
 

@@ -1,8 +1,9 @@
-"""The code tables under ``resources/codes/``: read once, handed out as frozen records.
+"""The code tables under ``resources/codes/`` and the fee schedules under ``resources/fee_schedule/``.
 
-This module is the only reader of those files. Each loader is cached, so the JSON is parsed at most
-once per process; nothing here touches the network or the user's data folder. Other parts of the
-program use ``pos(code).facility`` and ``cpt(code).global_days`` from here.
+This module is the only reader of those files: read once, handed out as frozen records. Each loader
+is cached, so the JSON is parsed at most once per process; nothing here touches the network or the
+user's data folder. Other parts of the program use ``pos(code).facility``, ``cpt(code).global_days``
+and ``rvu_total(code, year, facility=...)`` from here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 _PACKAGE = "resources.codes"
+_FEE_PACKAGE = "resources.fee_schedule"
 
 #: every table file, for tests that validate them all
 TABLE_FILES: tuple[str, ...] = (
@@ -351,3 +353,61 @@ def diagnosis_support() -> tuple[dict[str, DiagnosisSupport], tuple[UncertainDia
     }
     cautions = tuple(UncertainDiagnosis(c["prefix"], c["note"]) for c in d["cautions"])
     return kinds, cautions
+
+
+@dataclass(frozen=True)
+class RvuRow:
+    """One code of a fee-schedule table; a total is ``None`` when it is unconfirmed."""
+
+    code: str
+    mult_proc: str | None
+    total_non_facility: Decimal | None
+    total_facility: Decimal | None
+    confidence_non_facility: str
+    confidence_facility: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """One year's Medicare table: conversion factor, where the numbers come from, the rows by code."""
+
+    year: int
+    conversion_factor: Decimal
+    source: str
+    rows: dict[str, RvuRow]
+
+
+@cache
+def fee_schedule(year: int) -> FeeSchedule | None:
+    """The ``resources/fee_schedule/mpfs_YYYY.json`` table for ``year``, or ``None`` when none ships."""
+    file = resources.files(_FEE_PACKAGE).joinpath(f"mpfs_{year}.json")
+    if not file.is_file():
+        return None
+    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    rows = {
+        r["code"]: RvuRow(
+            code=r["code"],
+            mult_proc=r["mult_proc"],
+            total_non_facility=_decimal_or_none(r["total_non_facility"]),
+            total_facility=_decimal_or_none(r["total_facility"]),
+            confidence_non_facility=r["confidence_non_facility"],
+            confidence_facility=r["confidence_facility"],
+            notes=r["notes"],
+        )
+        for r in data["rows"]
+    }
+    return FeeSchedule(int(data["year"]), Decimal(data["conversion_factor"]), data["source"], rows)
+
+
+def rvu_total(code: str, year: int, *, facility: bool) -> Decimal | None:
+    """The total RVU of one unit of ``code`` at the facility or non-facility rate of ``year``.
+
+    ``None`` when the year has no table, the code has no row, or the value is unconfirmed: callers
+    must not guess a number in its place.
+    """
+    schedule = fee_schedule(year)
+    row = schedule.rows.get(code) if schedule is not None else None
+    if row is None:
+        return None
+    return row.total_facility if facility else row.total_non_facility

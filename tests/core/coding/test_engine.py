@@ -226,31 +226,6 @@ def test_em_alone_has_no_modifier_and_asks_for_a_diagnosis(icd: FakeIcd10) -> No
     assert result.lines[0].description == "Office visit, new patient"
 
 
-@pytest.mark.parametrize(
-    ("payer", "wants_51", "expected"),
-    [
-        ("medicare", True, ()),
-        ("aetna", False, ()),
-        ("aetna", True, ("51",)),
-    ],
-)
-def test_modifier_51_is_a_payer_setting_never_medicare(
-    icd: FakeIcd10, payer: str, wants_51: bool, expected: tuple[str, ...]
-) -> None:
-    enc = encounter(lesion("premalignant", 3), lesion("benign", 2, site="trunk"), payer=payer)
-    result = code_encounter(enc, CodingSettings(modifier_51=wants_51), icd=icd)
-    by_code = {line.cpt: line.modifiers for line in result.lines}
-    assert by_code["17000"] == ()
-    assert by_code["17003"] == ()  # an add-on never carries 51
-    assert by_code["17110"] == expected
-
-
-def test_17004_is_exempt_from_51(icd: FakeIcd10) -> None:
-    enc = encounter(lesion("benign", 2, site="trunk"), lesion("premalignant", 20), payer="bcbs")
-    result = code_encounter(enc, CodingSettings(modifier_51=True), icd=icd)
-    assert billed(result) == [("17004", 1, ()), ("17110", 1, ())]
-
-
 def test_default_settings_come_from_the_payers_table(icd: FakeIcd10) -> None:
     enc = encounter(lesion("premalignant", 3), lesion("benign", 2, site="trunk"), payer="cigna")
     assert [line.modifiers for line in code_encounter(enc, icd=icd).lines] == [(), (), ()]

@@ -18,7 +18,6 @@ from core.coding.reimbursement import (
     FACILITY,
     NON_FACILITY,
     benchmark_json,
-    fee_schedule,
     medicare_benchmark,
     reduced_unit_cents,
     to_cents,
@@ -169,7 +168,7 @@ def test_half_price_is_rounded_half_up(cents: int) -> None:
 
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_every_table_value_is_consistent(year: int) -> None:
-    schedule = fee_schedule(year)
+    schedule = tables.fee_schedule(year)
     assert schedule is not None and schedule.year == year
     raw = json.loads(resources.files("resources.fee_schedule").joinpath(f"mpfs_{year}.json").read_text())
     for row in raw["rows"]:
@@ -193,7 +192,7 @@ def test_every_table_value_is_consistent(year: int) -> None:
 
 
 def test_published_amounts_match_rvu_times_conversion_factor() -> None:
-    schedule = fee_schedule(2026)
+    schedule = tables.fee_schedule(2026)
     assert schedule is not None
     published = {"17000": 6647, "17003": 635, "17004": 16233, "17110": 11122, "17111": 12993}
     for code, cents in published.items():

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.coding import code_encounter, rules
+from core.coding import CodingSettings, code_encounter, rules
 from core.coding.parse import encounter_from_json
 from core.commands.code import code_json
 
@@ -73,14 +73,20 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(entry("premalignant", area_sq_cm=3.0)),
 ]
 
+#: scenarios for a payer that wants modifier 51 (no payer in the shipped table does by default)
+WITH_51: list[dict[str, Any]] = [
+    visit(entry("premalignant", 3), entry("malignant", diameter_cm=2.2), payer="aetna"),
+]
+
 
 def _fired_by_scenarios() -> set[str]:
     fired: set[str] = set()
-    for data in SCENARIOS:
+    with_51 = CodingSettings(modifier_51=True)
+    for data, settings in [(d, None) for d in SCENARIOS] + [(d, with_51) for d in WITH_51]:
         encounter, messages = encounter_from_json(data, today=TODAY)
         fired |= {m.rule for m in messages}
         if encounter is not None:
-            fired |= {m.rule for m in code_encounter(encounter).messages}
+            fired |= {m.rule for m in code_encounter(encounter, settings).messages}
     return fired
 
 
