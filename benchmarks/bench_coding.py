@@ -24,28 +24,16 @@ RUNS = 7
 
 def sample_encounters() -> list[dict[str, object]]:
     """A day's worth of varied encounters, as JSON-shaped dicts."""
-    kinds = [
-        {"kind": "premalignant", "count": 12, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"},
-        {"kind": "benign", "count": 3, "site": "trunk", "method": "cryosurgery", "diagnosis": "L82.1"},
-        {
-            "kind": "malignant",
-            "count": 2,
-            "site": "nose",
-            "method": "electrosurgery",
-            "diagnosis": "C44.311",
-            "diameter_cm": 0.8,
-        },
-        {
-            "kind": "vascular",
-            "count": 1,
-            "site": "face",
-            "method": "laser",
-            "diagnosis": "I78.1",
-            "area_sq_cm": 12.0,
-        },
-        {"kind": "skin_tag", "count": 20, "site": "neck", "method": "electrosurgery", "diagnosis": "L91.8"},
-        {"kind": "premalignant", "count": 9, "site": "scalp", "method": "cryosurgery", "diagnosis": "L57.0"},
-    ]
+    from core.coding.example import example_lesions
+
+    scalp = {
+        "kind": "premalignant",
+        "count": 9,
+        "site": "scalp",
+        "method": "cryosurgery",
+        "diagnosis": "L57.0",
+    }
+    kinds = [*example_lesions(), scalp]
     out = []
     for i in range(60):
         lesions = [kinds[(i + j) % len(kinds)] for j in range(1 + i % 4)]

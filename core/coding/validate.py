@@ -59,16 +59,7 @@ def check_pos(code: str) -> tuple[Message, ...]:
 
 def check_payer(payer_id: str) -> tuple[Message, ...]:
     """An error unless the payer is one the program knows."""
-    if tables.payer(payer_id) is None:
-        known = ", ".join(tables.payer_table())
-        return (
-            _error(
-                rules.INVALID_INPUT,
-                "payer",
-                f"“{payer_id}” is not a payer this program knows. Use one of: {known}.",
-            ),
-        )
-    return ()
+    return _check_word(payer_id, tuple(tables.payer_table()), "payer", "a payer")
 
 
 def check_em(em_code: str | None) -> tuple[Message, ...]:
@@ -119,31 +110,20 @@ def check_count(count: int, field: str) -> tuple[Message, ...]:
 
 def check_site(site: str, field: str) -> tuple[Message, ...]:
     """An error unless the site is one of the contract's body sites."""
-    sites = tables.lesion_coding().sites
-    if site not in sites:
-        return (
-            _error(
-                rules.INVALID_INPUT,
-                field,
-                f"“{site}” is not a body site this program knows. Use one of: {', '.join(sites)}.",
-            ),
-        )
-    return ()
+    return _check_word(site, tuple(tables.lesion_coding().sites), field, "a body site")
 
 
 def check_method(method: str, field: str) -> tuple[Message, ...]:
     """An error unless the method is one of the contract's destruction methods."""
-    methods = tables.lesion_coding().methods
-    if method not in methods:
-        return (
-            _error(
-                rules.INVALID_INPUT,
-                field,
-                f"“{method}” is not a destruction method this program knows. "
-                f"Use one of: {', '.join(methods)}.",
-            ),
-        )
-    return ()
+    return _check_word(method, tables.lesion_coding().methods, field, "a destruction method")
+
+
+def _check_word(word: object, known: tuple[str, ...], field: str, what: str) -> tuple[Message, ...]:
+    """An error naming the allowed words unless ``word`` is one of ``known``."""
+    if word in known:
+        return ()
+    text = f"“{word}” is not {what} this program knows. Use one of: {', '.join(known)}."
+    return (_error(rules.INVALID_INPUT, field, text),)
 
 
 def _check_value(
@@ -194,16 +174,7 @@ def lesion_kind(kind: object) -> LesionKind | None:
 
 def check_kind(kind: object, field: str) -> tuple[Message, ...]:
     """An error unless the kind is one of the five lesion kinds."""
-    if lesion_kind(kind) is None:
-        return (
-            _error(
-                rules.INVALID_INPUT,
-                field,
-                f"“{kind}” is not a kind of lesion this program knows. Use one "
-                f"of: {', '.join(k.value for k in LesionKind)}.",
-            ),
-        )
-    return ()
+    return _check_word(kind, tuple(k.value for k in LesionKind), field, "a kind of lesion")
 
 
 def check_measurements(lesion: LesionGroup, field: str) -> tuple[Message, ...]:

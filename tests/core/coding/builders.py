@@ -71,6 +71,32 @@ class FakeIcd10:
 
 DOS = date(2026, 11, 27)
 
+#: a diagnosis that fits each lesion kind
+FITTING_DIAGNOSIS = {
+    "premalignant": "L57.0",
+    "benign": "L82.1",
+    "skin_tag": "L91.8",
+    "vascular": "D18.01",
+    "malignant": "C44.311",
+}
+
+#: thirteen different billable diagnoses: one more than a claim holds (the first five: benign ones)
+THIRTEEN_DIAGNOSES = (
+    "L82.1",
+    "L82.0",
+    "B07.8",
+    "B07.0",
+    "B08.1",
+    "A63.0",
+    "D22.5",
+    "D23.5",
+    "L98.8",
+    "L91.8",
+    "K64.4",
+    "D18.01",
+    "I78.1",
+)
+
 
 def lesion(
     kind: str,
@@ -83,14 +109,9 @@ def lesion(
     area_sq_cm: float | None = None,
 ) -> LesionGroup:
     """A lesion entry with a fitting default diagnosis for its kind."""
-    default = {
-        "premalignant": "L57.0",
-        "benign": "L82.1",
-        "skin_tag": "L91.8",
-        "vascular": "D18.01",
-        "malignant": "C44.311",
-    }[kind]
-    return LesionGroup(LesionKind(kind), count, site, method, diagnosis or default, diameter_cm, area_sq_cm)
+    return LesionGroup(
+        LesionKind(kind), count, site, method, diagnosis or FITTING_DIAGNOSIS[kind], diameter_cm, area_sq_cm
+    )
 
 
 def encounter(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from core.coding import LesionKind, rules, tables
+from core.coding.example import example_encounter
 from core.coding.parse import ENCOUNTER_FIELDS, LESION_FIELDS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -71,3 +73,8 @@ def test_documented_words_are_the_table_words() -> None:
     assert _words_in_row("lesions[].site") == list(coding.sites)
     assert _words_in_row("lesions[].method") == list(coding.methods)
     assert list(dict.fromkeys(_words_in_row("payer"))) == list(tables.payer_table())
+
+
+def test_the_input_example_is_the_shared_example() -> None:
+    block = _section("Input: one encounter").split("```json\n", 1)[1].split("```", 1)[0]
+    assert json.loads(block) == example_encounter()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.coding import CodingSettings, PriorService, Severity, code_encounter, rules
-from tests.core.coding.builders import DOS, FakeIcd10, encounter, lesion
+from tests.core.coding.builders import DOS, THIRTEEN_DIAGNOSES, FakeIcd10, encounter, lesion
 
 
 def billed(result) -> list[tuple[str, int, tuple[str, ...]]]:
@@ -272,7 +272,7 @@ def test_diagnoses_are_deduplicated_in_entry_order_and_pointed_to(icd: FakeIcd10
 
 
 def test_more_than_4_diagnoses_on_a_line_keeps_4_and_warns(icd: FakeIcd10) -> None:
-    codes = ["L82.1", "L82.0", "B07.8", "B07.0", "B08.1"]
+    codes = THIRTEEN_DIAGNOSES[:5]
     result = code_encounter(
         encounter(*[lesion("benign", i + 1, site="trunk", diagnosis=c) for i, c in enumerate(codes)]), icd=icd
     )
@@ -281,21 +281,7 @@ def test_more_than_4_diagnoses_on_a_line_keeps_4_and_warns(icd: FakeIcd10) -> No
 
 
 def test_more_than_12_diagnoses_is_an_error(icd: FakeIcd10) -> None:
-    codes = [
-        "L82.1",
-        "L82.0",
-        "B07.8",
-        "B07.0",
-        "B08.1",
-        "A63.0",
-        "D22.5",
-        "D23.5",
-        "L98.8",
-        "L91.8",
-        "K64.4",
-        "D18.01",
-        "I78.1",
-    ]
+    codes = THIRTEEN_DIAGNOSES
     result = code_encounter(
         encounter(*[lesion("benign", 1, site="trunk", diagnosis=c) for c in codes]), icd=icd
     )

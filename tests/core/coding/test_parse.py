@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from core.coding import LesionKind, Severity, code_encounter, rules
+from core.coding.example import example_encounter, example_lesion
 from core.coding.output import result_to_json
 from core.coding.parse import encounter_from_json
 from tests.core.coding.builders import FakeIcd10
@@ -17,37 +18,11 @@ TODAY = date(2026, 11, 27)
 
 
 def good() -> dict[str, Any]:
-    return {
-        "date_of_service": "2026-11-27",
-        "place_of_service": "11",
-        "payer": "medicare",
-        "em_code": "99213",
-        "lesions": [
-            {
-                "kind": "premalignant",
-                "count": 12,
-                "site": "face",
-                "method": "cryosurgery",
-                "diagnosis": "L57.0",
-            },
-            {
-                "kind": "malignant",
-                "count": 1,
-                "site": "nose",
-                "method": "electrosurgery",
-                "diagnosis": "C44.311",
-                "diameter_cm": 0.8,
-            },
-            {
-                "kind": "vascular",
-                "count": 1,
-                "site": "face",
-                "method": "laser",
-                "diagnosis": "I78.1",
-                "area_sq_cm": 12.0,
-            },
-        ],
-    }
+    """The docs/cli.md example without prior services; entries: premalignant, malignant, vascular."""
+    data = example_encounter()
+    del data["prior_services"]
+    data["lesions"] = [example_lesion(kind) for kind in ("premalignant", "malignant", "vascular")]
+    return data
 
 
 def parse(data: object, icd: FakeIcd10):
@@ -296,28 +271,7 @@ class TestRealCodeSet:
 
 def test_the_contract_example_end_to_end() -> None:
     """The input example of the contract, coded with the real code set."""
-    data = good()
-    data["lesions"] = [
-        {"kind": "premalignant", "count": 12, "site": "face", "method": "cryosurgery", "diagnosis": "L57.0"},
-        {"kind": "benign", "count": 3, "site": "trunk", "method": "cryosurgery", "diagnosis": "L82.1"},
-        {
-            "kind": "malignant",
-            "count": 1,
-            "site": "nose",
-            "method": "electrosurgery",
-            "diagnosis": "C44.311",
-            "diameter_cm": 0.8,
-        },
-        {
-            "kind": "vascular",
-            "count": 1,
-            "site": "face",
-            "method": "laser",
-            "diagnosis": "I78.1",
-            "area_sq_cm": 12.0,
-        },
-        {"kind": "skin_tag", "count": 20, "site": "neck", "method": "electrosurgery", "diagnosis": "L91.8"},
-    ]
+    data = example_encounter()
     encounter, messages = encounter_from_json(data, today=TODAY)
     assert encounter is not None and messages == ()
     out = result_to_json(code_encounter(encounter))
@@ -339,6 +293,7 @@ def test_the_contract_example_end_to_end() -> None:
         "DISTINCT_PROCEDURE",
         "DISTINCT_PROCEDURE",
         "EDIT_UNCONFIRMED",
+        "IN_GLOBAL_PERIOD",  # the example's prior 17000 a week earlier
         "COVERAGE_REMINDER",
         "COVERAGE_REMINDER",
         "COVERAGE_REMINDER",

@@ -13,18 +13,13 @@ import pytest
 from core.coding import CodingSettings, code_encounter, rules
 from core.coding.parse import encounter_from_json
 from core.commands.code import code_json
+from tests.core.coding.builders import FITTING_DIAGNOSIS, THIRTEEN_DIAGNOSES
 
 TODAY = date(2026, 11, 27)
 
 
 def entry(kind: str, count: int = 1, **extra: Any) -> dict[str, Any]:
-    diagnosis = {
-        "premalignant": "L57.0",
-        "benign": "L82.1",
-        "skin_tag": "L91.8",
-        "vascular": "D18.01",
-        "malignant": "C44.311",
-    }[kind]
+    diagnosis = FITTING_DIAGNOSIS[kind]
     return {"kind": kind, "count": count, "site": "face", "method": "laser", "diagnosis": diagnosis, **extra}
 
 
@@ -47,27 +42,8 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(entry("premalignant", 3), entry("malignant", diameter_cm=0.8)),
     visit(entry("premalignant", 3), entry("benign", 2)),
     visit(dict(entry("benign"), site="eyelid")),
-    visit(*[dict(entry("benign"), diagnosis=c) for c in ("L82.1", "L82.0", "B07.8", "B07.0", "B08.1")]),
-    visit(
-        *[
-            dict(entry("benign"), diagnosis=c)
-            for c in (
-                "L82.1",
-                "L82.0",
-                "B07.8",
-                "B07.0",
-                "B08.1",
-                "A63.0",
-                "D22.5",
-                "D23.5",
-                "L98.8",
-                "L91.8",
-                "K64.4",
-                "D18.01",
-                "I78.1",
-            )
-        ]
-    ),
+    visit(*[dict(entry("benign"), diagnosis=c) for c in THIRTEEN_DIAGNOSES[:5]]),
+    visit(*[dict(entry("benign"), diagnosis=c) for c in THIRTEEN_DIAGNOSES]),
     visit(em_code="99212"),
     visit(entry("malignant", diameter_cm=0.55)),
     visit(entry("premalignant", area_sq_cm=3.0)),
