@@ -11,11 +11,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from core.coding import CodingSettings, code_encounter, modifiers, rules
+from core.coding import CodingSettings, LesionGroup, code_encounter, modifiers, rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Encounter
 from tests.core.coding.builders import FakeIcd10, encounter, lesion
+
+ICD = FakeIcd10()
 
 ON = CodingSettings(modifier_51=True)
 ON_XS = CodingSettings(modifier_51=True, distinct_modifier="XS")
@@ -185,3 +190,61 @@ def test_the_unconfirmed_note_appears_only_when_a_value_is_missing() -> None:
 
 def test_nothing_for_a_single_procedure_even_with_an_unknown_value() -> None:
     assert modifiers.multiple_procedures([draft("17260", 4)], ON, "commercial", {}, {}) == ({}, [])
+
+
+ENTRIES = [
+    lesion("premalignant", 3),
+    lesion("premalignant", 20),
+    WARTS,
+    lesion("benign", 30, site="trunk"),
+    lesion("skin_tag", 20, site="neck"),
+    lesion("vascular", 1, area_sq_cm=3.0),
+    lesion("vascular", 1, area_sq_cm=60.0),
+    BOWEN,
+    lesion("malignant", 2, site="nose", diameter_cm=0.4),
+]
+
+
+@given(
+    entries=st.lists(st.sampled_from(ENTRIES), min_size=1, max_size=5),
+    payer=st.sampled_from(["medicare", "medicaid", "aetna", "self_pay"]),
+    pos=st.sampled_from(["11", "22"]),
+    year=st.sampled_from([2024, 2025, 2026]),
+    distinct=st.sampled_from(["59", "XS"]),
+    em=st.sampled_from([None, "99213"]),
+)
+@hypothesis_settings(max_examples=80, deadline=None)
+def test_51_properties(
+    entries: list[LesionGroup], payer: str, pos: str, year: int, distinct: str, em: str | None
+) -> None:
+    enc = on(date(year, 6, 2), encounter(*entries, payer=payer, pos=pos, em_code=em))
+    result = code_encounter(enc, CodingSettings(modifier_51=True, distinct_modifier=distinct), icd=ICD)
+    assert not result.has_errors
+    facility = pos == "22"
+
+    def value(cpt: str) -> Decimal | None:
+        return tables.rvu_total(cpt, year, facility=facility)
+
+    eligible = []
+    for line in result.lines:
+        info = tables.cpt(line.cpt)
+        assert info is not None
+        takes_51 = info.family != "em" and not info.add_on and not info.multiple_procedure_exempt
+        if "51" in line.modifiers:
+            assert takes_51 and payer != "medicare" and distinct not in line.modifiers
+        if takes_51:
+            eligible.append(line)
+    noted = rules.PRIMARY_UNCONFIRMED in {m.rule for m in result.messages}
+    if payer == "medicare" or len(eligible) < 2:
+        assert all("51" not in line.modifiers for line in result.lines) and not noted
+        return
+    free = [line for line in eligible if "51" not in line.modifiers and distinct not in line.modifiers]
+    assert len(free) <= 1
+    assert free or any(distinct in line.modifiers for line in eligible)
+    assert noted == any(value(line.cpt) is None for line in eligible)
+    for main in free:
+        for other in eligible:
+            if main.cpt == other.cpt or value(other.cpt) is None:
+                continue
+            main_value = value(main.cpt)
+            assert main_value is not None and main_value >= value(other.cpt)  # type: ignore[operator]
