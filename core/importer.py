@@ -3,16 +3,19 @@
 The whole file is read and its shape checked before anything is written, so an unreadable file stores
 nothing. Then each encounter is handled on its own: its patient and provider are resolved, it is coded
 by the engine, and it is stored — patient, draft and finalisation in one transaction — as **final**
-when the engine found no error, else as a **draft** that keeps the messages for the front desk. An
-encounter that cannot be stored at all (no way to tell who the patient is, an unknown provider, lesions
-the engine cannot read) is reported as ``rejected`` and leaves no trace; it never stops the others.
-An encounter already in the database (same patient, day, provider and lesions) is recognised and not
-stored twice.
-"""
+when the engine found no error, else as a **draft** that keeps the messages for the front desk. What a
+draft cannot hold (a lesion entry of an unknown kind, site or method or with a count that is not a whole
+number, a place of service that is not two digits, a field the program does not know) is left out of
+it and quoted whole, as the file gave it, in an error message, so nothing the other system sent is
+lost. Only an encounter that cannot be stored at all (no way to tell or create who the patient is, no
+real date of service) is reported as ``rejected`` and leaves no trace; it never stops the others.
+An encounter already in the database (same patient, day, provider and lesion entries, the left-out
+ones read back from the draft's messages) is recognised and not stored twice."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -22,7 +25,7 @@ from typing import Any
 
 from core.coding import code_encounter, validate
 from core.coding.model import CodingResult, Encounter, LesionGroup, Message, Severity
-from core.coding.parse import encounter_from_json
+from core.coding.parse import ENCOUNTER_FIELDS, LESION_FIELDS, encounter_from_json
 from core.errors import InputError
 from core.npi import npi_problem
 from core.store import EncounterRecord, EncounterStatus, Patient, Payer, Provider, Store
@@ -46,6 +49,11 @@ _PATIENT_TEXT_FIELDS = ("chart_number", "first_name", "last_name", "sex", "payer
 _PATIENT_FORM_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "chart_number", "member_id")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _POS = re.compile(r"\d{2}")
+#: counts and sizes beyond this are not kept as typed (SQLite holds 64-bit integers); the entry is quoted
+_MAX_STORED = 10**9
+#: how a left-out value is quoted in its message; ``left_out_keys`` reads it back to recognise a re-import
+_LEFT_OUT_MARK = "the other system sent "
+_LEFT_OUT_QUOTE = re.compile(re.escape(_LEFT_OUT_MARK) + r"(?P<field>[A-Za-z_][\w]*(?:\[\d+\])?) = ")
 
 
 @dataclass(frozen=True)
@@ -256,83 +264,193 @@ def _word(value: object) -> str | None:
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
-def _positive_number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        return None
-    return float(value)
+def _readable_size(value: object) -> bool:
+    """True when a draft can keep this size: absent, or a number (zero or less is kept as missing)."""
+    if value is None:
+        return True
+    return not isinstance(value, bool) and isinstance(value, int | float) and abs(value) < _MAX_STORED
+
+
+def _size(value: object) -> float | None:
+    """A readable size as the draft keeps it: the number when positive, else missing (the window asks)."""
+    return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
 def _lenient_lesion(value: object) -> LesionGroup | None:
     """A lesion entry a draft can hold even when the engine refused it, or ``None`` when it cannot.
 
-    The kind, site and method must be words the program knows and the count a whole number (the window
-    edits those with fixed choices); a zero or huge count, a missing or unbillable diagnosis and a
-    missing size are kept as typed for the front desk to correct.
+    The kind, site and method must be words the program knows, the count a whole number and every field
+    one the program knows (the window edits those with fixed choices); a zero or huge count, a missing or
+    unbillable diagnosis and a missing size are kept as typed for the front desk to correct. An entry that
+    cannot be held is left out of the draft by the caller and quoted whole in a message.
     """
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or any(key not in LESION_FIELDS for key in value):
         return None
     kind = validate.lesion_kind(_word(value.get("kind")))
     count = value.get("count")
-    if isinstance(count, float) and count.is_integer():
+    if isinstance(count, float) and math.isfinite(count) and count.is_integer():
         count = int(count)
     site, method = _word(value.get("site")), _word(value.get("method"))
     diagnosis = value.get("diagnosis")
     if diagnosis is None:
         diagnosis = ""
+    diameter, area = value.get("diameter_cm"), value.get("area_sq_cm")
     if (
         kind is None
         or site is None
         or method is None
         or isinstance(count, bool)
         or not isinstance(count, int)
+        or not -_MAX_STORED < count < _MAX_STORED
         or validate.check_site(site, "site")
         or validate.check_method(method, "method")
         or not isinstance(diagnosis, str)
+        or not _readable_size(diameter)
+        or not _readable_size(area)
     ):
         return None
-    return LesionGroup(
-        kind,
-        count,
-        site,
-        method,
-        diagnosis.strip(),
-        _positive_number(value.get("diameter_cm")),
-        _positive_number(value.get("area_sq_cm")),
+    return LesionGroup(kind, count, site, method, diagnosis.strip(), _size(diameter), _size(area))
+
+
+def _compact(value: object) -> str:
+    """The value exactly as the file gave it, as one line of JSON (keys in the file's order)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _left_out_key(field: str, value: object) -> str:
+    """What identifies a left-out value for recognising a re-import: where (any lesion position) and what."""
+    where = re.sub(r"\[\d+\]", "[]", field)
+    return f"{where}={json.dumps(value, ensure_ascii=False, separators=(',', ':'), sort_keys=True)}"
+
+
+def _what_was_left_out(field: str, default_pos: str) -> tuple[str, str]:
+    """What the draft did with a value it cannot hold, and what the front desk should do about it."""
+    finish = "then finalise the encounter."
+    if match := re.fullmatch(r"lesions\[(\d+)\]", field):
+        return (
+            f"Lesion entry {int(match[1]) + 1} of this encounter was left out of the draft",
+            f"Re-enter it as a lesion row in the window, {finish}",
+        )
+    if field == "place_of_service":
+        return (
+            f"The draft has the practice's usual place of service ({default_pos}) instead",
+            f"Choose the right place of service in the window, {finish}",
+        )
+    if field == "em_code":
+        return "The office visit code was left out of the draft", f"Choose it in the window, {finish}"
+    if field == "lesions":
+        return "No lesion was put in the draft", f"Re-enter the lesions in the window, {finish}"
+    return (
+        f"“{field}” was left out of the draft",
+        f"Re-enter in the window whatever of it is billed, {finish}",
     )
 
 
-def draft_encounter(raw: Mapping[str, Any]) -> Encounter | None:
-    """The encounter as a draft can hold it after the engine refused it, or ``None`` when it cannot.
+def _left_out_message(field: str, value: object, related: Sequence[Message], default_pos: str) -> Message:
+    """One error for a value the draft cannot hold: the engine's reasons, the value quoted, what to do."""
+    errors = [m for m in related if m.severity is Severity.ERROR] or list(related)
+    first = errors[0] if errors else None
+    why = " ".join(m.text for m in errors) or f"{field} could not be read."
+    done, todo = _what_was_left_out(field, default_pos)
+    text = f"{why} {done}; {_LEFT_OUT_MARK}{field} = {_compact(value)}. {todo}"
+    return Message(
+        Severity.ERROR,
+        first.rule if first is not None else RULE_INVALID_INPUT,
+        first.field if first is not None and first.field else field,
+        text,
+    )
 
-    A draft needs a real date, a two-digit place of service and lesion entries of a known kind, site and
-    method with a whole count; a diagnosis the code set does not bill, a date in the future, a missing
-    size, a count out of range or an unknown place-of-service code can be fixed in the window, so those
-    are kept as typed.
+
+def left_out_keys(messages: Sequence[Message]) -> Counter[str]:
+    """The values an imported draft had to leave out, read back from its stored messages."""
+    found: Counter[str] = Counter()
+    decoder = json.JSONDecoder()
+    for message in messages:
+        match = _LEFT_OUT_QUOTE.search(message.text)
+        if match is None:
+            continue
+        try:
+            value, _ = decoder.raw_decode(message.text, match.end())
+        except ValueError:
+            continue
+        found[_left_out_key(match["field"], value)] += 1
+    return found
+
+
+@dataclass(frozen=True)
+class DraftSalvage:
+    """What a draft keeps of an encounter the engine could not read.
+
+    ``messages`` are the engine's, except that each value the draft cannot hold (a lesion entry of an
+    unknown kind, site or method or with a count that is not a whole number, a place of service that is
+    not two digits, a field the program does not know…) has one error quoting the value as the file
+    gave it. ``left_out`` identifies those values, so a second import of the file is recognised.
+    """
+
+    encounter: Encounter
+    messages: tuple[Message, ...]
+    left_out: Counter[str]
+
+
+def _related(field: str, messages: Sequence[Message]) -> list[Message]:
+    return [
+        m for m in messages if m.field is not None and (m.field == field or m.field.startswith(field + "."))
+    ]
+
+
+def draft_encounter(
+    raw: Mapping[str, Any], messages: Sequence[Message] = (), *, default_pos: str = "11"
+) -> DraftSalvage | None:
+    """The encounter as a draft can hold it after the engine refused it, or ``None`` without a real date.
+
+    A diagnosis the code set does not bill, a date in the future, a missing size, a count out of range or
+    an unknown place-of-service code can be fixed in the window, so those are kept as typed. What the
+    draft cannot hold is left out and quoted in an error (see ``DraftSalvage``); a place of service
+    that is not two digits is replaced by ``default_pos`` (the practice's) until the front desk picks it.
     """
     when = raw.get("date_of_service")
-    pos = raw.get("place_of_service")
-    em_code = raw.get("em_code")
-    lesions = raw.get("lesions")
     if not isinstance(when, str) or not _ISO_DATE.fullmatch(when.strip()):
         return None
     try:
         day = date.fromisoformat(when.strip())
     except ValueError:
         return None
-    if not isinstance(pos, str) or not _POS.fullmatch(pos.strip()):
-        return None
-    if em_code is not None and not (isinstance(em_code, str) and em_code.strip()):
-        return None
-    if not isinstance(lesions, list):
-        return None
-    groups = [_lenient_lesion(item) for item in lesions]
-    if any(g is None for g in groups):
-        return None
-    return Encounter(
-        date_of_service=day,
-        place_of_service=pos.strip(),
-        lesions=tuple(g for g in groups if g is not None),
-        em_code=em_code.strip() if isinstance(em_code, str) else None,
+    left: list[tuple[str, object]] = [(key, raw[key]) for key in raw if key not in ENCOUNTER_FIELDS]
+    pos = raw.get("place_of_service")
+    if isinstance(pos, str) and _POS.fullmatch(pos.strip()):
+        pos = pos.strip()
+    else:
+        if pos is not None:
+            left.append(("place_of_service", pos))
+        pos = default_pos
+    em_code = raw.get("em_code")
+    if isinstance(em_code, str):
+        em_code = em_code.strip() or None
+    elif em_code is not None:
+        left.append(("em_code", em_code))
+        em_code = None
+    groups: list[LesionGroup] = []
+    lesions = raw.get("lesions")
+    if isinstance(lesions, list):
+        for index, item in enumerate(lesions):
+            group = _lenient_lesion(item)
+            if group is None:
+                left.append((f"lesions[{index}]", item))
+            else:
+                groups.append(group)
+    elif lesions is not None:
+        left.append(("lesions", lesions))
+    kept = list(messages)
+    for field, value in left:
+        related = _related(field, kept)
+        merged = _left_out_message(field, value, related, default_pos)
+        at = kept.index(related[0]) if related else len(kept)
+        kept = [m for m in kept if m not in related]
+        kept.insert(min(at, len(kept)), merged)
+    return DraftSalvage(
+        Encounter(date_of_service=day, place_of_service=pos, lesions=tuple(groups), em_code=em_code),
+        tuple(kept),
+        Counter(_left_out_key(field, value) for field, value in left),
     )
 
 
@@ -347,6 +465,7 @@ class _Plan:
     encounter: Encounter
     result: CodingResult | None  # None: the engine could not read it; stored as a draft as typed
     messages: tuple[Message, ...]
+    left_out: Counter[str]  # values of the file the draft could not hold (see ``DraftSalvage``)
 
 
 class Importer:
@@ -357,6 +476,7 @@ class Importer:
         self.today = today
         self._providers = {p.npi: p for p in store.providers(include_inactive=True)}
         self._payers = store.payers()
+        self._default_pos = store.practice().default_pos
 
     def run(self, encounters: Sequence[Mapping[str, Any]]) -> ImportReport:
         """Import every encounter (already shape-checked by ``parse_import``), each in its own transaction."""
@@ -367,7 +487,7 @@ class Importer:
         try:
             plan = self._plan(raw)
             if plan.patient is not None:
-                existing = self._already_stored(plan.patient, plan.provider, plan.encounter)
+                existing = self._already_stored(plan)
                 if existing is not None:
                     return self._recognised(index, existing, plan.messages)
             return self._store(index, plan)
@@ -390,17 +510,21 @@ class Importer:
         coding_input["payer"] = payer.coding_payer if payer is not None else SELF_PAY
         encounter, parse_messages = encounter_from_json(coding_input, today=self.today)
         if encounter is None:
-            as_typed = draft_encounter(coding_input)
-            if as_typed is None:
+            salvage = draft_encounter(coding_input, parse_messages, default_pos=self._default_pos)
+            if salvage is None:  # no real date of service: nothing to file the encounter under
                 why = [*notes, *parse_messages] or [_error(None, "The encounter could not be read.")]
                 raise _RejectedError(why)
-            return _Plan(wanted, payer, patient, provider, as_typed, None, (*notes, *parse_messages))
+            messages = (*notes, *salvage.messages)
+            return _Plan(
+                wanted, payer, patient, provider, salvage.encounter, None, messages, salvage.left_out
+            )
         if patient is not None and patient.id is not None:
             history = self.store.prior_services(patient.id, encounter.date_of_service)
             encounter = replace(encounter, prior_services=(*encounter.prior_services, *history))
         settings = replace(self.store.coding_settings(payer), today=self.today)
         result = code_encounter(encounter, settings)
-        return _Plan(wanted, payer, patient, provider, encounter, result, (*notes, *result.messages))
+        messages = (*notes, *result.messages)
+        return _Plan(wanted, payer, patient, provider, encounter, result, messages, Counter())
 
     def _provider(self, raw: Mapping[str, Any]) -> tuple[Provider, list[Message]]:
         """The rendering provider; a wrong or unknown NPI gives the default provider and an error.
@@ -505,15 +629,20 @@ class Importer:
             )
         ]
 
-    def _already_stored(
-        self, patient: Patient, provider: Provider, encounter: Encounter
-    ) -> EncounterRecord | None:
-        for record in self.store.encounters_on(encounter.date_of_service):
+    def _already_stored(self, plan: _Plan) -> EncounterRecord | None:
+        """The stored encounter (not void) of the same patient, day, provider and lesion entries.
+
+        The lesion entries of an imported draft are those it holds plus those it left out, which its
+        stored messages quote (``left_out_keys``).
+        """
+        assert plan.patient is not None
+        for record in self.store.encounters_on(plan.encounter.date_of_service):
             if (
-                record.patient_id == patient.id
-                and record.provider_id == provider.id
+                record.patient_id == plan.patient.id
+                and record.provider_id == plan.provider.id
                 and record.status is not EncounterStatus.VOID
-                and same_lesions(record.lesions, encounter.lesions)
+                and same_lesions(record.lesions, plan.encounter.lesions)
+                and left_out_keys(record.messages) == plan.left_out
             ):
                 return record
         return None

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
-from core.importer import ImportReport, draft_encounter, import_encounters, parse_import
+from core.importer import ImportReport, draft_encounter, import_encounters, left_out_keys, parse_import
 from core.npi import check_digit
 from core.store import EncounterStatus, Patient, Provider, Store, open_store
 
@@ -305,24 +306,9 @@ def test_problems_the_front_desk_can_fix_in_the_window_become_drafts(
         ({"patient": patient(sex="X")}, "patient.sex"),
         ({"patient": patient(last_name=" ")}, "patient.last_name"),
         ({"date_of_service": "yesterday"}, "date_of_service"),
-        ({"place_of_service": 11}, "place_of_service"),
-        (
-            {
-                "lesions": [
-                    {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"}
-                ]
-            },
-            "lesions[0].kind",
-        ),
-        (
-            {
-                "lesions": [
-                    {"kind": "benign", "count": 1.5, "site": "face", "method": "laser", "diagnosis": "L82.1"}
-                ]
-            },
-            "lesions[0].count",
-        ),
-        ({"lesions": "three on the face"}, "lesions"),
+        ({"date_of_service": "2026-02-30"}, "date_of_service"),
+        ({"date_of_service": None}, "date_of_service"),
+        ({"date_of_service": 20261120}, "date_of_service"),
     ],
 )
 def test_an_encounter_that_cannot_even_be_a_draft_is_rejected_and_leaves_no_trace(
@@ -343,6 +329,162 @@ def test_an_encounter_that_cannot_even_be_a_draft_is_rejected_and_leaves_no_trac
     assert counts(store)[1] == before[1] + 1
     assert len(store.audit_entries()) > audit_rows  # only Ada's rows were added
     assert report.to_json()["imported"] == 1
+
+
+GOOD_LESION = {
+    "kind": "premalignant",
+    "count": 3,
+    "site": "face",
+    "method": "cryosurgery",
+    "diagnosis": "L57.0",
+}
+
+
+def quoted(entry: object) -> str:
+    """How a left-out value appears in its message: the file's JSON on one line, keys in its order."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    ("entry", "rule", "field"),
+    [
+        (
+            {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"},
+            "INVALID_INPUT",
+            "lesions[1].kind",
+        ),
+        (
+            {"kind": "benign", "count": 1.5, "site": "face", "method": "laser", "diagnosis": "L82.1"},
+            "INVALID_COUNT",
+            "lesions[1].count",
+        ),
+        (
+            {"count": "abc", "kind": "benign", "site": "trunk", "method": "laser", "diagnosis": "L82.1"},
+            "INVALID_COUNT",
+            "lesions[1].count",
+        ),
+        (
+            {"kind": "benign", "count": True, "site": "trunk", "method": "laser", "diagnosis": "L82.1"},
+            "INVALID_COUNT",
+            "lesions[1].count",
+        ),
+        (
+            {"kind": "benign", "count": 2, "site": "elbow", "method": "laser", "diagnosis": "L82.1"},
+            "INVALID_INPUT",
+            "lesions[1].site",
+        ),
+        (
+            {"kind": "benign", "count": 2, "site": "trunk", "method": "glue", "diagnosis": "L82.1"},
+            "INVALID_INPUT",
+            "lesions[1].method",
+        ),
+        (
+            {
+                "kind": "benign",
+                "count": 2,
+                "site": "trunk",
+                "method": "laser",
+                "diagnosis": "L82.1",
+                "note": "left côté",
+            },
+            "INVALID_INPUT",
+            "lesions[1].note",
+        ),
+        (
+            {
+                "kind": "malignant",
+                "count": 1,
+                "site": "nose",
+                "method": "laser",
+                "diagnosis": "C44.311",
+                "diameter_cm": "0.8cm",
+            },
+            "INVALID_INPUT",
+            "lesions[1].diameter_cm",
+        ),
+        ("two on the back", "INVALID_INPUT", "lesions[1]"),
+    ],
+)
+def test_a_lesion_entry_a_draft_cannot_hold_is_left_out_and_quoted_whole(
+    store: Store, entry: object, rule: str, field: str
+) -> None:
+    report = run(store, ada(lesions=[GOOD_LESION, entry]))
+    outcome = report.encounters[0]
+    assert (outcome.status, report.imported) == ("draft", 1)
+    record = store.get_encounter(outcome.encounter_id or 0)
+    assert record.status is EncounterStatus.DRAFT and record.lines == ()
+    assert record.lesions == (LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0"),)
+    assert record.messages == outcome.messages
+    left_out = [m for m in outcome.messages if quoted(entry) in m.text]
+    assert [(m.severity, m.rule, m.field) for m in left_out] == [("error", rule, field)]
+    assert "Lesion entry 2 of this encounter was left out of the draft" in left_out[0].text
+    assert "Re-enter it as a lesion row in the window" in left_out[0].text
+    # Only one message per left-out entry: the engine's reasons are folded into it.
+    assert [m.field for m in outcome.messages if (m.field or "").startswith("lesions[1]")] == [field]
+
+    before = counts(store)
+    again = run(store, ada(lesions=[entry, GOOD_LESION])).encounters[0]  # same entries, other order
+    assert counts(store) == before
+    assert (again.encounter_id, again.status, again.messages[0].rule) == (
+        outcome.encounter_id,
+        "draft",
+        "ALREADY_IMPORTED",
+    )
+    # The same kept lesion without the left-out entry is another encounter, not this one.
+    other = run(store, ada(lesions=[GOOD_LESION])).encounters[0]
+    assert other.encounter_id != outcome.encounter_id and other.status == "final"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "value"),
+    [
+        ({"place_of_service": 11}, "place_of_service", 11),
+        ({"em_code": 99213}, "em_code", 99213),
+        ({"lesions": "three on the face"}, "lesions", "three on the face"),
+        ({"notes": {"by": "Dr. Demo"}}, "notes", {"by": "Dr. Demo"}),
+    ],
+)
+def test_an_encounter_field_a_draft_cannot_hold_is_left_out_and_quoted(
+    store: Store, changes: dict[str, Any], field: str, value: object
+) -> None:
+    outcome = run(store, ada(**changes)).encounters[0]
+    assert outcome.status == "draft"
+    record = store.get_encounter(outcome.encounter_id or 0)
+    assert record.place_of_service == (store.practice().default_pos if field == "place_of_service" else "11")
+    assert f"the other system sent {field} = {quoted(value)}." in record.messages[0].text
+    assert record.messages[0].field == field
+    before = counts(store)
+    assert run(store, ada(**changes)).encounters[0].encounter_id == outcome.encounter_id
+    assert counts(store) == before
+
+
+def test_a_day_of_good_bad_count_bad_kind_and_unknown_patient_stores_all_it_can_once(store: Store) -> None:
+    bad_count = {**GOOD_LESION, "count": "abc"}
+    bad_kind = {**GOOD_LESION, "kind": "wart", "diagnosis": "B07.9"}
+    day = [
+        ada(),
+        ada(patient=patient(chart_number="B2"), lesions=[bad_count]),
+        ada(patient=patient(chart_number="C3", first_name="Cy"), lesions=[GOOD_LESION, bad_kind]),
+        ada(patient={"chart_number": "Z9", "first_name": "Zed"}),
+    ]
+    first = run(store, *day)
+    assert [e.status for e in first.encounters] == ["final", "draft", "draft", "rejected"]
+    assert (first.imported, first.final, first.draft, first.rejected) == (3, 1, 2, 1)
+    for outcome, entry, lesions in ((first.encounters[1], bad_count, 0), (first.encounters[2], bad_kind, 1)):
+        record = store.get_encounter(outcome.encounter_id or 0)
+        assert record.status is EncounterStatus.DRAFT and len(record.lesions) == lesions
+        assert any(quoted(entry) in m.text and m.severity == "error" for m in record.messages)
+    rejected = first.encounters[3]
+    assert rejected.encounter_id is None and "patient.date_of_birth" in [m.field for m in rejected.messages]
+    assert store.patient_by_chart_number("Z9") is None
+
+    after_first = counts(store)
+    second = run(store, *day)
+    assert counts(store) == after_first
+    assert [(e.encounter_id, e.status) for e in second.encounters] == [
+        (e.encounter_id, e.status) for e in first.encounters
+    ]
+    assert [e.messages[0].rule for e in second.encounters[:3]] == ["ALREADY_IMPORTED"] * 3
 
 
 def test_a_code_without_a_fee_on_that_date_stays_a_draft_with_the_reason(store: Store) -> None:
@@ -448,9 +590,14 @@ def test_parse_import_accepts_an_empty_day() -> None:
     assert parse_import('{"encounters": []}') == []
 
 
-def test_draft_encounter_needs_a_real_date_and_known_words() -> None:
-    good = ada()
-    assert draft_encounter(good) is not None
+def test_draft_encounter_needs_only_a_real_date_and_leaves_out_what_it_cannot_hold() -> None:
+    good = {k: v for k, v in ada().items() if k not in ("patient", "provider_npi")}
+    kept = draft_encounter(good)
+    assert kept is not None and not kept.left_out and len(kept.encounter.lesions) == 1
     assert draft_encounter({**good, "date_of_service": "2026-02-30"}) is None
-    assert draft_encounter({**good, "place_of_service": "1"}) is None
-    assert draft_encounter({**good, "em_code": 99213}) is None
+    odd = draft_encounter({**good, "place_of_service": "1", "em_code": 99213, "note": "x"}, default_pos="22")
+    assert odd is not None
+    assert (odd.encounter.place_of_service, odd.encounter.em_code) == ("22", None)
+    assert [m.field for m in odd.messages] == ["note", "place_of_service", "em_code"]
+    assert 'the other system sent place_of_service = "1".' in odd.messages[1].text
+    assert left_out_keys(odd.messages) == odd.left_out and sum(odd.left_out.values()) == 3

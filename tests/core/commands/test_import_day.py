@@ -104,6 +104,24 @@ def test_a_rejected_encounter_exits_2_but_the_others_are_stored(
     assert "1 of 2 encounters could not be stored" in err
 
 
+def test_an_unreadable_lesion_entry_is_a_draft_and_the_import_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wart = {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"}
+    day = [ENCOUNTER, {**ENCOUNTER, "date_of_service": "2026-11-21", "lesions": [wart]}, REJECTED]
+    db = tmp_path / "superbill.db"
+    status, out, err = import_(db, str(write(tmp_path, *day[:2])), capsys)
+    assert status == 0, err
+    assert out is not None and [e["status"] for e in out["encounters"]] == ["final", "draft"]
+    assert '"kind":"wart"' in out["encounters"][1]["messages"][0]["text"]
+    status, out, err = import_(db, str(write(tmp_path, *day)), capsys)
+    assert status == 2  # the third cannot be stored; the first two are recognised, not added again
+    assert out is not None and [e["status"] for e in out["encounters"]] == ["final", "draft", "rejected"]
+    assert "1 of 3 encounters could not be stored" in err
+    with open_store(db) as store:
+        assert len(store.encounters_between(date(2026, 11, 20), date(2026, 11, 21))) == 2
+
+
 @pytest.mark.parametrize(
     "content",
     ['{"encounters": [', "[]", '{"visits": []}', '{"encounters": [{"patient": {}}, 7]}', ""],
