@@ -201,7 +201,12 @@ class DaySheet(QWidget):
         drafts = sum(1 for r in rows if r.encounter.status is EncounterStatus.DRAFT)
         charges = format_cents(self.model.total_cents())
         self.totals.setText(f"{len(rows)} encounters · {finals} final · {drafts} draft · charges {charges}")
-        self.print_day_button.setEnabled(finals > 0)
+        # always clickable: with nothing final the window says why instead of a silent grey button
+        self.print_day_button.setToolTip(
+            f"One PDF with the {finals} final superbill(s) of this day (Ctrl+Shift+P)"
+            if finals
+            else "No visit of this day is saved as final yet: save visits as final (Ctrl+S) to print them"
+        )
 
     def _activated(self, index: object) -> None:
         record: DayRow = self.proxy.data(index, RECORD_ROLE)

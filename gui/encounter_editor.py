@@ -3,6 +3,11 @@
 Every edit recodes the encounter with the coding engine and saves it as a draft, so a crash or a
 closed window never loses more than the keystroke being typed. ``finalize`` (Ctrl+S) blocks on
 errors and asks about warnings through the dialog seam.
+
+Before a patient is chosen the editor still takes lesions: they make a *pending* visit on the shown
+day, coded live with commercial-payer conventions. The store only holds encounters of a patient,
+so the pending visit lives in memory until a patient is chosen; then it becomes that patient's
+draft and is saved at once.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from core.coding import code_encounter, tables
 from core.coding.model import CodingResult, Encounter, LesionKind, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
-from core.errors import InputError
+from core.errors import InputError, NotFoundError
 from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
 from core.store import Store
@@ -48,6 +53,11 @@ from gui.views import RecordTableView
 
 SEVERITY_NAMES = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
 
+#: the coding engine's payer word for a visit whose patient (and so insurance) is not chosen yet
+PENDING_PAYER = "commercial"
+#: what the header says while no patient is chosen, and how to choose one
+NO_PATIENT = "No patient chosen yet — find the patient (Ctrl+F, then Enter) or add a new one (Ctrl+N)"
+
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
     widget.setObjectName(name)
@@ -58,7 +68,7 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidge
 
 
 class EncounterEditor(QWidget):
-    """Edits one encounter of one patient. Empty (and disabled) until a patient or encounter is opened."""
+    """Edits one encounter of one patient, or a pending visit whose patient is not chosen yet."""
 
     #: the encounter was saved (draft or final); carries the stored record
     saved = Signal(object)
@@ -76,6 +86,7 @@ class EncounterEditor(QWidget):
         self._patient: Patient | None = None
         self._payer: Payer | None = None
         self._result: CodingResult | None = None
+        self._day = store.today()
         self._loading = False
         self._build()
         self.clear()
@@ -92,6 +103,7 @@ class EncounterEditor(QWidget):
         font.setBold(True)
         self.patient_label.setFont(font)
         self.status_label = _named(QLabel(), "encounterStatus", "Encounter status")
+        self.status_label.setWordWrap(True)
 
         self.provider = _named(QComboBox(), "encounterProvider", "Rendering provider")
         self.pos = _named(QComboBox(), "encounterPos", "Place of service")
@@ -292,8 +304,25 @@ class EncounterEditor(QWidget):
     # -- what the window calls ------------------------------------------------------------------
     @property
     def encounter(self) -> EncounterRecord | None:
-        """The encounter being edited (``id`` is ``None`` until the first edit saves it)."""
-        return self._encounter
+        """The encounter being edited (``id`` is ``None`` until the first edit saves it); ``None`` while
+        no patient is chosen."""
+        return self._encounter if self._patient is not None else None
+
+    @property
+    def pending(self) -> EncounterRecord | None:
+        """The visit typed before a patient was chosen (in memory only), when it holds anything to bill."""
+        record = self._encounter
+        if self._patient is not None or record is None or not (record.lesions or record.em_code):
+            return None
+        return record
+
+    def set_day(self, day: date) -> None:
+        """The window shows ``day``: a pending visit (no patient yet) moves to it."""
+        self._day = day
+        if self._patient is None and self._encounter is not None:
+            self._encounter = replace(self._encounter, date_of_service=day)
+            self._show_pending_status()
+            self._recode()
 
     @property
     def result(self) -> CodingResult | None:
@@ -301,14 +330,14 @@ class EncounterEditor(QWidget):
         return self._result
 
     def clear(self) -> None:
-        """Show no encounter."""
-        self._encounter = None
+        """Show an empty pending visit on the shown day: lesions can be typed before the patient is chosen."""
+        self._encounter = self._new_record(None, self._day)
         self._patient = None
         self._payer = None
         self._result = None
         self._loading = True
-        self.patient_label.setText("No patient open")
-        self.status_label.setText("Find a patient, or pick a visit on the day sheet.")
+        self.patient_label.setText(NO_PATIENT)
+        self._show_pending_status()
         self.quick_entry.clear()
         self._entry_message("")
         self.lesions.set_lesions(())
@@ -319,9 +348,9 @@ class EncounterEditor(QWidget):
         self._select(self.pos, self._store.practice().default_pos)
         self._select(self.em_code, None)
         self._loading = False
-        self._set_editable(False)
-        self.print_button.setEnabled(False)
-        self.save_button.setEnabled(False)
+        self._set_editable(True)
+        self.print_button.setEnabled(True)  # both say calmly to choose the patient first
+        self.save_button.setEnabled(True)
         self.reopen_button.setVisible(False)
         self.void_button.setVisible(False)
         self.paid.setVisible(False)
@@ -331,6 +360,11 @@ class EncounterEditor(QWidget):
     def refresh_choices(self) -> None:
         """Reload the providers list (after settings change)."""
         current = self.provider.currentData()
+        if self._patient is None and self.pending is None:
+            # nothing typed yet: the empty pending visit follows the practice's (new) defaults
+            self._encounter = self._new_record(None, self._day)
+            current = self._encounter.provider_id
+            self._select(self.pos, self._encounter.place_of_service)
         self.provider.clear()
         for provider in self._store.providers():
             if provider.active or provider.id == current:
@@ -338,17 +372,34 @@ class EncounterEditor(QWidget):
         self._select(self.provider, current)
 
     def start_new(self, patient: Patient, day: date) -> None:
-        """Open a new encounter for ``patient`` on ``day`` (saved as a draft at the first edit)."""
-        practice = self._store.practice()
-        provider = self._store.default_provider()
-        record = EncounterRecord(
-            patient_id=patient.id,
-            provider_id=provider.id if provider else 0,
-            date_of_service=day,
-            place_of_service=practice.default_pos,
-        )
+        """Open a new encounter for ``patient`` on ``day`` (saved as a draft at the first edit).
+
+        A pending visit (typed before any patient was chosen) becomes this encounter, with its lesions
+        and settings, and is saved as a draft at once.
+        """
+        pending = self.pending
+        if self._patient is None and self._encounter is not None:
+            assert patient.id is not None
+            record = replace(self._encounter, patient_id=patient.id, date_of_service=day)
+        else:
+            record = self._new_record(patient, day)
         self._show(record, patient)
+        if pending is not None:
+            self._save_draft()
         self.quick_entry.setFocus()
+
+    def _new_record(self, patient: Patient | None, day: date) -> EncounterRecord:
+        """A new draft with the practice's defaults (patient id 0: not chosen yet)."""
+        try:
+            provider_id = self._store.default_provider().id or 0
+        except NotFoundError:
+            provider_id = 0  # the coding still works; saving says to add a provider in Settings
+        return EncounterRecord(
+            patient_id=patient.id if patient is not None and patient.id is not None else 0,
+            provider_id=provider_id,
+            date_of_service=day,
+            place_of_service=self._store.practice().default_pos,
+        )
 
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter (drafts stay editable; final ones are read-only)."""
@@ -388,9 +439,15 @@ class EncounterEditor(QWidget):
         self._show_status()
         self._recode()
 
+    def _show_pending_status(self) -> None:
+        self.status_label.setText(
+            f"{self._day:%a %m/%d/%Y} · not saved until the patient is chosen; what you type here goes to "
+            "their visit · coded as commercial insurance for now"
+        )
+
     def _show_status(self) -> None:
         record = self._encounter
-        if record is None:
+        if record is None or self._patient is None:
             return
         when = f"{record.date_of_service:%a %m/%d/%Y}"
         if record.status is EncounterStatus.DRAFT:
@@ -480,11 +537,12 @@ class EncounterEditor(QWidget):
             lesions=self.lesions.lesions(),
         )
         self._recode()
-        self._save_draft()
+        if self._patient is not None:
+            self._save_draft()
 
     @reporting("save the draft")
     def _save_draft(self) -> None:
-        assert self._encounter is not None
+        assert self._encounter is not None and self._patient is not None
         record = replace(self._encounter, messages=self._result.messages if self._result else ())
         saved = self._store.save_draft(record)
         self._encounter = saved
@@ -493,12 +551,23 @@ class EncounterEditor(QWidget):
 
     # -- coding ----------------------------------------------------------------------------------
     def coding_input(self) -> Encounter:
-        """The engine's view of the encounter being edited."""
-        assert self._encounter is not None
-        return self._store.coding_input(self._encounter)
+        """The engine's view of the encounter being edited (a pending visit: commercial, no history)."""
+        record = self._encounter
+        assert record is not None
+        if self._patient is None:
+            return Encounter(
+                date_of_service=record.date_of_service,
+                place_of_service=record.place_of_service,
+                lesions=record.lesions,
+                payer=PENDING_PAYER,
+                em_code=record.em_code,
+            )
+        return self._store.coding_input(record)
 
     def coding_settings(self) -> CodingSettings:
         """The payer's modifier conventions, and today for the future-date check."""
+        if self._patient is None:
+            return CodingSettings.for_payer(PENDING_PAYER, today=self._store.today())
         return self._store.coding_settings(self._payer)
 
     def _recode(self) -> None:
@@ -577,6 +646,9 @@ class EncounterEditor(QWidget):
     @reporting("save the encounter as final")
     def finalize(self) -> EncounterRecord | None:
         """Save as final (Ctrl+S): errors block, warnings ask for a look. Returns the final record."""
+        if self._patient is None:
+            self._ask_for_patient()
+            return None
         if not self._is_draft or self._encounter is None:
             return None
         self._changed()
@@ -604,6 +676,15 @@ class EncounterEditor(QWidget):
         self._show(final, self._patient) if self._patient else None
         self.saved.emit(final)
         return final
+
+    def _ask_for_patient(self) -> None:
+        kept = " The lesions typed so far are kept." if self.pending is not None else ""
+        dialogs().inform(
+            self,
+            "Choose the patient first",
+            "This visit has no patient yet. Find the patient (Ctrl+F, type part of the name, then Enter) "
+            f"or add a new one (Ctrl+N), then save or print.{kept}",
+        )
 
     def request_patient_edit(self) -> None:
         """Ask the window to open the patient form for this encounter's patient."""
@@ -671,7 +752,8 @@ class EncounterEditor(QWidget):
     def request_superbill(self) -> None:
         """Preview the superbill (Ctrl+P); a draft is saved as final first."""
         record = self._encounter
-        if record is None:
+        if record is None or self._patient is None:
+            self._ask_for_patient()
             return
         if record.status is EncounterStatus.DRAFT:
             final = self.finalize()

@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Superbill Desk")
         self.store = store
         self._drafts_offered = False
+        self._leaving = False  # Quit already asked about a visit with no patient
         self.preview: PreviewDialog | None = None  # the open superbill preview, if any
         self.settings_dialog: QWidget | None = None
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.day_sheet.encounter_activated.connect(self.open_encounter)
+        self.day_sheet.day_changed.connect(self.editor.set_day)
         self.day_sheet.print_day_button.clicked.connect(self.print_day)
         self.patients.patient_chosen.connect(self.start_encounter)
         self.patients.patient_changed.connect(self.patient_changed)
@@ -129,7 +131,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.aboutToShow.connect(lambda: self.remove_demo_action.setEnabled(self.store.has_demo_data()))
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, self.close)
+        self._action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, self.quit)
 
         visit = bar.addMenu("&Visit")
         self._action(
@@ -183,7 +185,18 @@ class MainWindow(QMainWindow):
             for e in self.store.encounters_on(day)
             if e.patient_id == patient.id and e.status.value != "void"
         ]
-        if same_day:
+        if same_day and self.editor.pending is not None:
+            # the typed lesions go to a new visit; opening the other one would drop them
+            if not dialogs().ask(
+                self,
+                "Already seen on this day",
+                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} "
+                f"({same_day[-1].status.value}). Start a second visit with the lesions you typed?",
+                "Start another visit",
+                "Cancel",
+            ):
+                return
+        elif same_day:
             existing = same_day[-1]
             answer = dialogs().choose(
                 self,
@@ -197,8 +210,10 @@ class MainWindow(QMainWindow):
                 return
             if answer != 1:
                 return
+        typed = self.editor.pending is not None
         self.editor.start_new(patient, day)
-        self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}.")
+        kept = " with the lesions typed before; saved as a draft" if typed else ""
+        self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}{kept}.")
 
     def patient_changed(self, patient: Patient) -> None:
         """A patient's details were corrected: refresh the editor and the day sheet."""
@@ -206,9 +221,25 @@ class MainWindow(QMainWindow):
         self.day_sheet.reload()
         self.status_text.setText(f"{patient.display_name}: details saved.")
 
+    def _may_drop_pending(self, doing: str) -> bool:
+        """Lesions typed before a patient was chosen live only in memory: ask before dropping them."""
+        if self.editor.pending is None:
+            return True
+        return dialogs().ask(
+            self,
+            "Lesions without a patient",
+            "The lesions typed for a visit with no patient yet are not saved: a visit is saved once its "
+            "patient is chosen (find the patient with Ctrl+F, or add one with Ctrl+N).\n\n"
+            f"{doing} and drop them?",
+            f"{doing} and drop them",
+            "Go back",
+        )
+
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter in the editor."""
+        if not self._may_drop_pending("Open the other visit"):
+            return
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
 
@@ -274,8 +305,16 @@ class MainWindow(QMainWindow):
         from core.superbill.build import superbills_for_day
 
         day = self.day_sheet.day
-        superbills = superbills_for_day(self.store, day)
         ids = [e.id for e in self.store.encounters_on(day) if e.status.value in ("final", "printed") and e.id]
+        if not ids:
+            dialogs().inform(
+                self,
+                "Nothing to print yet",
+                f"No visit on {day:%m/%d/%Y} is saved as final yet, so there is no superbill to print. "
+                "Drafts are not printed: open each visit and save it as final (Ctrl+S) first.",
+            )
+            return
+        superbills = superbills_for_day(self.store, day)
         self._render_and_preview(
             superbills,
             f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
@@ -428,7 +467,8 @@ class MainWindow(QMainWindow):
         ):
             return
         patients, encounters = self.store.remove_demo_data()
-        self.editor.clear()
+        if self.editor.encounter is not None:  # a pending visit has no patient: it stays
+            self.editor.clear()
         self.day_sheet.reload()
         self.patients.run_search()
         dialogs().inform(
@@ -488,7 +528,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.offer_drafts)
             QTimer.singleShot(0, self.start_daily_backup)
 
+    def quit(self) -> None:
+        """File → Quit: asks first when lesions were typed for a visit with no patient yet."""
+        if self._may_drop_pending("Quit"):
+            self._leaving = True
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # the user closing the window (title bar, Alt+F4) is asked like Quit; a close() from code
+        # (a test, the event loop ending) never waits on a question
+        if event.spontaneous() and not self._leaving and not self._may_drop_pending("Close the window"):
+            event.ignore()
+            return
         self.save_state()
         if self.preview is not None:
             self.preview.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui import background
@@ -138,3 +138,32 @@ def table_rows(view: QWidget) -> list[list[str]]:
         [str(model.index(r, c).data() or "") for c in range(model.columnCount())]
         for r in range(model.rowCount())
     ]
+
+
+def type_in_cell(qtbot: QtBot, table: QTableView, text: str) -> None:
+    """F2 on the current cell, replace its text, Enter."""
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editors = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    editors[0].selectAll()
+    qtbot.keyClicks(editors[0], text)
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+
+
+def codes(window: QWidget) -> list[tuple[str, str]]:
+    """(CPT, units) of each coded line shown."""
+    return [(row[0], row[3]) for row in table_rows(named(window, "codedLinesTable"))]
+
+
+def fill_form(qtbot: QtBot, window: MainWindow, **fields: str) -> None:
+    """Open the new-patient form and type the given fields (widget name → text)."""
+    qtbot.mouseClick(named(window, "newPatientButton"), Qt.MouseButton.LeftButton)
+    for name, text in fields.items():
+        widget = named(window, name)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.findText(text))
+        else:
+            widget.clear()
+            qtbot.keyClicks(widget, text)

@@ -5,31 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QComboBox
 from pytestqt.qtbot import QtBot
 
 from core.store import open_store
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
 from gui.main_window import MainWindow
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
-
-
-def type_in_cell(qtbot: QtBot, table: QTableView, text: str) -> None:
-    """F2 on the current cell, replace its text, Enter."""
-    qtbot.keyClick(table, Qt.Key.Key_F2)
-    editors = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert len(editors) == 1
-    editors[0].selectAll()
-    qtbot.keyClicks(editors[0], text)
-    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
-    # the delegate commits on the next turn of the event loop
-    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
-
-
-def codes(window: MainWindow) -> list[tuple[str, str]]:
-    """(CPT, units) of each coded line shown."""
-    return [(row[0], row[3]) for row in table_rows(named(window, "codedLinesTable"))]
+from tests.gui.conftest import (
+    FakeDialogs,
+    codes,
+    named,
+    open_first_patient,
+    quick_enter,
+    table_rows,
+    type_in_cell,
+)
 
 
 def test_twelve_aks_code_as_17000_and_17003_times_11(qtbot: QtBot, window: MainWindow) -> None:

@@ -87,7 +87,10 @@ def test_opens_on_today_with_defaults(window: MainWindow) -> None:
     assert named(window, "dayDate").date().toPython() == window.store.today()
     assert named(window, "encounterPos").currentData() == "11"
     assert named(window, "encounterEmCode").currentData() is None
-    assert not named(window, "lesionQuickEntry").isEnabled()
+    # usable before a patient is chosen; the header says so and how to pick one
+    assert named(window, "lesionQuickEntry").isEnabled()
+    assert named(window, "encounterPatient").text().startswith("No patient chosen yet")
+    assert "Ctrl+F" in named(window, "encounterPatient").text()
 
 
 def test_day_navigation_by_buttons_and_keys(qtbot: QtBot, window: MainWindow) -> None:

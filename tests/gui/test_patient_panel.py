@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from gui.main_window import MainWindow
-from tests.gui.conftest import FakeDialogs, named, table_rows
-
-
-def fill_form(qtbot: QtBot, window: MainWindow, **fields: str) -> None:
-    """Open the new-patient form and type the given fields (widget name → text)."""
-    qtbot.mouseClick(named(window, "newPatientButton"), Qt.MouseButton.LeftButton)
-    for name, text in fields.items():
-        widget = named(window, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findText(text))
-        else:
-            widget.clear()
-            qtbot.keyClicks(widget, text)
+from tests.gui.conftest import FakeDialogs, fill_form, named, table_rows
 
 
 def test_search_updates_as_you_type(qtbot: QtBot, window: MainWindow) -> None:

@@ -97,5 +97,11 @@ def test_print_day_with_nothing_final_says_why(
     qtbot.keyClick(
         window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    assert fake_dialogs.kinds() == ["problem"]
-    assert "draft" in fake_dialogs.seen[0][2]
+    assert fake_dialogs.kinds() == ["inform"]  # a calm word, not an error
+    assert "draft" in fake_dialogs.seen[0][2].lower()
+    # the button is never a silent grey: clicking it says the same
+    button = named(window, "printDayButton")
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert fake_dialogs.kinds() == ["inform", "inform"]
+    assert window.findChild(QWidget, "superbillPreview") is None
