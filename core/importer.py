@@ -465,7 +465,9 @@ class _Plan:
     encounter: Encounter
     result: CodingResult | None  # None: the engine could not read it; stored as a draft as typed
     messages: tuple[Message, ...]
-    left_out: Counter[str]  # values of the file the draft could not hold (see ``DraftSalvage``)
+    #: the left-out values as ``left_out_keys`` reads them back from the stored messages: reading both
+    #: sides the same way keeps a re-import recognised even if a quoted value looks like a quote itself
+    left_out: Counter[str]
 
 
 class Importer:
@@ -516,7 +518,7 @@ class Importer:
                 raise _RejectedError(why)
             messages = (*notes, *salvage.messages)
             return _Plan(
-                wanted, payer, patient, provider, salvage.encounter, None, messages, salvage.left_out
+                wanted, payer, patient, provider, salvage.encounter, None, messages, left_out_keys(messages)
             )
         if patient is not None and patient.id is not None:
             history = self.store.prior_services(patient.id, encounter.date_of_service)
@@ -524,7 +526,7 @@ class Importer:
         settings = replace(self.store.coding_settings(payer), today=self.today)
         result = code_encounter(encounter, settings)
         messages = (*notes, *result.messages)
-        return _Plan(wanted, payer, patient, provider, encounter, result, messages, Counter())
+        return _Plan(wanted, payer, patient, provider, encounter, result, messages, left_out_keys(messages))
 
     def _provider(self, raw: Mapping[str, Any]) -> tuple[Provider, list[Message]]:
         """The rendering provider; a wrong or unknown NPI gives the default provider and an error.

@@ -403,6 +403,11 @@ def quoted(entry: object) -> str:
             "lesions[1].diameter_cm",
         ),
         ("two on the back", "INVALID_INPUT", "lesions[1]"),
+        (  # a word that looks like the quote itself still lets a re-import be recognised
+            {"kind": "the other system sent lesions[0] = 7", "count": 1, "site": "face", "method": "laser"},
+            "INVALID_INPUT",
+            "lesions[1].kind",
+        ),
     ],
 )
 def test_a_lesion_entry_a_draft_cannot_hold_is_left_out_and_quoted_whole(
