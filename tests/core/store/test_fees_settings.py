@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.coding import tables
 from core.errors import InputError
 from core.store import FeeEntry, Store, open_store
 from core.store.demo import demo_fee_schedule
@@ -22,6 +23,14 @@ def test_demo_fee_schedule_is_loaded(store: Store) -> None:
     assert store.fee_schedule(date(2025, 12, 31)) == []
     assert store.fee_for("17003", date(2026, 1, 1)) == 2000
     assert store.fee_for("17003", date(2025, 12, 31)) is None
+
+
+def test_every_demo_fee_code_is_one_the_coding_tables_know() -> None:
+    """A demo fee for a code the engine never bills would show in the Fees tab without a description."""
+    _, fees = demo_fee_schedule()
+    assert fees
+    unknown = sorted(code for code in fees if tables.cpt(code) is None)
+    assert unknown == [], f"demo fee codes missing from resources/codes/cpt.json: {unknown}"
 
 
 def test_fee_history_has_end_dates(empty_store: Store) -> None:
