@@ -208,8 +208,28 @@ def _patient_name_words(db: Database) -> None:
         db.execute(statement)
 
 
+def _search_order_indexes(db: Database) -> None:
+    """Version 3: the patient-name and date-of-birth indexes end in the search's sort columns (last name,
+    first name, date of birth, then the row id every index carries), so a search reads at most its
+    limit of rows in order from an index instead of sorting every match."""
+    statements = [
+        "DROP INDEX patients_last_norm",
+        "CREATE INDEX patients_last_norm ON patients (last_norm, first_norm, date_of_birth)",
+        "DROP INDEX patients_first_norm",
+        "CREATE INDEX patients_first_norm ON patients (first_norm, last_norm, date_of_birth)",
+        "DROP INDEX patients_dob",
+        "CREATE INDEX patients_dob ON patients (date_of_birth, last_norm, first_norm)",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
-_STEPS: tuple[Callable[[Database], None], ...] = (_initial_schema, _patient_name_words)
+_STEPS: tuple[Callable[[Database], None], ...] = (
+    _initial_schema,
+    _patient_name_words,
+    _search_order_indexes,
+)
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)
 SCHEMA_VERSION = len(_STEPS)

@@ -25,13 +25,12 @@ from core.coding.model import CodingResult, Encounter, PriorService, Severity
 from core.coding.settings import CodingSettings
 from core.errors import InputError, NotFoundError, StoreError
 from core.npi import validate_npi
-from core.store import audit, icd10_search, rows
+from core.store import audit, icd10_search, patient_search, rows
 from core.store.patients import (
     checked_patient,
     dates_look_alike,
     names_look_alike,
     normalise_name,
-    parse_search_date,
 )
 from core.store.records import (
     CODING_PAYERS,
@@ -111,6 +110,7 @@ class Store:
         self.path = path
         self._clock = clock
         self.user = user
+        patient_search.register(db.conn)
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -381,43 +381,10 @@ class Store:
         Words are matched against the start of the first or last name, or of any word of a compound
         name (``lov`` finds Lovelace, ``lopez`` finds García López; ``ada lov`` needs both); a date
         (``MM/DD/YYYY`` or ``YYYY-MM-DD``) matches the date of birth; a chart number matches exactly
-        or by its beginning. All words must match. Uses indexes only, so it stays fast with tens of
-        thousands of patients.
+        (listed first) or by its beginning. All words must match. Reads at most ``limit`` rows per
+        index it uses, so it stays fast with tens of thousands of patients (``core.store.patient_search``).
         """
-        words = [w for w in re.split(r"[\s,;]+", query.strip()) if w]
-        if not words or limit <= 0:
-            return []
-        conditions: list[str] = []
-        params: list[Any] = []
-        for word in words:
-            day = parse_search_date(word)
-            if day is not None:
-                conditions.append("date_of_birth = ?")
-                params.append(day.isoformat())
-                continue
-            norm = normalise_name(word)
-            options: list[str] = []
-            if norm:
-                upper = norm[:-1] + chr(ord(norm[-1]) + 1)
-                options.append("(last_norm >= ? AND last_norm < ?)")
-                options.append("(first_norm >= ? AND first_norm < ?)")
-                options.append("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)")
-                params.extend([norm, upper, norm, upper, f'"{norm}"*'])
-            if len(words) == 1:
-                options.append("chart_number = ? COLLATE NOCASE")
-                options.append("(chart_number >= ? COLLATE NOCASE AND chart_number < ? COLLATE NOCASE)")
-                params.extend([word, word, word + "\U0010ffff"])
-            if not options:
-                return []
-            conditions.append("(" + " OR ".join(options) + ")")
-        sql = (
-            "SELECT * FROM patients WHERE "
-            + " AND ".join(conditions)
-            + " ORDER BY (chart_number = ? COLLATE NOCASE) DESC, last_norm, first_norm, date_of_birth, id"
-            + " LIMIT ?"
-        )
-        params.extend([query.strip(), limit])
-        return [rows.patient_from(r) for r in self._query(sql, params)]
+        return [rows.patient_from(r) for r in patient_search.search(self.conn, query, limit)]
 
     def similar_patients(self, patient: Patient) -> list[Patient]:
         """Stored patients who may be the same person, oldest record first.

@@ -170,26 +170,105 @@ def test_exact_chart_number_comes_first(store: Store) -> None:
     assert store.search_patients("7")[0] == seventy
 
 
-def test_search_uses_indexes(store: Store) -> None:
-    """At 50,000 patients a full scan per keystroke would lag; the plan must use the name/DOB indexes."""
-    for query, index in (("love", "patients_last_norm"), ("12/10/1950", "patients_dob")):
-        words = store.conn.execute("EXPLAIN QUERY PLAN " + _search_sql(store, query)).fetchall()
-        steps = [str(row[-1]) for row in words]
-        plan = " | ".join(steps)
-        assert index in plan, plan
-        assert not any(step.startswith("SCAN patients") and "VIRTUAL TABLE" not in step for step in steps), (
-            plan
-        )
-
-
-def _search_sql(store: Store, query: str) -> str:
+def _search_statements(store: Store, query: str) -> list[str]:
+    """Every SQL statement one search runs, with its values filled in."""
     captured: list[str] = []
     store.conn.set_trace_callback(captured.append)
     try:
-        store.search_patients(query)
+        store.search_patients(query, limit=10)
     finally:
         store.conn.set_trace_callback(None)
-    return next(s for s in captured if s.startswith("SELECT * FROM patients WHERE"))
+    return captured
+
+
+def _plan(store: Store, sql: str) -> list[str]:
+    return [str(row[-1]) for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+
+
+def test_search_reads_rows_in_order_from_indexes(store: Store) -> None:
+    """At 50,000 patients a scan or a sort of every match per keystroke would lag: the sources that can
+    match many rows (a last-name prefix, one first name, a date of birth) must read them in search
+    order from an index, so LIMIT stops the read; none may scan the table."""
+    store.save_patient(_ada(store))
+    expected = {
+        "last_norm >=": "patients_last_norm",
+        "first_norm = '": "patients_first_norm",
+        "date_of_birth = '1950-12-10'": "patients_dob",
+    }
+    seen = set()
+    for query in ("love", "ada", "12/10/1950", "ada 12/10/1950"):
+        for sql in _search_statements(store, query):
+            if not sql.startswith("SELECT id, last_norm"):
+                continue
+            steps = _plan(store, sql)
+            plan = " | ".join(steps)
+            assert not any(s.startswith("SCAN patients") and "VIRTUAL" not in s for s in steps), plan
+            for source, index in expected.items():
+                if f"WHERE {source}" in sql:
+                    seen.add(source)
+                    assert index in plan, plan
+                    assert "TEMP B-TREE" not in plan, plan
+    assert seen == set(expected)
+
+
+def _add_namesakes(store: Store, count: int, start: int) -> None:
+    """``count`` patients called Ada Smith* (as many distinct first names as last names), in bulk."""
+    store.conn.executemany(
+        "INSERT INTO patients (chart_number, first_name, last_name, first_norm, last_norm, date_of_birth) "
+        "VALUES (?, ?, ?, ?, ?, '1960-01-01')",
+        [
+            (f"N{n}", f"Ada{n % 7}", f"Smith{n:05d}", f"ada{n % 7}", f"smith{n:05d}")
+            for n in range(start, start + count)
+        ],
+    )
+
+
+def _search_cost(store: Store, query: str) -> int:
+    """SQLite virtual-machine steps of one search (a count, not a time: the same on every computer)."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 1)
+    try:
+        found = store.search_patients(query, limit=10)
+    finally:
+        store.conn.set_progress_handler(None, 1)
+    assert len(found) == 10
+    return steps[0]
+
+
+@pytest.mark.parametrize("query", ["smit", "ada", "ada smith", "01/01/1960", "smith 01/01/1960"])
+def test_search_work_does_not_grow_with_the_matches(empty_store: Store, query: str) -> None:
+    """Ten times as many patients matching must not mean ten times the work: nothing sorts all matches."""
+    _add_namesakes(empty_store, 200, 0)
+    small = _search_cost(empty_store, query)
+    _add_namesakes(empty_store, 1800, 200)
+    large = _search_cost(empty_store, query)
+    assert large < small * 1.5, (small, large)
+
+
+def test_search_order_and_limit_match_a_full_sort(empty_store: Store) -> None:
+    """The bounded search returns exactly what sorting every match would give."""
+    _add_namesakes(empty_store, 300, 0)
+    empty_store.save_patient(Patient("Mary Smith", "Jones", date(1970, 1, 1)))  # a later word of a name
+    empty_store.save_patient(Patient("Zed", "García Smithers", date(1971, 1, 1)))
+    for query, limit in (("smi", 10), ("ada", 25), ("smith ada3", 7), ("smit", 400)):
+        found = [(p.last_name, p.first_name) for p in empty_store.search_patients(query, limit=limit)]
+        every = sorted(
+            (normalise_name(r[0]), normalise_name(r[1]), r[2], r[3], r[0], r[1])
+            for r in empty_store.conn.execute("SELECT last_name, first_name, date_of_birth, id FROM patients")
+            if all(_matches(r[1], r[0], word) for word in query.split())
+        )
+        assert found == [(e[4], e[5]) for e in every][:limit], query
+
+
+def _matches(first: str, last: str, word: str) -> bool:
+    norm = normalise_name(word)
+    names = [first, last, *first.replace("-", " ").split(), *last.replace("-", " ").split()]
+    return any(normalise_name(n).startswith(norm) for n in names)
 
 
 def test_similar_patients(store: Store) -> None:

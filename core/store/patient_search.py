@@ -1,0 +1,165 @@
+"""Patient search: what was typed in the search box → matching patients, best first, in bounded work.
+
+The order is: an exact chart number first, then by normalised last name, first name, date of birth
+and record number. Each typed word must match: a date (``MM/DD/YYYY`` or ``YYYY-MM-DD``) matches the
+date of birth; other words match the start of the last or first name, or of any word of a compound
+name (``lopez`` finds García López); a single word also matches a chart number exactly or by its
+beginning.
+
+Why it is built this way: one query with ``ORDER BY`` over an ``OR`` of several indexes would have
+SQLite sort every matching row before ``LIMIT`` — at 50,000 patients a four-letter name prefix
+matches hundreds of rows on every keystroke. Instead the first word (or a date, the most selective
+word) "drives" the search through sources that each read at most ``limit`` rows already in the
+final order from an index (``patients_last_norm``, ``patients_first_norm``, ``patients_dob`` all end
+in the sort columns), with the other words applied as filters inside each source. The union of the
+sources' top rows holds the overall top rows, so only that small candidate set is sorted.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from typing import Any
+
+from core.store.patients import normalise_name, parse_search_date
+
+#: SQL function registered on every store connection: does a name have a word starting with a prefix?
+NAME_MATCH_FUNCTION = "superbill_name_matches"
+_ORDER = "last_norm, first_norm, date_of_birth, id"
+_KEY = "SELECT id, last_norm, first_norm, date_of_birth FROM patients"
+_WORDS = re.compile(r"[\s,;]+")
+
+Key = tuple[str, str, str, int]
+
+
+def name_matches(first_name: str, last_name: str, prefix: str) -> bool:
+    """True when the whole first or last name, or any word of either, starts with ``prefix``
+    (all normalised). The filter applied to every typed word but the first."""
+    if not prefix:
+        return False
+    candidates = [first_name, last_name, *_name_words(first_name), *_name_words(last_name)]
+    return any(normalise_name(text).startswith(prefix) for text in candidates)
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name: runs of letters and digits (accents kept with their letter)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    spaced = "".join(ch if ch.isalnum() or unicodedata.combining(ch) else " " for ch in decomposed)
+    return spaced.split()
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Make ``name_matches`` callable from SQL on this connection (once per opened store)."""
+    conn.create_function(NAME_MATCH_FUNCTION, 3, name_matches, deterministic=True)
+
+
+def _upper_bound(prefix: str) -> str:
+    """The smallest text after every text starting with ``prefix`` (for an index range)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class _Search:
+    """One search: the typed words turned into a driving word and SQL filters."""
+
+    def __init__(self, conn: sqlite3.Connection, words: list[str], limit: int) -> None:
+        self.conn = conn
+        self.limit = limit
+        self.filters: list[str] = []
+        self.params: list[Any] = []
+        dates = [i for i, w in enumerate(words) if parse_search_date(w) is not None]
+        self.driver = dates[0] if dates else 0
+        for i, word in enumerate(words):
+            if i == self.driver:
+                continue
+            day = parse_search_date(word)
+            if day is not None:
+                self.filters.append("date_of_birth = ?")
+                self.params.append(day.isoformat())
+            else:
+                self.filters.append(f"{NAME_MATCH_FUNCTION}(first_name, last_name, ?)")
+                self.params.append(normalise_name(word))
+
+    def top(self, where: str, params: list[Any]) -> list[Key]:
+        """At most ``limit`` keys of the rows matching ``where`` and every filter, in search order."""
+        condition = " AND ".join([where, *self.filters])
+        sql = f"{_KEY} WHERE {condition} ORDER BY {_ORDER} LIMIT ?"
+        return [
+            (r[1], r[2], r[3], r[0]) for r in self.conn.execute(sql, [*params, *self.params, self.limit])
+        ]
+
+    def first_names(self, low: str, high: str) -> list[str]:
+        """The distinct normalised first names in ``[low, high)``, one index seek each."""
+        found = self.conn.execute(
+            "WITH RECURSIVE names(value) AS ("
+            " SELECT (SELECT min(first_norm) FROM patients WHERE first_norm >= :low AND first_norm < :high)"
+            " UNION ALL SELECT (SELECT min(first_norm) FROM patients"
+            "  WHERE first_norm > names.value AND first_norm < :high)"
+            " FROM names WHERE names.value IS NOT NULL"
+            ") SELECT value FROM names WHERE value IS NOT NULL",
+            {"low": low, "high": high},
+        )
+        return [str(r[0]) for r in found]
+
+    def name_candidates(self, norm: str) -> list[Key]:
+        """The top rows whose last name, first name or a later word of a compound name starts with ``norm``.
+        """
+        high = _upper_bound(norm)
+        keys = self.top("last_norm >= ? AND last_norm < ?", [norm, high])
+        for first in self.first_names(norm, high):
+            keys += self.top("first_norm = ?", [first])
+        # words after the first of a compound name ("López" in "García López"); initial words are
+        # the name's start, found above, so the full-text index hands over only the few others
+        words = f'"{norm}"* NOT ^"{norm}"*'
+        keys += self.top("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)", [words])
+        return keys
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Row]:
+    """The patient rows matching ``query``, best first, at most ``limit`` (see the module docstring)."""
+    words = [w for w in _WORDS.split(query.strip()) if w]
+    if not words or limit <= 0:
+        return []
+    if len(words) > 1 and any(parse_search_date(w) is None and not normalise_name(w) for w in words):
+        return []  # a word of punctuation only can match nothing
+    plan = _Search(conn, words, limit)
+    driver = words[plan.driver]
+    day = parse_search_date(driver)
+    exact: sqlite3.Row | None = None
+    if day is not None:
+        keys = plan.top("date_of_birth = ?", [day.isoformat()])
+    else:
+        norm = normalise_name(driver)
+        keys = plan.name_candidates(norm) if norm else []
+        if len(words) == 1:
+            exact = _row(conn, "SELECT * FROM patients WHERE chart_number = ? COLLATE NOCASE", [driver])
+            keys += plan.top(
+                "chart_number >= ? COLLATE NOCASE AND chart_number < ? COLLATE NOCASE",
+                [driver, driver + "\U0010ffff"],
+            )
+    skip = {exact["id"]} if exact is not None else set()
+    chosen: list[int] = []
+    for key in sorted(set(keys)):
+        if len(chosen) + len(skip) >= limit:
+            break
+        if key[3] not in skip:
+            chosen.append(key[3])
+    return ([exact] if exact is not None else []) + _rows_by_id(conn, chosen)
+
+
+def _row(conn: sqlite3.Connection, sql: str, params: list[Any]) -> sqlite3.Row | None:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    found: sqlite3.Row | None = cursor.execute(sql, params).fetchone()
+    return found
+
+
+def _rows_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
+    """The patient rows with these ids, in the order given."""
+    if not ids:
+        return []
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    marks = ", ".join("?" * len(ids))
+    by_id = {r["id"]: r for r in cursor.execute(f"SELECT * FROM patients WHERE id IN ({marks})", ids)}
+    return [by_id[i] for i in ids]
