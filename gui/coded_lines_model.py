@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.coding.model import CodedLine
 from core.money import format_cents
+from core.store.records import BilledLine
 from gui.table_model import RecordTableModel
 
 
@@ -24,6 +26,19 @@ class PricedLine:
     diagnosis_pointers: tuple[str, ...]
     unit_fee_cents: int | None
     why: str = ""
+
+    @classmethod
+    def of(cls, line: CodedLine | BilledLine, unit_fee_cents: int | None) -> PricedLine:
+        """The engine's line (priced from the fee schedule) or a final encounter's billed line."""
+        return cls(
+            line.cpt,
+            line.description,
+            line.modifiers,
+            line.units,
+            line.diagnosis_pointers,
+            unit_fee_cents,
+            line.why,
+        )
 
     @property
     def charge_cents(self) -> int | None:

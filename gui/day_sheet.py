@@ -22,6 +22,7 @@ from core.store.records import EncounterRecord, EncounterStatus
 from gui.day_model import DayModel, DayRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
 from gui.views import RecordTableView
+from gui.widget_names import named
 
 
 def to_qdate(day: date) -> QDate:
@@ -52,13 +53,15 @@ class DaySheet(QWidget):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd MM/dd/yyyy")
         self.date_edit.setToolTip("The day shown (Alt+Left / Alt+Right change it)")
-        self.back_button = self._button("◀", "previousDayButton", "Previous day", "Previous day (Alt+Left)")
-        self.forward_button = self._button("▶", "nextDayButton", "Next day", "Next day (Alt+Right)")
+        self.back_button = named(
+            QPushButton("◀"), "previousDayButton", "Previous day", "Previous day (Alt+Left)"
+        )
+        self.forward_button = named(QPushButton("▶"), "nextDayButton", "Next day", "Next day (Alt+Right)")
         for arrow in (self.back_button, self.forward_button):
             arrow.setMaximumWidth(arrow.fontMetrics().horizontalAdvance("◀") * 4)
-        self.today_button = self._button("Today", "todayButton", "Go to today", "Go to today (Ctrl+T)")
-        self.print_day_button = self._button(
-            "Print day…",
+        self.today_button = named(QPushButton("Today"), "todayButton", "Go to today", "Go to today (Ctrl+T)")
+        self.print_day_button = named(
+            QPushButton("Print day…"),
             "printDayButton",
             "Print every superbill of the day",
             "One PDF with every superbill of this day (Ctrl+Shift+P)",
@@ -114,13 +117,6 @@ class DaySheet(QWidget):
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
         self._store = store
-
-    def _button(self, text: str, name: str, accessible: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setToolTip(tip)
-        return button
 
     # -- the day ---------------------------------------------------------------------------------
     @property

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,11 +25,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -44,27 +41,19 @@ from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, par
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
+from gui.coding_messages import CodingMessageList
 from gui.delegates import ChoiceDelegate
 from gui.diagnosis_finder import DiagnosisFinder
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
 from gui.views import RecordTableView
-
-SEVERITY_NAMES = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
+from gui.widget_names import named
 
 #: the coding engine's payer word for a visit whose patient (and so insurance) is not chosen yet
 PENDING_PAYER = "commercial"
 #: what the header says while no patient is chosen, and how to choose one
 NO_PATIENT = "No patient chosen yet — find the patient (Ctrl+F, then Enter) or add a new one (Ctrl+N)"
-
-
-def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
 
 
 class EncounterEditor(QWidget):
@@ -97,17 +86,17 @@ class EncounterEditor(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.patient_label = _named(QLabel(), "encounterPatient", "Patient of this encounter")
+        self.patient_label = named(QLabel(), "encounterPatient", "Patient of this encounter")
         font = QFont(self.patient_label.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.patient_label.setFont(font)
-        self.status_label = _named(QLabel(), "encounterStatus", "Encounter status")
+        self.status_label = named(QLabel(), "encounterStatus", "Encounter status")
         self.status_label.setWordWrap(True)
 
-        self.provider = _named(QComboBox(), "encounterProvider", "Rendering provider")
-        self.pos = _named(QComboBox(), "encounterPos", "Place of service")
-        self.em_code = _named(QComboBox(), "encounterEmCode", "Office visit code billed the same day")
+        self.provider = named(QComboBox(), "encounterProvider", "Rendering provider")
+        self.pos = named(QComboBox(), "encounterPos", "Place of service")
+        self.em_code = named(QComboBox(), "encounterEmCode", "Office visit code billed the same day")
         for code, place in sorted(pos_table().items()):
             self.pos.addItem(f"{code} — {place.name}", code)
         self.em_code.addItem("none", None)
@@ -115,7 +104,7 @@ class EncounterEditor(QWidget):
             cpt = tables.cpt(code)
             self.em_code.addItem(f"{code} — {cpt.description}" if cpt else code, code)
 
-        self.quick_entry = _named(
+        self.quick_entry = named(
             QLineEdit(),
             "lesionQuickEntry",
             "Quick entry of lesions",
@@ -126,7 +115,7 @@ class EncounterEditor(QWidget):
             "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
         )
         self.diagnosis_finder = DiagnosisFinder()
-        self.quick_entry_message = _named(QLabel(), "quickEntryMessage", "Quick entry problem")
+        self.quick_entry_message = named(QLabel(), "quickEntryMessage", "Quick entry problem")
         self.quick_entry_message.setWordWrap(True)
         self.quick_entry_message.setStyleSheet("color: #b3261e;")
 
@@ -151,7 +140,7 @@ class EncounterEditor(QWidget):
         ):
             self.lesion_table.setItemDelegateForColumn(column, delegate)
         self.lesion_table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
-        self.remove_lesion_button = _named(
+        self.remove_lesion_button = named(
             QPushButton("Remove row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
         )
 
@@ -161,49 +150,47 @@ class EncounterEditor(QWidget):
         header = self.lines_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CodedLinesModel.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        self.messages = _named(QListWidget(), "codingMessages", "Coding messages and reasons")
-        self.messages.setWordWrap(True)
-        self.messages.setMinimumHeight(self.messages.fontMetrics().lineSpacing() * 3)
-        self.total = _named(QLabel(format_cents(0)), "encounterTotal", "Total charges")
+        self.messages = CodingMessageList()
+        self.total = named(QLabel(format_cents(0)), "encounterTotal", "Total charges")
         total_font = QFont(self.total.font())
         total_font.setBold(True)
         total_font.setPointSizeF(total_font.pointSizeF() * 1.2)
         self.total.setFont(total_font)
 
-        self.save_button = _named(
+        self.save_button = named(
             QPushButton("Save final"),
             "saveEncounterButton",
             "Save the encounter as final",
             "Save as final (Ctrl+S)",
         )
-        self.print_button = _named(
+        self.print_button = named(
             QPushButton("Superbill…"),
             "printSuperbillButton",
             "Preview and print the superbill",
             "Preview, print or save the superbill (Ctrl+P)",
         )
 
-        self.reopen_button = _named(
+        self.reopen_button = named(
             QPushButton("Reopen…"),
             "reopenEncounterButton",
             "Reopen this final encounter to change it",
             "Turns the final encounter back into a draft; its superbill must be printed again.",
         )
 
-        self.paid = _named(
+        self.paid = named(
             QLineEdit(), "encounterPaid", "Amount paid today", "What the patient paid at the desk, e.g. 25.00"
         )
         self.paid.setPlaceholderText("paid today")
         self.paid.setFixedWidth(self.paid.fontMetrics().horizontalAdvance("paid today") + 24)
-        self.paid_button = _named(QPushButton("Record paid"), "recordPaymentButton", "Record the payment")
-        self.void_button = _named(
+        self.paid_button = named(QPushButton("Record paid"), "recordPaymentButton", "Record the payment")
+        self.void_button = named(
             QPushButton("Void…"),
             "voidEncounterButton",
             "Void this encounter",
             "Keep the encounter on record but never bill it (for example: entered twice)",
         )
 
-        self.edit_patient_button = _named(
+        self.edit_patient_button = named(
             QPushButton("Edit patient…"),
             "editPatientButton",
             "Correct this patient's details",
@@ -576,20 +563,9 @@ class EncounterEditor(QWidget):
             return
         if record.status is not EncounterStatus.DRAFT:
             self._result = None
-            priced = [
-                PricedLine(
-                    line.cpt,
-                    line.description,
-                    line.modifiers,
-                    line.units,
-                    line.diagnosis_pointers,
-                    line.unit_fee_cents,
-                    line.why,
-                )
-                for line in record.lines
-            ]
+            priced = [PricedLine.of(line, line.unit_fee_cents) for line in record.lines]
             self.lines.set_records(priced)
-            self._show_messages(record.messages, priced)
+            self.messages.show_messages(record.messages, priced)
             paid = f" · paid {format_cents(record.paid_cents)} · balance {format_cents(record.balance_cents)}"
             self.total.setText(format_cents(record.total_cents) + (paid if record.paid_cents else ""))
             return
@@ -601,46 +577,14 @@ class EncounterEditor(QWidget):
             return
         self._result = code_encounter(self.coding_input(), self.coding_settings())
         priced = [
-            PricedLine(
-                line.cpt,
-                line.description,
-                line.modifiers,
-                line.units,
-                line.diagnosis_pointers,
-                self._store.fee_for(line.cpt, record.date_of_service),
-                line.why,
-            )
+            PricedLine.of(line, self._store.fee_for(line.cpt, record.date_of_service))
             for line in self._result.lines
         ]
         self.lines.set_records(priced)
-        self._show_messages(self._result.messages, priced)
+        self.messages.show_messages(self._result.messages, priced)
         total = format_cents(self.lines.total_cents())
         missing = self.lines.missing_fees()
         self.total.setText(f"{total} (no fee set for {', '.join(missing)})" if missing else total)
-
-    def _show_messages(self, messages: tuple, lines: list[PricedLine]) -> None:
-        self.messages.clear()
-        style = self.style()
-        icons = {
-            Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
-            Severity.WARNING: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
-            Severity.INFO: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
-        }
-        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        for message in sorted(messages, key=lambda m: order[m.severity]):
-            item = QListWidgetItem(
-                icons[message.severity], f"{SEVERITY_NAMES[message.severity]}: {message.text}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, message)
-            item.setToolTip(f"{message.rule}" + (f" · {message.field}" if message.field else ""))
-            if message.severity is Severity.ERROR:
-                item.setForeground(QColor("#b3261e"))
-            self.messages.addItem(item)
-        for line in lines:
-            if line.why:
-                item = QListWidgetItem(f"Why {line.cpt}: {line.why}")
-                item.setForeground(QColor("#555555"))
-                self.messages.addItem(item)
 
     # -- finishing -------------------------------------------------------------------------------
     @reporting("save the encounter as final")

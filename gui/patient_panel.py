@@ -34,6 +34,7 @@ from gui.errors import reporting
 from gui.patient_model import PatientResultsModel, PatientRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
 from gui.views import RecordTableView
+from gui.widget_names import named
 
 #: the store's field names (``InputError.field``) → the form's widget names
 FIELD_WIDGETS: dict[str, str] = {
@@ -181,10 +182,7 @@ class PatientPanel(QWidget):
 
     # -- the form --------------------------------------------------------------------------------
     def _field(self, widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
-        widget.setObjectName(name)
-        widget.setAccessibleName(accessible)
-        if tip:
-            widget.setToolTip(tip)
+        named(widget, name, accessible, tip)
         error = QLabel()
         error.setObjectName(f"{name}Error")
         error.setAccessibleName(f"Problem with {accessible.lower()}")
@@ -250,7 +248,15 @@ class PatientPanel(QWidget):
         form.addRow(buttons)
         self.save_button.clicked.connect(self.save_patient)
         self.cancel_button.clicked.connect(self.close_form)
-        for line in (
+        for line in self._text_fields():
+            line.returnPressed.connect(self.save_patient)
+            line.textEdited.connect(lambda _t, w=line: self._clear_error(w.objectName()))
+        self.payer.activated.connect(lambda _i: self._clear_error("patientMemberId"))
+        return box
+
+    def _text_fields(self) -> tuple[QLineEdit, ...]:
+        """The form's typed fields: Enter in any of them saves, and a new form empties them."""
+        return (
             self.first_name,
             self.last_name,
             self.dob,
@@ -260,11 +266,7 @@ class PatientPanel(QWidget):
             self.state,
             self.zip,
             self.phone,
-        ):
-            line.returnPressed.connect(self.save_patient)
-            line.textEdited.connect(lambda _t, w=line: self._clear_error(w.objectName()))
-        self.payer.activated.connect(lambda _i: self._clear_error("patientMemberId"))
-        return box
+        )
 
     def edit_patient(self, patient: Patient) -> None:
         """Show the form filled with ``patient`` to correct it (insurance, address, spelling)."""
@@ -293,17 +295,7 @@ class PatientPanel(QWidget):
         self.payer.addItem("no insurance (self-pay)", None)
         for payer in self._store.payers():
             self.payer.addItem(payer.name, payer.id)
-        for line in (
-            self.first_name,
-            self.last_name,
-            self.dob,
-            self.member_id,
-            self.address,
-            self.city,
-            self.state,
-            self.zip,
-            self.phone,
-        ):
+        for line in self._text_fields():
             line.clear()
         self.sex.setCurrentIndex(0)
         self._clear_errors()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from gui.dialogs import dialogs
 from gui.errors import reporting
+from gui.widget_names import named
 
 
 class PreviewDialog(QDialog):
@@ -78,11 +79,7 @@ class PreviewDialog(QDialog):
         self.resize(820, 900)
 
     def _button(self, text: str, name: str, accessible: str, keys: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setToolTip(f"{accessible} ({keys})")
-        return button
+        return named(QPushButton(text), name, accessible, f"{accessible} ({keys})")
 
     @reporting("print the superbill")
     def print_document(self) -> None:
