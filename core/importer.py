@@ -173,20 +173,51 @@ def parse_import(text: str | bytes, *, source: str = "the import file") -> list[
 # One encounter
 
 
-def _text(raw: Mapping[str, Any], name: str, field: str) -> str:
-    value = raw.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _RejectedError([_error(field, f"{field} must be text in quotes, not {json.dumps(value)}.")])
-    return value.strip()
+@dataclass(frozen=True)
+class _FilePatient:
+    """The patient as the file describes it, before matching.
 
-
-def _patient_from(raw: object) -> tuple[Patient, str]:
-    """The patient as the file describes it (not yet matched) and the payer word it names.
-
-    Raises ``_RejectedError`` when the patient cannot be identified.
+    ``problems`` say why no new patient can be created from it (a name or the date of birth missing or
+    unreadable): the encounter is rejected unless its chart number finds a patient on file. ``notes``
+    are errors about values that are not used (quoted, keeping the encounter a draft); ``new_notes``
+    are those that matter only when the patient is created from the file (sex, payer, member ID).
     """
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    sex: str
+    chart_number: str
+    member_id: str
+    payer_word: str
+    problems: tuple[Message, ...]
+    notes: tuple[Message, ...]
+    new_notes: tuple[Message, ...]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name or '(no last name)'}, {self.first_name or '(no first name)'}"
+
+    def new_patient(self, payer_id: int | None) -> Patient:
+        """The patient to create; only called when there are no ``problems``."""
+        assert self.date_of_birth is not None and not self.problems
+        return Patient(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            chart_number=self.chart_number,
+            member_id=self.member_id,
+            payer_id=payer_id,
+        )
+
+
+def _not_text(field: str, value: object, consequence: str) -> Message:
+    return _error(field, f"{field} must be text in quotes; the file has {_compact(value)}. {consequence}")
+
+
+def _patient_from(raw: object) -> _FilePatient:
+    """The patient as the file describes it (not yet matched); ``_RejectedError`` when there is none."""
     if not isinstance(raw, dict):
         raise _RejectedError(
             [
@@ -196,10 +227,30 @@ def _patient_from(raw: object) -> tuple[Patient, str]:
                 )
             ]
         )
-    texts = {name: _text(raw, name, f"patient.{name}") for name in _PATIENT_TEXT_FIELDS}
+    consequences = {
+        "chart_number": "The patient was looked up by name and date of birth instead; check that it is the "
+        "right patient and correct the chart number in the window.",
+        "sex": "The patient was saved with sex U (unknown): correct it in the patient's record.",
+        "payer": "The patient was saved without insurance: add it to the patient's record in the window.",
+        "member_id": "The patient was saved without a member ID: add it to the patient's record.",
+    }
+    texts: dict[str, str] = {}
     problems: list[Message] = []
+    notes: list[Message] = []
+    new_notes: list[Message] = []
+    for name in _PATIENT_TEXT_FIELDS:
+        value, field = raw.get(name), f"patient.{name}"
+        texts[name] = value.strip() if isinstance(value, str) else ""
+        if value is None or isinstance(value, str):
+            continue
+        if name in ("first_name", "last_name"):
+            problems.append(_not_text(field, value, "Correct the export and import the file again."))
+        else:
+            (notes if name == "chart_number" else new_notes).append(
+                _not_text(field, value, consequences[name])
+            )
     for name in ("first_name", "last_name"):
-        if not texts[name]:
+        if not texts[name] and isinstance(raw.get(name), str | None):
             problems.append(
                 _error(
                     f"patient.{name}",
@@ -227,19 +278,22 @@ def _patient_from(raw: object) -> tuple[Patient, str]:
             )
     sex = texts["sex"].upper() or "U"
     if sex not in ("F", "M", "U"):
-        problems.append(_error("patient.sex", f"patient.sex “{texts['sex']}” is not F, M or U."))
-    if problems:
-        raise _RejectedError(problems)
-    assert dob is not None
-    patient = Patient(
+        new_notes.append(
+            _error("patient.sex", f"patient.sex “{texts['sex']}” is not F, M or U. {consequences['sex']}")
+        )
+        sex = "U"
+    return _FilePatient(
         first_name=texts["first_name"],
         last_name=texts["last_name"],
         date_of_birth=dob,
         sex=sex,
         chart_number=texts["chart_number"],
         member_id=texts["member_id"],
+        payer_word=texts["payer"].lower(),
+        problems=tuple(problems),
+        notes=tuple(notes),
+        new_notes=tuple(new_notes),
     )
-    return patient, texts["payer"].lower()
 
 
 def _lesion_key(group: LesionGroup) -> tuple[Any, ...]:
@@ -458,7 +512,7 @@ def draft_encounter(
 class _Plan:
     """Everything decided about one encounter before anything is written."""
 
-    wanted: Patient
+    wanted: _FilePatient
     payer: Payer | None
     patient: Patient | None
     provider: Provider
@@ -502,11 +556,12 @@ class Importer:
     # -- deciding ----------------------------------------------------------------------------------
 
     def _plan(self, raw: Mapping[str, Any]) -> _Plan:
-        wanted, payer_word = _patient_from(raw.get("patient"))
+        wanted = _patient_from(raw.get("patient"))
         provider, notes = self._provider(raw)
         patient, patient_notes = self._match_patient(wanted)
         notes += patient_notes
-        payer, payer_notes = self._payer_of(patient, wanted, payer_word)
+        notes += wanted.notes if patient is not None else (*wanted.notes, *wanted.new_notes)
+        payer, payer_notes = self._payer_of(patient, wanted, wanted.payer_word)
         notes += payer_notes
         coding_input = {k: v for k, v in raw.items() if k not in ("patient", "provider_npi")}
         coding_input["payer"] = payer.coding_payer if payer is not None else SELF_PAY
@@ -554,30 +609,44 @@ class Importer:
         )
         return default, [_error("provider_npi", text, rule)]
 
-    def _match_patient(self, wanted: Patient) -> tuple[Patient | None, list[Message]]:
-        notes: list[Message] = []
+    def _match_patient(self, wanted: _FilePatient) -> tuple[Patient | None, list[Message]]:
+        """The patient on file (by chart number, else name and date of birth), or ``None`` for a new one.
+
+        Raises ``_RejectedError`` when no patient is found and none can be created from the file.
+        """
         if wanted.chart_number:
             found = self.store.patient_by_chart_number(wanted.chart_number)
-            if found is not None and (
-                normalise_name(found.last_name) != normalise_name(wanted.last_name)
-                or found.date_of_birth != wanted.date_of_birth
-            ):
-                notes.append(
-                    Message(
-                        Severity.WARNING,
-                        RULE_PATIENT_DIFFERS,
-                        "patient.chart_number",
-                        f"Chart number {found.chart_number} belongs to {found.display_name}, born "
-                        f"{found.date_of_birth.isoformat()}, but the file says {wanted.display_name}, born "
-                        f"{wanted.date_of_birth.isoformat()}. Check that this is the right patient.",
-                    )
-                )
-            return found, notes
+            if found is not None:
+                return found, self._differs(found, wanted)
+        if wanted.problems:
+            raise _RejectedError(wanted.problems)
+        assert wanted.date_of_birth is not None
         candidates = self.store.patients_named(wanted.first_name, wanted.last_name, wanted.date_of_birth)
-        return (candidates[0] if candidates else None), notes
+        return (candidates[0] if candidates else None), []
+
+    @staticmethod
+    def _differs(found: Patient, wanted: _FilePatient) -> list[Message]:
+        """A warning when the chart number's patient has another last name or birth date than the file's."""
+        other_name = bool(wanted.last_name) and normalise_name(found.last_name) != normalise_name(
+            wanted.last_name
+        )
+        other_dob = wanted.date_of_birth is not None and found.date_of_birth != wanted.date_of_birth
+        if not (other_name or other_dob):
+            return []
+        born = f", born {wanted.date_of_birth.isoformat()}" if wanted.date_of_birth is not None else ""
+        return [
+            Message(
+                Severity.WARNING,
+                RULE_PATIENT_DIFFERS,
+                "patient.chart_number",
+                f"Chart number {found.chart_number} belongs to {found.display_name}, born "
+                f"{found.date_of_birth.isoformat()}, but the file says {wanted.display_name}{born}. "
+                "Check that this is the right patient.",
+            )
+        ]
 
     def _payer_of(
-        self, patient: Patient | None, wanted: Patient, word: str
+        self, patient: Patient | None, wanted: _FilePatient, word: str
     ) -> tuple[Payer | None, list[Message]]:
         """The existing patient's payer on file, or the payer the file names for a new patient.
 
@@ -671,7 +740,7 @@ class Importer:
             patient = plan.patient
             if patient is None:
                 payer_id = plan.payer.id if plan.payer is not None else None
-                patient = self.store.save_patient(replace(plan.wanted, payer_id=payer_id))
+                patient = self.store.save_patient(plan.wanted.new_patient(payer_id))
             assert patient.id is not None and plan.provider.id is not None
             draft = EncounterRecord(
                 patient_id=patient.id,

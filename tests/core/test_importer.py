@@ -303,7 +303,11 @@ def test_problems_the_front_desk_can_fix_in_the_window_become_drafts(
         ({"patient": {"chart_number": "Z9"}}, "patient.first_name"),
         ({"patient": patient(date_of_birth="12/10/1950")}, "patient.date_of_birth"),
         ({"patient": patient(date_of_birth="2030-01-01")}, "patient.date_of_birth"),
-        ({"patient": patient(sex="X")}, "patient.sex"),
+        ({"patient": patient(first_name=7)}, "patient.first_name"),
+        (
+            {"patient": {"chart_number": "NOT-ON-FILE", "first_name": "Bo", "last_name": "Byron"}},
+            "patient.date_of_birth",
+        ),
         ({"patient": patient(last_name=" ")}, "patient.last_name"),
         ({"date_of_service": "yesterday"}, "date_of_service"),
         ({"date_of_service": "2026-02-30"}, "date_of_service"),
@@ -329,6 +333,41 @@ def test_an_encounter_that_cannot_even_be_a_draft_is_rejected_and_leaves_no_trac
     assert counts(store)[1] == before[1] + 1
     assert len(store.audit_entries()) > audit_rows  # only Ada's rows were added
     assert report.to_json()["imported"] == 1
+
+
+def test_a_patient_on_file_is_found_by_chart_number_alone(store: Store) -> None:
+    first = run(store, ada()).encounters[0]
+    again = run(store, ada(patient={"chart_number": "A1001"}, date_of_service="2026-11-21")).encounters[0]
+    assert again.status == "final"
+    assert [m.rule for m in again.messages if m.field and m.field.startswith("patient")] == []
+    assert (
+        store.get_encounter(again.encounter_id or 0).patient_id
+        == store.get_encounter(first.encounter_id or 0).patient_id
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"sex": "X"}, "patient.sex", "saved with sex U"),
+        ({"sex": 1}, "patient.sex", "the file has 1."),
+        ({"payer": 5, "member_id": "W1"}, "patient.payer", "the file has 5."),
+        ({"chart_number": 1001}, "patient.chart_number", "the file has 1001."),
+    ],
+)
+def test_a_patient_field_that_cannot_be_used_keeps_a_draft_and_says_what_the_file_had(
+    store: Store, fields: dict[str, Any], field: str, words: str
+) -> None:
+    outcome = run(store, ada(patient=patient(**fields))).encounters[0]
+    assert outcome.status == "draft"
+    problem = next(m for m in outcome.messages if m.field == field)
+    assert problem.severity == "error" and words in problem.text
+    created = store.get_patient(store.get_encounter(outcome.encounter_id or 0).patient_id)
+    assert (created.first_name, created.date_of_birth) == ("Bo", date(1960, 1, 2))
+    assert created.sex in ("U", "F") and created.payer_id is None
+    before = counts(store)
+    assert run(store, ada(patient=patient(**fields))).encounters[0].encounter_id == outcome.encounter_id
+    assert counts(store) == before
 
 
 GOOD_LESION = {
