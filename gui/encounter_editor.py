@@ -18,7 +18,6 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -32,21 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from core.coding import code_encounter, tables
-from core.coding.model import CodingResult, Encounter, LesionKind, Severity
+from core.coding.model import CodingResult, Encounter, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError, NotFoundError
 from core.money import format_cents, parse_dollars
-from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
+from core.quick_entry import QuickEntryDefaults
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.coded_lines_model import CodedLinesModel, PricedLine
 from gui.coding_messages import CodingMessageList
-from gui.delegates import ChoiceDelegate
-from gui.diagnosis_finder import DiagnosisFinder
 from gui.dialogs import dialogs
 from gui.errors import reporting
-from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
+from gui.lesion_entry import LesionEntry
 from gui.views import RecordTableView
 from gui.widget_names import named
 
@@ -104,45 +101,11 @@ class EncounterEditor(QWidget):
             cpt = tables.cpt(code)
             self.em_code.addItem(f"{code} — {cpt.description}" if cpt else code, code)
 
-        self.quick_entry = named(
-            QLineEdit(),
-            "lesionQuickEntry",
-            "Quick entry of lesions",
-            "Type one group of lesions and press Enter, for example: 12 ak face cryo\n"
-            "COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]",
-        )
-        self.quick_entry.setPlaceholderText(
-            "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
-        )
-        self.diagnosis_finder = DiagnosisFinder()
-        self.quick_entry_message = named(QLabel(), "quickEntryMessage", "Quick entry problem")
-        self.quick_entry_message.setWordWrap(True)
-        self.quick_entry_message.setStyleSheet("color: #b3261e;")
-
-        self.lesions = LesionTableModel(self)
-        self.lesion_table = RecordTableView("lesionTable", "Lesions of this encounter")
-        self.lesion_table.setModel(self.lesions)
-        self.lesion_table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.lesion_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self._delegates = [
-            ChoiceDelegate([(KIND_NAMES[k], k.value) for k in LesionKind], "Kind of lesion", self),
-            ChoiceDelegate([(site_name(s), s) for s in known_sites()], "Site", self),
-            ChoiceDelegate([(m, m) for m in known_methods()], "Method", self),
-        ]
-        for column, delegate in zip(
-            (LesionTableModel.COL_KIND, LesionTableModel.COL_SITE, LesionTableModel.COL_METHOD),
-            self._delegates,
-            strict=True,
-        ):
-            self.lesion_table.setItemDelegateForColumn(column, delegate)
-        self.lesion_table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
-        self.remove_lesion_button = named(
-            QPushButton("Remove row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
-        )
+        self.lesion_entry = LesionEntry(self._quick_entry_defaults)
+        # the lesion box's parts, by the names the window and the tab order use
+        self.quick_entry = self.lesion_entry.quick_entry
+        self.lesions = self.lesion_entry.lesions
+        self.lesion_table = self.lesion_entry.table
 
         self.lines = CodedLinesModel(self)
         self.lines_table = RecordTableView("codedLinesTable", "Coded lines")
@@ -217,19 +180,6 @@ class EncounterEditor(QWidget):
             form.addWidget(label)
             form.addWidget(combo, stretch)
 
-        lesion_box = QGroupBox("Lesions")
-        lesion_layout = QVBoxLayout(lesion_box)
-        entry_label = QLabel("&Quick entry")
-        entry_label.setBuddy(self.quick_entry)
-        lesion_layout.addWidget(entry_label)
-        entry_row = QHBoxLayout()
-        entry_row.addWidget(self.quick_entry, 3)
-        entry_row.addWidget(self.diagnosis_finder, 2)
-        entry_row.addWidget(self.remove_lesion_button)
-        lesion_layout.addLayout(entry_row)
-        lesion_layout.addWidget(self.quick_entry_message)
-        lesion_layout.addWidget(self.lesion_table, 1)
-
         codes_box = QGroupBox("Codes")
         codes_layout = QVBoxLayout(codes_box)
         codes_layout.addWidget(self.lines_table, 3)
@@ -248,24 +198,18 @@ class EncounterEditor(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("encounterSplitter")
-        self.splitter.addWidget(lesion_box)
+        self.splitter.addWidget(self.lesion_entry)
         self.splitter.addWidget(codes_box)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([330, 510])
-        rows = self.lesion_table.verticalHeader().defaultSectionSize()
-        self.lesion_table.setMinimumHeight(rows * 3)
-        self.lines_table.setMinimumHeight(rows * 3)
+        self.lines_table.setMinimumHeight(self.lines_table.verticalHeader().defaultSectionSize() * 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(form)
         layout.addWidget(self.splitter, 1)
 
-        self.quick_entry.returnPressed.connect(self._add_from_quick_entry)
-        self.quick_entry.textEdited.connect(lambda _text: self._entry_message(""))
         self.lesions.lesions_changed.connect(self._changed)
-        self.lesions.problem.connect(self._entry_message)
-        self.remove_lesion_button.clicked.connect(self._remove_selected_lesion)
         self.provider.activated.connect(lambda _i: self._changed())
         self.pos.activated.connect(lambda _i: self._changed())
         self.em_code.activated.connect(lambda _i: self._changed())
@@ -276,14 +220,10 @@ class EncounterEditor(QWidget):
         self.paid_button.clicked.connect(self.record_payment)
         self.paid.returnPressed.connect(self.record_payment)
         self.edit_patient_button.clicked.connect(self.request_patient_edit)
-        self.diagnosis_finder.code_chosen.connect(self._add_diagnosis_to_entry)
         self.setTabOrder(self.provider, self.pos)
         self.setTabOrder(self.pos, self.em_code)
         self.setTabOrder(self.em_code, self.quick_entry)
-        self.setTabOrder(self.quick_entry, self.diagnosis_finder)
-        self.setTabOrder(self.diagnosis_finder, self.lesion_table)
-        self.setTabOrder(self.lesion_table, self.remove_lesion_button)
-        self.setTabOrder(self.remove_lesion_button, self.lines_table)
+        self.setTabOrder(self.lesion_entry.remove_button, self.lines_table)
         self.setTabOrder(self.lines_table, self.messages)
         self.setTabOrder(self.messages, self.print_button)
         self.setTabOrder(self.print_button, self.save_button)
@@ -325,9 +265,7 @@ class EncounterEditor(QWidget):
         self._loading = True
         self.patient_label.setText(NO_PATIENT)
         self._show_pending_status()
-        self.quick_entry.clear()
-        self._entry_message("")
-        self.lesions.set_lesions(())
+        self.lesion_entry.show_lesions((), editable=True)
         self.lines.set_records([])
         self.messages.clear()
         self.total.setText(format_cents(0))
@@ -415,10 +353,7 @@ class EncounterEditor(QWidget):
                 f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   "
                 f"{self._payer.name if self._payer else 'no insurance'}"
             )
-            self.quick_entry.clear()
-            self._entry_message("")
-            self.lesions.set_lesions(record.lesions)
-            self.lesions.read_only = record.status is not EncounterStatus.DRAFT
+            self.lesion_entry.show_lesions(record.lesions, editable=record.status is EncounterStatus.DRAFT)
         finally:
             self._loading = False
         self._set_editable(self._is_draft)
@@ -455,16 +390,9 @@ class EncounterEditor(QWidget):
         self.void_button.setVisible(record.id is not None and record.status is not EncounterStatus.VOID)
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (
-            self.provider,
-            self.pos,
-            self.em_code,
-            self.quick_entry,
-            self.diagnosis_finder,
-            self.remove_lesion_button,
-        ):
+        for widget in (self.provider, self.pos, self.em_code):
             widget.setEnabled(editable)
-        self.lesions.read_only = not editable
+        self.lesion_entry.set_editable(editable)
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
@@ -472,45 +400,9 @@ class EncounterEditor(QWidget):
         combo.setCurrentIndex(max(index, 0))
 
     # -- editing ---------------------------------------------------------------------------------
-    @reporting("add the lesions")
-    def _add_from_quick_entry(self) -> None:
-        if not self._is_draft:
-            return
-        try:
-            group = parse_quick_entry(self.quick_entry.text(), self._quick_entry_defaults())
-        except InputError as error:
-            self._entry_message(error.text)
-            return
-        self._entry_message("")
-        self.quick_entry.clear()
-        row = self.lesions.add_lesion(group)
-        self.lesion_table.scrollTo(self.lesions.index(row, 0))
-
-    def _add_diagnosis_to_entry(self, code: str) -> None:
-        """A code picked in the diagnosis finder goes at the end of the quick-entry line."""
-        text = self.quick_entry.text().rstrip()
-        self.quick_entry.setText(f"{text} {code}" if text else code)
-        self.quick_entry.setFocus()
-
-    def _entry_message(self, text: str) -> None:
-        """Show (or hide, when empty) the problem under the quick-entry line."""
-        self.quick_entry_message.setText(text)
-        self.quick_entry_message.setVisible(bool(text))
-
     def _quick_entry_defaults(self) -> QuickEntryDefaults:
         practice = self._store.practice()
         return QuickEntryDefaults(methods=practice.default_methods, diagnoses=practice.default_diagnoses)
-
-    def _remove_selected_lesion(self) -> None:
-        index = self.lesion_table.currentIndex()
-        if index.isValid() and self._is_draft:
-            self.lesions.remove_lesion(index.row())
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Delete and self.lesion_table.hasFocus():
-            self._remove_selected_lesion()
-            return
-        super().keyPressEvent(event)
 
     def _changed(self) -> None:
         """An edit: take the form's values, recode, and save the draft at once."""

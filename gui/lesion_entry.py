@@ -1,0 +1,158 @@
+"""The Lesions box of the encounter editor: the quick-entry line, the diagnosis finder, and the table
+of lesion groups (editable in place, Delete removes a row).
+
+A line that cannot be read stays in the field with the parser's message under it; a refused cell
+edit shows its message in the same place. ``lesions.lesions_changed`` tells the editor to recode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.coding.model import LesionGroup, LesionKind
+from core.errors import InputError
+from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
+from gui.delegates import ChoiceDelegate
+from gui.diagnosis_finder import DiagnosisFinder
+from gui.errors import reporting
+from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
+from gui.views import RecordTableView
+from gui.widget_names import named
+
+PROBLEM_COLOUR = "#b3261e"
+
+
+class LesionEntry(QGroupBox):
+    """``lesionQuickEntry``, ``diagnosisSearch``, ``removeLesionButton``, ``quickEntryMessage`` and
+    ``lesionTable``. ``defaults`` gives the practice's method and diagnosis per kind at each Enter."""
+
+    def __init__(self, defaults: Callable[[], QuickEntryDefaults], parent: QWidget | None = None) -> None:
+        super().__init__("Lesions", parent)
+        self._defaults = defaults
+        self._editable = False
+        self.quick_entry = named(
+            QLineEdit(),
+            "lesionQuickEntry",
+            "Quick entry of lesions",
+            "Type one group of lesions and press Enter, for example: 12 ak face cryo\n"
+            "COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]",
+        )
+        self.quick_entry.setPlaceholderText(
+            "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
+        )
+        self.diagnosis_finder = DiagnosisFinder()
+        self.message = named(QLabel(), "quickEntryMessage", "Quick entry problem")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {PROBLEM_COLOUR};")
+
+        self.lesions = LesionTableModel(self)
+        self.table = RecordTableView("lesionTable", "Lesions of this encounter")
+        self.table.setModel(self.lesions)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._delegates = [
+            ChoiceDelegate([(KIND_NAMES[k], k.value) for k in LesionKind], "Kind of lesion", self),
+            ChoiceDelegate([(site_name(s), s) for s in known_sites()], "Site", self),
+            ChoiceDelegate([(m, m) for m in known_methods()], "Method", self),
+        ]
+        for column, delegate in zip(
+            (LesionTableModel.COL_KIND, LesionTableModel.COL_SITE, LesionTableModel.COL_METHOD),
+            self._delegates,
+            strict=True,
+        ):
+            self.table.setItemDelegateForColumn(column, delegate)
+        self.table.setToolTip("Double-click or press F2 to change a value; Delete removes the row.")
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3)
+        self.remove_button = named(
+            QPushButton("Remove row"), "removeLesionButton", "Remove the selected lesion row", "Delete"
+        )
+
+        layout = QVBoxLayout(self)
+        entry_label = QLabel("&Quick entry")
+        entry_label.setBuddy(self.quick_entry)
+        layout.addWidget(entry_label)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.quick_entry, 3)
+        entry_row.addWidget(self.diagnosis_finder, 2)
+        entry_row.addWidget(self.remove_button)
+        layout.addLayout(entry_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        self.quick_entry.returnPressed.connect(self._add_from_quick_entry)
+        self.quick_entry.textEdited.connect(lambda _text: self.show_problem(""))
+        self.lesions.problem.connect(self.show_problem)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.diagnosis_finder.code_chosen.connect(self._add_diagnosis_to_entry)
+        self.setTabOrder(self.quick_entry, self.diagnosis_finder)
+        self.setTabOrder(self.diagnosis_finder, self.table)
+        self.setTabOrder(self.table, self.remove_button)
+
+    def show_lesions(self, groups: Iterable[LesionGroup], *, editable: bool) -> None:
+        """Show ``groups`` with an empty entry line; ``editable`` is False for a final encounter."""
+        self.quick_entry.clear()
+        self.show_problem("")
+        self.lesions.set_lesions(tuple(groups))
+        self.set_editable(editable)
+
+    def set_editable(self, editable: bool) -> None:
+        """Allow or stop typing, in-place edits and removing rows."""
+        self._editable = editable
+        for widget in (self.quick_entry, self.diagnosis_finder, self.remove_button):
+            widget.setEnabled(editable)
+        self.lesions.read_only = not editable
+
+    def show_problem(self, text: str) -> None:
+        """Show (or hide, when empty) the problem under the quick-entry line."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    @reporting("add the lesions")
+    def _add_from_quick_entry(self) -> None:
+        if not self._editable:
+            return
+        try:
+            group = parse_quick_entry(self.quick_entry.text(), self._defaults())
+        except InputError as error:
+            self.show_problem(error.text)
+            return
+        self.show_problem("")
+        self.quick_entry.clear()
+        row = self.lesions.add_lesion(group)
+        self.table.scrollTo(self.lesions.index(row, 0))
+
+    def _add_diagnosis_to_entry(self, code: str) -> None:
+        """A code picked in the diagnosis finder goes at the end of the quick-entry line."""
+        text = self.quick_entry.text().rstrip()
+        self.quick_entry.setText(f"{text} {code}" if text else code)
+        self.quick_entry.setFocus()
+
+    def remove_selected(self) -> None:
+        """Take the current row's group out (Delete in the table, or *Remove row*)."""
+        index = self.table.currentIndex()
+        if index.isValid() and self._editable:
+            self.lesions.remove_lesion(index.row())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete and self.table.hasFocus():
+            self.remove_selected()
+            return
+        super().keyPressEvent(event)
