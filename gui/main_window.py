@@ -143,6 +143,13 @@ class MainWindow(QMainWindow):
         self._action(
             visit, "&Edit patient…", "editPatientAction", "Ctrl+Shift+E", self.editor.request_patient_edit
         )
+        self._action(
+            visit,
+            "New visit, patient &later",
+            "newVisitAction",
+            "Ctrl+Shift+N",
+            self.new_visit_without_patient,
+        )
         visit.addSeparator()
         self._action(visit, "&Quick entry", "quickEntryAction", "Ctrl+L", self.editor.quick_entry.setFocus)
         self.save_action = self._action(
@@ -214,6 +221,17 @@ class MainWindow(QMainWindow):
         self.editor.start_new(patient, day)
         kept = " with the lesions typed before; saved as a draft" if typed else ""
         self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}{kept}.")
+
+    def new_visit_without_patient(self) -> None:
+        """An empty visit on the shown day whose patient is chosen later (Ctrl+Shift+N).
+
+        The open visit is already saved as a draft (or is final), so nothing is dropped; a visit
+        that already has no patient is left as it is.
+        """
+        if self.editor.encounter is not None:
+            self.editor.clear()
+        self.editor.quick_entry.setFocus()
+        self.status_text.setText("New visit: type the lesions, then find or add the patient.")
 
     def patient_changed(self, patient: Patient) -> None:
         """A patient's details were corrected: refresh the editor and the day sheet."""

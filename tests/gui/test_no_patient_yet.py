@@ -193,3 +193,25 @@ def test_a_pending_visit_moves_with_the_day_shown(qtbot: QtBot, window: MainWind
     record = window.current_encounter()
     assert record.date_of_service == yesterday and record.status is EncounterStatus.DRAFT
     assert record.id is not None
+
+
+def test_ctrl_shift_n_starts_the_next_visit_before_its_patient(
+    qtbot: QtBot, window: MainWindow, db_path: Path
+) -> None:
+    open_first_patient(qtbot, window, "sample")
+    quick_enter(qtbot, window, "12 ak face cryo")
+    qtbot.keyClick(
+        window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert named(window, "encounterPatient").text().startswith("No patient chosen yet")
+    assert table_rows(named(window, "lesionTable")) == []
+    assert named(window, "lesionQuickEntry").hasFocus()
+    quick_enter(qtbot, window, "3 sk trunk")
+    assert codes(window) == [("17110", "1")]
+    fill_form(qtbot, window, patientFirstName="Grace", patientLastName="Hopper", patientDob="12/09/1946")
+    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
+    with open_store(db_path) as other:
+        drafts = {other.get_patient(d.patient_id).last_name: d for d in other.drafts()}
+        assert sorted(drafts) == ["Hopper", "Sample"]
+        assert [g.count for g in drafts["Sample"].lesions] == [12]
+        assert [g.count for g in drafts["Hopper"].lesions] == [3]
