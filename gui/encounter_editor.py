@@ -92,10 +92,10 @@ class EncounterEditor(QWidget):
         self.status_label.setWordWrap(True)
 
         self.provider = named(QComboBox(), "encounterProvider", "Rendering provider")
-        self.pos = named(QComboBox(), "encounterPos", "Place of service")
+        self.place = named(QComboBox(), "encounterPos", "Place of service")
         self.em_code = named(QComboBox(), "encounterEmCode", "Office visit code billed the same day")
         for code, place in sorted(pos_table().items()):
-            self.pos.addItem(f"{code} — {place.name}", code)
+            self.place.addItem(f"{code} — {place.name}", code)
         self.em_code.addItem("none", None)
         for code in em_codes():
             cpt = tables.cpt(code)
@@ -170,7 +170,7 @@ class EncounterEditor(QWidget):
         form = QHBoxLayout()
         for text, combo, stretch in (
             ("&Provider", self.provider, 3),
-            ("Place of ser&vice", self.pos, 3),
+            ("Place of ser&vice", self.place, 3),
             ("&Visit (E/M)", self.em_code, 2),
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -211,7 +211,7 @@ class EncounterEditor(QWidget):
 
         self.lesions.lesions_changed.connect(self._changed)
         self.provider.activated.connect(lambda _i: self._changed())
-        self.pos.activated.connect(lambda _i: self._changed())
+        self.place.activated.connect(lambda _i: self._changed())
         self.em_code.activated.connect(lambda _i: self._changed())
         self.save_button.clicked.connect(self.finalize)
         self.print_button.clicked.connect(self.request_superbill)
@@ -220,8 +220,8 @@ class EncounterEditor(QWidget):
         self.paid_button.clicked.connect(self.record_payment)
         self.paid.returnPressed.connect(self.record_payment)
         self.edit_patient_button.clicked.connect(self.request_patient_edit)
-        self.setTabOrder(self.provider, self.pos)
-        self.setTabOrder(self.pos, self.em_code)
+        self.setTabOrder(self.provider, self.place)
+        self.setTabOrder(self.place, self.em_code)
         self.setTabOrder(self.em_code, self.quick_entry)
         self.setTabOrder(self.lesion_entry.remove_button, self.lines_table)
         self.setTabOrder(self.lines_table, self.messages)
@@ -270,7 +270,7 @@ class EncounterEditor(QWidget):
         self.messages.clear()
         self.total.setText(format_cents(0))
         self.refresh_choices()
-        self._select(self.pos, self._store.practice().default_pos)
+        self._select(self.place, self._store.practice().default_pos)
         self._select(self.em_code, None)
         self._loading = False
         self._set_editable(True)
@@ -289,7 +289,7 @@ class EncounterEditor(QWidget):
             # nothing typed yet: the empty pending visit follows the practice's (new) defaults
             self._encounter = self._new_record(None, self._day)
             current = self._encounter.provider_id
-            self._select(self.pos, self._encounter.place_of_service)
+            self._select(self.place, self._encounter.place_of_service)
         self.provider.clear()
         for provider in self._store.providers():
             if provider.active or provider.id == current:
@@ -347,7 +347,7 @@ class EncounterEditor(QWidget):
             self._payer = self._store.payer_of(record)
             self.refresh_choices()
             self._select(self.provider, record.provider_id)
-            self._select(self.pos, record.place_of_service)
+            self._select(self.place, record.place_of_service)
             self._select(self.em_code, record.em_code)
             self.patient_label.setText(
                 f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   "
@@ -390,7 +390,7 @@ class EncounterEditor(QWidget):
         self.void_button.setVisible(record.id is not None and record.status is not EncounterStatus.VOID)
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (self.provider, self.pos, self.em_code):
+        for widget in (self.provider, self.place, self.em_code):
             widget.setEnabled(editable)
         self.lesion_entry.set_editable(editable)
 
@@ -411,7 +411,7 @@ class EncounterEditor(QWidget):
         self._encounter = replace(
             self._encounter,
             provider_id=self.provider.currentData() or self._encounter.provider_id,
-            place_of_service=self.pos.currentData(),
+            place_of_service=self.place.currentData(),
             em_code=self.em_code.currentData(),
             lesions=self.lesions.lesions(),
         )

@@ -7,12 +7,13 @@ Menus carry every command with its shortcut; window size and splitter positions 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QSplitter, QWidget
 
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
@@ -24,6 +25,7 @@ from gui.errors import reporting, show_error
 from gui.patient_panel import PatientPanel
 
 if TYPE_CHECKING:
+    from core.superbill.model import Superbill
     from gui.preview import PreviewDialog
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
@@ -103,7 +105,12 @@ class MainWindow(QMainWindow):
 
     # -- menus -----------------------------------------------------------------------------------
     def _action(
-        self, menu: object, text: str, name: str, keys: QKeySequence | str | None, slot: object
+        self,
+        menu: QMenu,
+        text: str,
+        name: str,
+        keys: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
@@ -340,7 +347,9 @@ class MainWindow(QMainWindow):
             ids,
         )
 
-    def _render_and_preview(self, superbills: list, title: str, name: str, encounter_ids: list[int]) -> None:
+    def _render_and_preview(
+        self, superbills: list[Superbill], title: str, name: str, encounter_ids: list[int]
+    ) -> None:
         from core.pdf.render import render_superbills
 
         self._set_busy(f"Preparing {len(superbills)} superbill(s)…")
@@ -499,8 +508,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """List every menu command with its keys."""
         lines = []
-        for menu_action in self.menuBar().actions():
-            for action in menu_action.menu().actions():
+        for menu in self.menuBar().findChildren(QMenu):
+            for action in menu.actions():
                 if not action.shortcut().isEmpty():
                     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                     lines.append(f"{keys:<16} {action.text().replace('&', '')}")
