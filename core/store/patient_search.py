@@ -84,9 +84,7 @@ class _Search:
         """At most ``limit`` keys of the rows matching ``where`` and every filter, in search order."""
         condition = " AND ".join([where, *self.filters])
         sql = f"{_KEY} WHERE {condition} ORDER BY {_ORDER} LIMIT ?"
-        return [
-            (r[1], r[2], r[3], r[0]) for r in self.conn.execute(sql, [*params, *self.params, self.limit])
-        ]
+        return [(r[1], r[2], r[3], r[0]) for r in self.conn.execute(sql, [*params, *self.params, self.limit])]
 
     def first_names(self, low: str, high: str) -> list[str]:
         """The distinct normalised first names in ``[low, high)``, one index seek each."""
@@ -102,8 +100,7 @@ class _Search:
         return [str(r[0]) for r in found]
 
     def name_candidates(self, norm: str) -> list[Key]:
-        """The top rows whose last name, first name or a later word of a compound name starts with ``norm``.
-        """
+        """The top rows whose last name, first name or a later word of a compound name starts so."""
         high = _upper_bound(norm)
         keys = self.top("last_norm >= ? AND last_norm < ?", [norm, high])
         for first in self.first_names(norm, high):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.store.records import (
@@ -24,6 +24,8 @@ from core.store.records import (
     Practice,
     Provider,
 )
+
+Record = TypeVar("Record")
 
 
 def as_json_value(record: object) -> dict[str, Any]:
@@ -43,53 +45,44 @@ def timestamp(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
+def record_from(record_type: type[Record], row: sqlite3.Row, /, **converted: Any) -> Record:
+    """The record ``kind`` from a row whose columns carry its field names; ``converted`` gives the
+    fields whose stored text or number needs turning into another type."""
+    values = {f.name: row[f.name] for f in fields(record_type)}  # type: ignore[arg-type]
+    return record_type(**{**values, **converted})
+
+
+def record_row(record: object, **converted: Any) -> dict[str, Any]:
+    """A record's fields as the columns of its row, without its ``id`` (the table's key); ``converted``
+    gives the fields stored as another type (enums as text, flags as 0/1, tuples as text)."""
+    values: dict[str, Any] = asdict(record)  # type: ignore[call-overload]
+    values.pop("id", None)
+    return {**values, **converted}
+
+
 def practice_from(row: sqlite3.Row) -> Practice:
-    return Practice(
-        name=row["name"],
-        address1=row["address1"],
-        address2=row["address2"],
-        city=row["city"],
-        state=row["state"],
-        zip=row["zip"],
-        phone=row["phone"],
-        tax_id=row["tax_id"],
-        group_npi=row["group_npi"],
-        taxonomy=row["taxonomy"],
-        default_pos=row["default_pos"],
+    return record_from(
+        Practice,
+        row,
         default_methods={LesionKind(k): v for k, v in json.loads(row["default_methods"]).items()},
         default_diagnoses={LesionKind(k): v for k, v in json.loads(row["default_diagnoses"]).items()},
     )
 
 
 def practice_row(p: Practice) -> dict[str, Any]:
-    row = {k: v for k, v in asdict(p).items() if k not in ("default_methods", "default_diagnoses")}
-    row["default_methods"] = json.dumps({str(k): v for k, v in p.default_methods.items()}, sort_keys=True)
-    row["default_diagnoses"] = json.dumps({str(k): v for k, v in p.default_diagnoses.items()}, sort_keys=True)
-    return row
+    return record_row(
+        p,
+        default_methods=json.dumps({str(k): v for k, v in p.default_methods.items()}, sort_keys=True),
+        default_diagnoses=json.dumps({str(k): v for k, v in p.default_diagnoses.items()}, sort_keys=True),
+    )
 
 
 def provider_from(row: sqlite3.Row) -> Provider:
-    return Provider(
-        id=row["id"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        credentials=row["credentials"],
-        npi=row["npi"],
-        taxonomy=row["taxonomy"],
-        active=bool(row["active"]),
-    )
+    return record_from(Provider, row, active=bool(row["active"]))
 
 
 def payer_from(row: sqlite3.Row) -> Payer:
-    return Payer(
-        id=row["id"],
-        name=row["name"],
-        kind=PayerKind(row["kind"]),
-        payer_id=row["payer_id"],
-        coding_payer=row["coding_payer"],
-        use_modifier_51=bool(row["use_modifier_51"]),
-        distinct_modifier=row["distinct_modifier"],
-    )
+    return record_from(Payer, row, kind=PayerKind(row["kind"]), use_modifier_51=bool(row["use_modifier_51"]))
 
 
 PATIENT_COLUMNS = (
@@ -130,75 +123,47 @@ def patient_row(p: Patient, first_norm: str, last_norm: str) -> dict[str, Any]:
     return row
 
 
+def child_row(encounter_id: int, position: int, record: object, **converted: Any) -> dict[str, Any]:
+    """The row of one of an encounter's lesion groups, messages or billed lines: its encounter, its
+    position and the record's fields."""
+    return {"encounter_id": encounter_id, "position": position, **record_row(record, **converted)}
+
+
 def lesion_from(row: sqlite3.Row) -> LesionGroup:
-    return LesionGroup(
-        kind=LesionKind(row["kind"]),
-        count=row["count"],
-        site=row["site"],
-        method=row["method"],
-        diagnosis=row["diagnosis"],
-        diameter_cm=row["diameter_cm"],
-        area_sq_cm=row["area_sq_cm"],
-    )
+    return record_from(LesionGroup, row, kind=LesionKind(row["kind"]))
 
 
 def lesion_row(encounter_id: int, position: int, g: LesionGroup) -> dict[str, Any]:
-    return {
-        "encounter_id": encounter_id,
-        "position": position,
-        "kind": str(g.kind),
-        "count": g.count,
-        "site": g.site,
-        "method": g.method,
-        "diagnosis": g.diagnosis,
-        "diameter_cm": g.diameter_cm,
-        "area_sq_cm": g.area_sq_cm,
-    }
+    return child_row(encounter_id, position, g, kind=str(g.kind))
 
 
 def message_from(row: sqlite3.Row) -> Message:
-    return Message(severity=Severity(row["severity"]), rule=row["rule"], field=row["field"], text=row["text"])
+    return record_from(Message, row, severity=Severity(row["severity"]))
 
 
 def message_row(encounter_id: int, position: int, m: Message) -> dict[str, Any]:
-    return {
-        "encounter_id": encounter_id,
-        "position": position,
-        "severity": str(m.severity),
-        "rule": m.rule,
-        "field": m.field,
-        "text": m.text,
-    }
+    return child_row(encounter_id, position, m, severity=str(m.severity))
 
 
 def line_from(row: sqlite3.Row) -> BilledLine:
-    return BilledLine(
-        cpt=row["cpt"],
-        units=row["units"],
+    return record_from(
+        BilledLine,
+        row,
         modifiers=split(row["modifiers"]),
         diagnosis_pointers=split(row["diagnosis_pointers"]),
-        description=row["description"],
-        why=row["why"],
         lesion_indexes=tuple(int(i) for i in split(row["lesion_indexes"])),
-        unit_fee_cents=row["unit_fee_cents"],
-        charge_cents=row["charge_cents"],
     )
 
 
 def line_row(encounter_id: int, position: int, line: BilledLine) -> dict[str, Any]:
-    return {
-        "encounter_id": encounter_id,
-        "position": position,
-        "cpt": line.cpt,
-        "units": line.units,
-        "modifiers": join(line.modifiers),
-        "diagnosis_pointers": join(line.diagnosis_pointers),
-        "description": line.description,
-        "why": line.why,
-        "lesion_indexes": join(line.lesion_indexes),
-        "unit_fee_cents": line.unit_fee_cents,
-        "charge_cents": line.charge_cents,
-    }
+    return child_row(
+        encounter_id,
+        position,
+        line,
+        modifiers=join(line.modifiers),
+        diagnosis_pointers=join(line.diagnosis_pointers),
+        lesion_indexes=join(line.lesion_indexes),
+    )
 
 
 def encounter_from(

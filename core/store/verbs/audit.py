@@ -1,0 +1,40 @@
+"""Verbs that read the audit log and check the whole file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.store import audit, rows
+from core.store.records import (
+    AuditCheck,
+    AuditEntry,
+)
+from core.store.verbs.base import StoreBase
+
+
+class AuditVerbs(StoreBase):
+    """The audit log's chain check and entries; SQLite's integrity check."""
+
+    # -- audit ------------------------------------------------------------------------------------
+
+    def verify_audit(self) -> AuditCheck:
+        """Check the audit log's hash chain; names the first row that was changed or removed."""
+        return audit.verify(self.conn)
+
+    def audit_entries(self, entity: str | None = None, entity_id: object = None) -> list[AuditEntry]:
+        """The audit log (optionally of one entity, e.g. ``("encounter", 12)``), oldest first."""
+        where, params = "1", []
+        if entity is not None:
+            where, params = "entity = ?", [entity]
+            if entity_id is not None:
+                where += " AND entity_id = ?"
+                params.append(str(entity_id))
+        return [
+            rows.record_from(AuditEntry, r, at=datetime.fromisoformat(r["at"]))
+            for r in self._query(f"SELECT * FROM audit_log WHERE {where} ORDER BY id", params)
+        ]
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's full integrity check of the open file; an empty list means it is sound."""
+        found = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
+        return [] if found == ["ok"] else found

@@ -1,0 +1,162 @@
+"""``StoreBase``: the open database, the store's clock and user, and the SQL helpers every verb uses.
+
+Every write verb runs inside ``self.db.atomic()`` together with its audit row (``_audit``), so a crash
+leaves either the whole change or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from sqlite_utils import Database
+
+from core.errors import NotFoundError
+from core.store import audit, patient_search, rows
+from core.store.records import Patient, Payer, Provider
+
+Clock = Callable[[], datetime]
+#: the records saved by ``_save_record``: all have an ``id`` that is ``None`` until saved
+SavedRecord = TypeVar("SavedRecord", Provider, Payer, Patient)
+Record = TypeVar("Record")
+
+
+def utc_now() -> datetime:
+    """The default clock: the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def default_user() -> str:
+    """The name written into the audit log when none is given: the operating-system user."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises various errors when no user name is set (services, containers)
+        return "unknown"
+
+
+class StoreBase:
+    """The practice's database. Make one with ``core.store.open_store``; close it (or use ``with``).
+
+    ``clock`` returns the current UTC time (tests pass a fixed one); ``user`` is the name written
+    into the audit log (default: the operating-system user). Use a store from the thread that
+    opened it.
+    """
+
+    def __init__(self, db: Database, path: Path | None, *, clock: Clock, user: str) -> None:
+        self.db = db
+        self.path = path
+        self._clock = clock
+        self.user = user
+        patient_search.register(db.conn)
+
+    # -- life cycle ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the file; everything saved is already on disk."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Self]:
+        """Group several verbs into one transaction: all of them are stored, or none (nests safely)."""
+        with self.db.atomic():
+            yield self
+
+    def now(self) -> datetime:
+        """The store's clock, in UTC."""
+        value = self._clock()
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+    def today(self) -> date:
+        """Today's date at the front desk (the clock converted to the computer's time zone)."""
+        return self.now().astimezone().date()
+
+    # -- helpers for the verbs ------------------------------------------------------------------------
+
+    def _audit(
+        self, entity: str, entity_id: object, action: str, before: Any = None, after: Any = None
+    ) -> None:
+        """Append the audit row of a write (inside its transaction). For an update of a record only
+        the fields that changed are kept, before and after, so drafts saved on every edit do not
+        fill the log with copies of unchanged lesions."""
+        if isinstance(before, dict) and isinstance(after, dict):
+            before, after = audit.changed_fields(before, after)
+        audit.append(
+            self.conn,
+            at=self.now(),
+            who=self.user,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+        )
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._query(sql, params).fetchone()
+        return row
+
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params)
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        cursor = self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _insert_many(self, table: str, many: Sequence[dict[str, Any]]) -> None:
+        """Insert rows that all have the same columns (nothing when ``many`` is empty)."""
+        if not many:
+            return
+        columns = ", ".join(many[0])
+        marks = ", ".join(f":{name}" for name in many[0])
+        self.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", many)
+
+    def _get(self, table: str, row_id: int, convert: Callable[[sqlite3.Row], Record], missing: str) -> Record:
+        """The record with this id from ``table``, or ``NotFoundError`` with the text ``missing``."""
+        row = self._one(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+        if row is None:
+            raise NotFoundError(missing)
+        return convert(row)
+
+    def _update(self, table: str, row_id: int, row: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{name} = :{name}" for name in row)
+        self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = :_id", {**row, "_id": row_id})
+
+    def _save_record(
+        self,
+        table: str,
+        entity: str,
+        record: SavedRecord,
+        row: dict[str, Any],
+        stored: Callable[[int], SavedRecord],
+    ) -> SavedRecord:
+        """Insert (``record.id`` None) or update one row of ``table`` with its audit row; call inside
+        the verb's transaction. ``stored`` reads the record as it was, for the audit's "before"."""
+        if record.id is None:
+            saved = replace(record, id=self._insert(table, row))
+            self._audit(entity, saved.id, "create", None, rows.as_json_value(saved))
+            return saved
+        before = stored(record.id)
+        self._update(table, record.id, row)
+        self._audit(entity, record.id, "update", rows.as_json_value(before), rows.as_json_value(record))
+        return record

@@ -1,0 +1,373 @@
+"""Verbs for encounters: drafts saved on every edit, finalising with the fees in force, printing, voiding,
+reopening, payments, and the coding engine's input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from core.coding.model import CodingResult, Encounter, PriorService, Severity
+from core.coding.settings import CodingSettings
+from core.errors import InputError, NotFoundError, StoreError
+from core.store import rows
+from core.store.records import (
+    BilledLine,
+    EncounterRecord,
+    EncounterStatus,
+    Payer,
+)
+from core.store.verbs.patients import PatientVerbs
+from core.store.verbs.practice import POS_CODE
+
+#: how far back ``prior_services`` looks: longer than the longest global period (90 days)
+PRIOR_SERVICE_DAYS = 120
+
+
+def _us_date(day: date) -> str:
+    return f"{day:%m/%d/%Y}"
+
+
+def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
+    """True when saving ``edited`` over ``stored`` would change nothing a draft keeps."""
+    return (
+        stored.patient_id,
+        stored.provider_id,
+        stored.date_of_service,
+        stored.place_of_service,
+        stored.em_code,
+        stored.lesions,
+        stored.messages,
+    ) == (
+        edited.patient_id,
+        edited.provider_id,
+        edited.date_of_service,
+        edited.place_of_service,
+        edited.em_code or None,
+        tuple(edited.lesions),
+        tuple(edited.messages),
+    )
+
+
+class EncounterVerbs(PatientVerbs):
+    """Encounters and their lesions, coding messages and billed lines."""
+
+    # -- encounters -------------------------------------------------------------------------------
+
+    def _encounters(self, where: str, params: Sequence[Any], order: str) -> list[EncounterRecord]:
+        found = list(self._query(f"SELECT * FROM encounters WHERE {where} ORDER BY {order}", params))
+        if not found:
+            return []
+        ids = [r["id"] for r in found]
+        lesions: dict[int, list[Any]] = {i: [] for i in ids}
+        messages: dict[int, list[Any]] = {i: [] for i in ids}
+        lines: dict[int, list[Any]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for table, target, convert in (
+                ("lesion_groups", lesions, rows.lesion_from),
+                ("encounter_messages", messages, rows.message_from),
+                ("billed_lines", lines, rows.line_from),
+            ):
+                for r in self._query(
+                    f"SELECT * FROM {table} WHERE encounter_id IN ({marks}) ORDER BY encounter_id, position",
+                    chunk,
+                ):
+                    target[r["encounter_id"]].append(convert(r))
+        return [
+            rows.encounter_from(r, tuple(lesions[r["id"]]), tuple(messages[r["id"]]), tuple(lines[r["id"]]))
+            for r in found
+        ]
+
+    def get_encounter(self, encounter_id: int) -> EncounterRecord:
+        """The encounter with this number, or ``NotFoundError``."""
+        found = self._encounters("id = ?", [encounter_id], "id")
+        if not found:
+            raise NotFoundError(
+                f"There is no encounter number {encounter_id}. Check the number on the day sheet."
+            )
+        return found[0]
+
+    def encounters_on(self, day: date) -> list[EncounterRecord]:
+        """Every encounter of one day (void ones included), in the order they were created."""
+        return self._encounters("date_of_service = ?", [day.isoformat()], "id")
+
+    def encounters_between(self, first: date, last: date) -> list[EncounterRecord]:
+        """Every encounter from ``first`` to ``last`` inclusive, by date then creation order."""
+        return self._encounters(
+            "date_of_service BETWEEN ? AND ?", [first.isoformat(), last.isoformat()], "date_of_service, id"
+        )
+
+    def encounters_for_patient(self, patient_id: int) -> list[EncounterRecord]:
+        """A patient's encounters, oldest first."""
+        return self._encounters("patient_id = ?", [patient_id], "date_of_service, id")
+
+    def drafts(self) -> list[EncounterRecord]:
+        """Every encounter still in draft (to offer after a crash), oldest first."""
+        return self._encounters("status = 'draft'", [], "date_of_service, id")
+
+    def prior_services(
+        self, patient_id: int, before: date, *, exclude_id: int | None = None
+    ) -> tuple[PriorService, ...]:
+        """The patient's billed codes in the ``PRIOR_SERVICE_DAYS`` before ``before`` (global periods)."""
+        start = date.fromordinal(before.toordinal() - PRIOR_SERVICE_DAYS).isoformat()
+        found = self._query(
+            "SELECT e.date_of_service, l.cpt FROM encounters e JOIN billed_lines l ON l.encounter_id = e.id "
+            "WHERE e.patient_id = ? AND e.status IN ('final', 'printed') AND e.date_of_service >= ? "
+            "AND e.date_of_service < ? AND e.id != ? ORDER BY e.date_of_service, l.position",
+            [patient_id, start, before.isoformat(), exclude_id or 0],
+        )
+        return tuple(PriorService(date.fromisoformat(r["date_of_service"]), r["cpt"]) for r in found)
+
+    def coding_input(self, encounter: EncounterRecord) -> Encounter:
+        """The coding engine's input for a stored or edited encounter: its payer word and history filled in.
+
+        The payer is the encounter's frozen payer once final, else the patient's current payer
+        (no payer on file codes as ``self_pay``).
+        """
+        payer = self.payer_of(encounter)
+        payer_word = "self_pay" if payer is None else payer.coding_payer
+        return Encounter(
+            date_of_service=encounter.date_of_service,
+            place_of_service=encounter.place_of_service,
+            lesions=encounter.lesions,
+            payer=payer_word,
+            em_code=encounter.em_code,
+            prior_services=self.prior_services(
+                encounter.patient_id, encounter.date_of_service, exclude_id=encounter.id
+            ),
+        )
+
+    def coding_settings(self, payer: Payer | None = None) -> CodingSettings:
+        """The coding engine's settings for this payer's conventions, with today's date for the
+        "not in the future" check (``None``: the engine's plain defaults)."""
+        if payer is None:
+            return CodingSettings(today=self.today())
+        return CodingSettings(
+            modifier_51=payer.use_modifier_51, distinct_modifier=payer.distinct_modifier, today=self.today()
+        )
+
+    def payer_of(self, encounter: EncounterRecord) -> Payer | None:
+        """The payer an encounter is billed to: frozen once final, else the patient's current payer."""
+        payer_id = encounter.payer_id
+        if payer_id is None:
+            payer_id = self.get_patient(encounter.patient_id).payer_id
+        return None if payer_id is None else self.get_payer(payer_id)
+
+    def _check_refs(self, encounter: EncounterRecord) -> None:
+        if self._one("SELECT 1 FROM patients WHERE id = ?", [encounter.patient_id]) is None:
+            raise InputError("Patient: choose the patient for this encounter.", field="patient_id")
+        if self._one("SELECT 1 FROM providers WHERE id = ?", [encounter.provider_id]) is None:
+            raise InputError("Provider: choose the rendering provider.", field="provider_id")
+        if not isinstance(encounter.date_of_service, date):
+            raise InputError("Date of service: type the date of the visit.", field="date_of_service")
+        if not POS_CODE.match(encounter.place_of_service or ""):
+            raise InputError(
+                "Place of service: choose a two-digit place-of-service code (11 = office).",
+                field="place_of_service",
+            )
+
+    def _write_children(self, encounter_id: int, record: EncounterRecord, *, lines: bool) -> None:
+        self.conn.execute("DELETE FROM lesion_groups WHERE encounter_id = ?", [encounter_id])
+        self.conn.execute("DELETE FROM encounter_messages WHERE encounter_id = ?", [encounter_id])
+        self._insert_many(
+            "lesion_groups", [rows.lesion_row(encounter_id, i, g) for i, g in enumerate(record.lesions)]
+        )
+        self._insert_many(
+            "encounter_messages",
+            [rows.message_row(encounter_id, i, m) for i, m in enumerate(record.messages)],
+        )
+        if lines:
+            self.conn.execute("DELETE FROM billed_lines WHERE encounter_id = ?", [encounter_id])
+            self._insert_many(
+                "billed_lines", [rows.line_row(encounter_id, i, line) for i, line in enumerate(record.lines)]
+            )
+
+    def save_draft(self, encounter: EncounterRecord) -> EncounterRecord:
+        """Insert (``id`` None) or update a draft: its patient, provider, date, place, E/M, lesions and the
+        last coding messages. Durable when it returns. A final, printed or void encounter is refused:
+        ``reopen`` it first.
+        """
+        self._check_refs(encounter)
+        now = self.now().isoformat()
+        row = {
+            "patient_id": encounter.patient_id,
+            "provider_id": encounter.provider_id,
+            "date_of_service": encounter.date_of_service.isoformat(),
+            "place_of_service": encounter.place_of_service,
+            "em_code": encounter.em_code or None,
+            "status": str(EncounterStatus.DRAFT),
+            "updated_at": now,
+        }
+        with self.db.atomic():
+            if encounter.id is None:
+                encounter_id = self._insert("encounters", {**row, "created_at": now})
+                before = None
+            else:
+                encounter_id = encounter.id
+                previous = self.get_encounter(encounter_id)
+                if previous.status is not EncounterStatus.DRAFT:
+                    raise StoreError(
+                        f"Encounter {encounter_id} is {previous.status}; it can no longer be edited. "
+                        "Reopen it first to change it."
+                    )
+                if _same_draft(previous, encounter):
+                    return previous  # nothing changed: no write, no audit row
+                before = rows.as_json_value(previous)
+                self._update("encounters", encounter_id, row)
+            self._write_children(encounter_id, encounter, lines=False)
+            saved = self.get_encounter(encounter_id)
+            self._audit(
+                "encounter",
+                encounter_id,
+                "create" if before is None else "save",
+                before,
+                rows.as_json_value(saved),
+            )
+        return saved
+
+    def finalize(self, encounter_id: int, result: CodingResult) -> EncounterRecord:
+        """Freeze a draft as billed: the coded lines with the fees in force on the date of service.
+
+        Refuses (``InputError``) a result with errors, a result with no lines, or a code that has no fee
+        on that date; the encounter then stays a draft, unchanged. Later fee changes never change a
+        finalised encounter. The superbill gets its document number here.
+        """
+        errors = [m for m in result.messages if m.severity is Severity.ERROR]
+        if errors:
+            first = errors[0]
+            raise InputError(
+                f"Encounter {encounter_id} cannot be finalised while the coding shows an error: {first.text}",
+                field=first.field,
+            )
+        if not result.lines:
+            raise InputError(
+                f"Encounter {encounter_id} has nothing to bill: add the lesions or the visit code.",
+                field="lesions",
+            )
+        with self.db.atomic():
+            current = self.get_encounter(encounter_id)
+            if current.status is not EncounterStatus.DRAFT:
+                raise StoreError(
+                    f"Encounter {encounter_id} is already {current.status}; reopen it to code it again."
+                )
+            billed = []
+            for line in result.lines:
+                fee = self.fee_for(line.cpt, current.date_of_service)
+                if fee is None:
+                    raise InputError(
+                        f"The fee schedule has no fee for {line.cpt} on {_us_date(current.date_of_service)}. "
+                        "Add the practice's fee for this code (Settings → Fees), then finalise again.",
+                        field="fee_schedule",
+                    )
+                billed.append(
+                    BilledLine(
+                        cpt=line.cpt,
+                        units=line.units,
+                        modifiers=line.modifiers,
+                        diagnosis_pointers=line.diagnosis_pointers,
+                        description=line.description,
+                        why=line.why,
+                        lesion_indexes=line.lesion_indexes,
+                        unit_fee_cents=fee,
+                        charge_cents=fee * line.units,
+                    )
+                )
+            payer_id = current.payer_id or self.get_patient(current.patient_id).payer_id
+            document = current.document_number or self._next_document_number()
+            final = replace(current, lines=tuple(billed), messages=result.messages)
+            self._update(
+                "encounters",
+                encounter_id,
+                {
+                    "status": str(EncounterStatus.FINAL),
+                    "payer_id": payer_id,
+                    "diagnoses": json.dumps(list(result.diagnoses)),
+                    "coded_at": self.now().isoformat(),
+                    "document_number": document,
+                    "updated_at": self.now().isoformat(),
+                },
+            )
+            self._write_children(encounter_id, final, lines=True)
+            saved = self.get_encounter(encounter_id)
+            self._audit(
+                "encounter", encounter_id, "finalize", rows.as_json_value(current), rows.as_json_value(saved)
+            )
+        return saved
+
+    def _next_document_number(self) -> str:
+        self.conn.execute(
+            "INSERT INTO counters (name, value) VALUES ('document_number', 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1"
+        )
+        row = self._one("SELECT value FROM counters WHERE name = 'document_number'")
+        assert row is not None
+        return f"SB-{int(row['value']):06d}"
+
+    def _set_status(
+        self, encounter_id: int, allowed: Iterable[EncounterStatus], action: str, changes: dict[str, Any]
+    ) -> EncounterRecord:
+        current = self.get_encounter(encounter_id)
+        if current.status not in set(allowed):
+            raise StoreError(f"Encounter {encounter_id} is {current.status}; it cannot be {action}.")
+        self._update("encounters", encounter_id, {**changes, "updated_at": self.now().isoformat()})
+        if changes.get("status") == str(EncounterStatus.DRAFT):
+            self.conn.execute("DELETE FROM billed_lines WHERE encounter_id = ?", [encounter_id])
+        saved = self.get_encounter(encounter_id)
+        self._audit("encounter", encounter_id, action, rows.as_json_value(current), rows.as_json_value(saved))
+        return saved
+
+    def mark_printed(self, encounter_ids: Iterable[int]) -> list[EncounterRecord]:
+        """Record that these final encounters' superbills were printed (printing again is fine)."""
+        printable = (EncounterStatus.FINAL, EncounterStatus.PRINTED)
+        with self.db.atomic():
+            return [
+                self._set_status(i, printable, "printed", {"status": str(EncounterStatus.PRINTED)})
+                for i in encounter_ids
+            ]
+
+    def void_encounter(self, encounter_id: int, reason: str) -> EncounterRecord:
+        """Void an encounter (kept, never deleted, with the reason); it no longer counts as billed."""
+        if not reason.strip():
+            raise InputError(
+                "Reason: say why this encounter is voided (for example 'entered twice').", field="reason"
+            )
+        with self.db.atomic():
+            return self._set_status(
+                encounter_id,
+                (EncounterStatus.DRAFT, EncounterStatus.FINAL, EncounterStatus.PRINTED),
+                "voided",
+                {"status": str(EncounterStatus.VOID), "void_reason": reason.strip()},
+            )
+
+    def reopen(self, encounter_id: int) -> EncounterRecord:
+        """Turn a final, printed or void encounter back into a draft to correct it.
+
+        The billed lines are dropped (the audit log keeps them); finalising again re-prices the lines
+        with the fees of the date of service and keeps the document number.
+        """
+        with self.db.atomic():
+            return self._set_status(
+                encounter_id,
+                (EncounterStatus.FINAL, EncounterStatus.PRINTED, EncounterStatus.VOID),
+                "reopened",
+                {"status": str(EncounterStatus.DRAFT), "coded_at": None, "void_reason": ""},
+            )
+
+    def record_payment(self, encounter_id: int, paid_cents: int) -> EncounterRecord:
+        """Set how much was paid at the desk for this encounter (whole cents, zero or more)."""
+        if not isinstance(paid_cents, int) or paid_cents < 0:
+            raise InputError("Amount paid: type an amount of zero or more.", field="paid_cents")
+        with self.db.atomic():
+            current = self.get_encounter(encounter_id)
+            self._update(
+                "encounters", encounter_id, {"paid_cents": paid_cents, "updated_at": self.now().isoformat()}
+            )
+            saved = self.get_encounter(encounter_id)
+            self._audit(
+                "encounter", encounter_id, "payment", rows.as_json_value(current), rows.as_json_value(saved)
+            )
+        return saved
