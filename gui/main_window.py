@@ -455,6 +455,8 @@ class MainWindow(QMainWindow):
         if backup is None:
             return
         check_database_file(backup)
+        if not self._may_drop_pending("Restore the backup"):
+            return
         if not dialogs().ask(
             self,
             "Replace the database?",

@@ -215,3 +215,17 @@ def test_ctrl_shift_n_starts_the_next_visit_before_its_patient(
         assert sorted(drafts) == ["Hopper", "Sample"]
         assert [g.count for g in drafts["Sample"].lesions] == [12]
         assert [g.count for g in drafts["Hopper"].lesions] == [3]
+
+
+def test_restoring_a_backup_asks_before_dropping_typed_lesions(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    fake_dialogs.answers["save_file"].append(target)
+    window.findChild(QAction, "backupAction").trigger()
+    quick_enter(qtbot, window, "2 ak face")
+    fake_dialogs.answers["open_file"].append(target)
+    fake_dialogs.answers["ask"].append(False)  # keep the typed lesions
+    window.findChild(QAction, "restoreAction").trigger()
+    assert fake_dialogs.seen[-1][1] == "Lesions without a patient"
+    assert table_rows(named(window, "lesionTable"))[0][1] == "2"
