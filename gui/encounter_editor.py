@@ -258,7 +258,7 @@ class EncounterEditor(QWidget):
 
     def clear(self) -> None:
         """Show an empty pending visit on the shown day: lesions can be typed before the patient is chosen."""
-        self._encounter = self._new_record(None, self._day)
+        self._encounter = None  # refresh_choices makes the empty pending visit with the practice's defaults
         self._patient = None
         self._payer = None
         self._result = None
@@ -270,7 +270,6 @@ class EncounterEditor(QWidget):
         self.messages.clear()
         self.total.setText(format_cents(0))
         self.refresh_choices()
-        self._select(self.place, self._store.practice().default_pos)
         self._select(self.em_code, None)
         self._loading = False
         self._set_editable(True)
@@ -286,7 +285,7 @@ class EncounterEditor(QWidget):
         """Reload the providers list (after settings change)."""
         current = self.provider.currentData()
         if self._patient is None and self.pending is None:
-            # nothing typed yet: the empty pending visit follows the practice's (new) defaults
+            # nothing typed yet: the empty pending visit follows the practice's (current) defaults
             self._encounter = self._new_record(None, self._day)
             current = self._encounter.provider_id
             self._select(self.place, self._encounter.place_of_service)
