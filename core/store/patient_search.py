@@ -27,10 +27,7 @@ from core.store.patients import normalise_name, parse_search_date
 #: SQL function registered on every store connection: does a name have a word starting with a prefix?
 NAME_MATCH_FUNCTION = "superbill_name_matches"
 _ORDER = "last_norm, first_norm, date_of_birth, id"
-_KEY = "SELECT id, last_norm, first_norm, date_of_birth FROM patients"
 _WORDS = re.compile(r"[\s,;]+")
-
-Key = tuple[str, str, str, int]
 
 
 def name_matches(first_name: str, last_name: str, prefix: str) -> bool:
@@ -59,6 +56,13 @@ def _upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+#: at most this many distinct first names get a read of their own (SQLite allows 500 parts in one
+#: UNION); a shorter prefix that starts more first names reads them as one range, sorted
+MOST_FIRST_NAMES = 400
+
+Source = tuple[str, list[Any]]
+
+
 class _Search:
     """One search: the typed words turned into a driving word and SQL filters."""
 
@@ -80,11 +84,11 @@ class _Search:
                 self.filters.append(f"{NAME_MATCH_FUNCTION}(first_name, last_name, ?)")
                 self.params.append(normalise_name(word))
 
-    def top(self, where: str, params: list[Any]) -> list[Key]:
-        """At most ``limit`` keys of the rows matching ``where`` and every filter, in search order."""
+    def top(self, where: str, params: list[Any]) -> Source:
+        """The ids of at most ``limit`` rows matching ``where`` and every filter, in search order."""
         condition = " AND ".join([where, *self.filters])
-        sql = f"{_KEY} WHERE {condition} ORDER BY {_ORDER} LIMIT ?"
-        return [(r[1], r[2], r[3], r[0]) for r in self.conn.execute(sql, [*params, *self.params, self.limit])]
+        sql = f"SELECT id FROM patients WHERE {condition} ORDER BY {_ORDER} LIMIT ?"
+        return sql, [*params, *self.params, self.limit]
 
     def first_names(self, low: str, high: str) -> list[str]:
         """The distinct normalised first names in ``[low, high)``, one index seek each."""
@@ -94,26 +98,30 @@ class _Search:
             " UNION ALL SELECT (SELECT min(first_norm) FROM patients"
             "  WHERE first_norm > names.value AND first_norm < :high)"
             " FROM names WHERE names.value IS NOT NULL"
-            ") SELECT value FROM names WHERE value IS NOT NULL",
+            f") SELECT value FROM names WHERE value IS NOT NULL LIMIT {MOST_FIRST_NAMES + 1}",
             {"low": low, "high": high},
         )
         return [str(r[0]) for r in found]
 
-    def name_candidates(self, norm: str) -> list[Key]:
-        """The top rows whose last name, first name or a later word of a compound name starts so."""
+    def name_sources(self, norm: str) -> list[Source]:
+        """Rows whose last name, first name or a later word of a compound name starts with ``norm``."""
         high = _upper_bound(norm)
-        keys = self.top("last_norm >= ? AND last_norm < ?", [norm, high])
-        for first in self.first_names(norm, high):
-            keys += self.top("first_norm = ?", [first])
+        sources = [self.top("last_norm >= ? AND last_norm < ?", [norm, high])]
+        firsts = self.first_names(norm, high)
+        if len(firsts) > MOST_FIRST_NAMES:
+            sources.append(self.top("first_norm >= ? AND first_norm < ?", [norm, high]))
+        else:
+            sources += [self.top("first_norm = ?", [first]) for first in firsts]
         # words after the first of a compound name ("López" in "García López"); initial words are
         # the name's start, found above, so the full-text index hands over only the few others
         words = f'"{norm}"* NOT ^"{norm}"*'
-        keys += self.top("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)", [words])
-        return keys
+        sources.append(self.top("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)", [words]))
+        return sources
 
 
-def search(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Row]:
-    """The patient rows matching ``query``, best first, at most ``limit`` (see the module docstring)."""
+def sources(conn: sqlite3.Connection, query: str, limit: int) -> list[Source]:
+    """The reads one search makes, as (SQL, parameters): each returns at most ``limit`` patient ids
+    in search order (``search`` unites them; tests look at their query plans)."""
     words = [w for w in _WORDS.split(query.strip()) if w]
     if not words or limit <= 0:
         return []
@@ -122,41 +130,37 @@ def search(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Row
     plan = _Search(conn, words, limit)
     driver = words[plan.driver]
     day = parse_search_date(driver)
-    exact: sqlite3.Row | None = None
     if day is not None:
-        keys = plan.top("date_of_birth = ?", [day.isoformat()])
-    else:
-        norm = normalise_name(driver)
-        keys = plan.name_candidates(norm) if norm else []
-        if len(words) == 1:
-            exact = _row(conn, "SELECT * FROM patients WHERE chart_number = ? COLLATE NOCASE", [driver])
-            keys += plan.top(
+        return [plan.top("date_of_birth = ?", [day.isoformat()])]
+    norm = normalise_name(driver)
+    found = plan.name_sources(norm) if norm else []
+    if len(words) == 1:
+        found.append(("SELECT id FROM patients WHERE chart_number = ? COLLATE NOCASE", [driver]))
+        found.append(
+            plan.top(
                 "chart_number >= ? COLLATE NOCASE AND chart_number < ? COLLATE NOCASE",
                 [driver, driver + "\U0010ffff"],
             )
-    skip = {exact["id"]} if exact is not None else set()
-    chosen: list[int] = []
-    for key in sorted(set(keys)):
-        if len(chosen) + len(skip) >= limit:
-            break
-        if key[3] not in skip:
-            chosen.append(key[3])
-    return ([exact] if exact is not None else []) + _rows_by_id(conn, chosen)
-
-
-def _row(conn: sqlite3.Connection, sql: str, params: list[Any]) -> sqlite3.Row | None:
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    found: sqlite3.Row | None = cursor.execute(sql, params).fetchone()
+        )
     return found
 
 
-def _rows_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
-    """The patient rows with these ids, in the order given."""
-    if not ids:
+def search(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Row]:
+    """The patient rows matching ``query``, best first, at most ``limit`` (see the module docstring).
+
+    One statement: the union of the sources' ids (a few times ``limit`` at most) is all that is sorted.
+    """
+    found = sources(conn, query, limit)
+    if not found:
         return []
+    union = " UNION ALL ".join(f"SELECT id FROM ({sql})" for sql, _ in found)
+    params = [value for _, values in found for value in values]
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row
-    marks = ", ".join("?" * len(ids))
-    by_id = {r["id"]: r for r in cursor.execute(f"SELECT * FROM patients WHERE id IN ({marks})", ids)}
-    return [by_id[i] for i in ids]
+    return list(
+        cursor.execute(
+            f"SELECT * FROM patients WHERE id IN ({union}) "
+            f"ORDER BY (chart_number = ? COLLATE NOCASE) DESC, {_ORDER} LIMIT ?",
+            [*params, query.strip(), limit],
+        )
+    )
