@@ -60,3 +60,17 @@ def test_a_failing_migration_leaves_the_previous_version(
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "half_done" not in columns
+
+
+def test_version_2_file_gets_the_search_order_indexes(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file from before schema 3 keeps its patients and finds them through the rebuilt indexes."""
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:2])
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        before = store.search_patients("sample")
+    monkeypatch.undo()
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        columns = [r[2] for r in store.conn.execute("PRAGMA index_info(patients_last_norm)")]
+        assert columns == ["last_norm", "first_norm", "date_of_birth"]
+        assert before and store.search_patients("sample") == before
