@@ -8,6 +8,12 @@ Before a patient is chosen the editor still takes lesions: they make a *pending*
 day, coded live with commercial-payer conventions. The store only holds encounters of a patient,
 so the pending visit lives in memory until a patient is chosen; then it becomes that patient's
 draft and is saved at once.
+
+A stored draft may hold messages only the import knows (a lesion entry it left out, an unknown
+provider…; see ``gui.carried_notes``). Opening it shows them first in ``codingMessages`` as notes
+"From the import"; every draft save keeps them with the engine's messages, and while an error among
+them is not marked dealt with (Ctrl+D, the "Dealt with" button or the list's context menu) the
+encounter cannot be saved as final or printed.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -31,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.coding import code_encounter, tables
-from core.coding.model import CodingResult, Encounter, Severity
+from core.coding.model import CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError, NotFoundError
@@ -39,6 +45,7 @@ from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
+from gui.carried_notes import blocking, carried_notes
 from gui.coded_lines_model import CodedLinesModel, PricedLine
 from gui.coding_messages import CodingMessageList
 from gui.dialogs import dialogs
@@ -72,6 +79,8 @@ class EncounterEditor(QWidget):
         self._patient: Patient | None = None
         self._payer: Payer | None = None
         self._result: CodingResult | None = None
+        #: the stored draft's import notes not dealt with yet (``gui.carried_notes``)
+        self._carried: tuple[Message, ...] = ()
         self._day = store.today()
         self._loading = False
         self._build()
@@ -114,6 +123,20 @@ class EncounterEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CodedLinesModel.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.messages = CodingMessageList()
+        self.dealt_with_action = QAction("Mark the import note dealt with", self)
+        self.dealt_with_action.setObjectName("noteDealtWithAction")
+        self.dealt_with_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.dealt_with_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.dealt_with_action.triggered.connect(self.mark_note_dealt_with)
+        self.addAction(self.dealt_with_action)
+        self.messages.addAction(self.dealt_with_action)
+        self.messages.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.dealt_with_button = named(
+            QPushButton("Dealt with"),
+            "noteDealtWithButton",
+            "Mark the selected note from the import as dealt with",
+            "After doing what the note from the import says, mark it dealt with (Ctrl+D)",
+        )
         self.total = named(QLabel(format_cents(0)), "encounterTotal", "Total charges")
         total_font = QFont(self.total.font())
         total_font.setBold(True)
@@ -184,6 +207,10 @@ class EncounterEditor(QWidget):
         codes_layout = QVBoxLayout(codes_box)
         codes_layout.addWidget(self.lines_table, 3)
         codes_layout.addWidget(self.messages, 2)
+        notes_row = QHBoxLayout()
+        notes_row.addStretch(1)
+        notes_row.addWidget(self.dealt_with_button)
+        codes_layout.addLayout(notes_row)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Total"))
         bottom.addWidget(self.total)
@@ -214,6 +241,7 @@ class EncounterEditor(QWidget):
         self.place.activated.connect(lambda _i: self._changed())
         self.em_code.activated.connect(lambda _i: self._changed())
         self.save_button.clicked.connect(self.finalize)
+        self.dealt_with_button.clicked.connect(self.mark_note_dealt_with)
         self.print_button.clicked.connect(self.request_superbill)
         self.reopen_button.clicked.connect(self.reopen)
         self.void_button.clicked.connect(self.void)
@@ -225,7 +253,8 @@ class EncounterEditor(QWidget):
         self.setTabOrder(self.em_code, self.quick_entry)
         self.setTabOrder(self.lesion_entry.remove_button, self.lines_table)
         self.setTabOrder(self.lines_table, self.messages)
-        self.setTabOrder(self.messages, self.print_button)
+        self.setTabOrder(self.messages, self.dealt_with_button)
+        self.setTabOrder(self.dealt_with_button, self.print_button)
         self.setTabOrder(self.print_button, self.save_button)
 
     # -- what the window calls ------------------------------------------------------------------
@@ -262,6 +291,7 @@ class EncounterEditor(QWidget):
         self._patient = None
         self._payer = None
         self._result = None
+        self._carried = ()
         self._loading = True
         self.patient_label.setText(NO_PATIENT)
         self._show_pending_status()
@@ -277,6 +307,8 @@ class EncounterEditor(QWidget):
         self.save_button.setEnabled(True)
         self.reopen_button.setVisible(False)
         self.void_button.setVisible(False)
+        self.dealt_with_button.setVisible(False)
+        self.dealt_with_action.setEnabled(False)
         self.paid.setVisible(False)
         self.paid_button.setVisible(False)
         self.edit_patient_button.setEnabled(False)
@@ -302,6 +334,7 @@ class EncounterEditor(QWidget):
         and settings, and is saved as a draft at once.
         """
         pending = self.pending
+        self._carried = ()
         if self._patient is None and self._encounter is not None:
             assert patient.id is not None
             record = replace(self._encounter, patient_id=patient.id, date_of_service=day)
@@ -329,9 +362,21 @@ class EncounterEditor(QWidget):
         """Show a stored encounter (drafts stay editable; final ones are read-only)."""
         record = self._store.get_encounter(encounter_id)
         patient = self._store.get_patient(record.patient_id)
+        self._carried = ()
         self._show(record, patient)
+        self._take_carried_notes()
         if self._is_draft:
             self.quick_entry.setFocus()
+
+    def _take_carried_notes(self) -> None:
+        """Keep the stored draft's import notes (those the engine did not produce just now) and show them."""
+        record = self._encounter
+        if record is None or not self._is_draft:
+            return
+        self._carried = carried_notes(record.messages, self._result.messages if self._result else ())
+        if self._carried:
+            self._recode()
+            self._show_status()
 
     # -- showing ---------------------------------------------------------------------------------
     @property
@@ -373,6 +418,9 @@ class EncounterEditor(QWidget):
         when = f"{record.date_of_service:%a %m/%d/%Y}"
         if record.status is EncounterStatus.DRAFT:
             saved = "draft, saved" if record.id is not None else "new, not saved yet"
+            notes = len(self._carried)
+            if notes:
+                saved += f" · {notes} note{'s' if notes > 1 else ''} from the import to deal with"
             self.status_label.setText(f"{when} · {saved}")
         else:
             number = f" · superbill {record.document_number}" if record.document_number else ""
@@ -380,6 +428,8 @@ class EncounterEditor(QWidget):
             self.status_label.setText(f"{when} · {record.status.value}{why}{number}")
         self.print_button.setEnabled(record.status is not EncounterStatus.VOID)
         self.save_button.setEnabled(self._is_draft)
+        self.dealt_with_button.setVisible(bool(self._carried) and self._is_draft)
+        self.dealt_with_action.setEnabled(bool(self._carried) and self._is_draft)
         self.reopen_button.setVisible(record.status is not EncounterStatus.DRAFT)
         billed = record.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED)
         self.paid.setVisible(billed)
@@ -421,7 +471,10 @@ class EncounterEditor(QWidget):
     @reporting("save the draft")
     def _save_draft(self) -> None:
         assert self._encounter is not None and self._patient is not None
-        record = replace(self._encounter, messages=self._result.messages if self._result else ())
+        produced = self._result.messages if self._result else ()
+        # the import's notes stay stored until dealt with, so a crash or a reopen still shows them
+        kept = tuple(m for m in self._carried if m not in produced)
+        record = replace(self._encounter, messages=kept + tuple(produced))
         saved = self._store.save_draft(record)
         self._encounter = saved
         self._show_status()
@@ -463,7 +516,7 @@ class EncounterEditor(QWidget):
         if not record.lesions and not record.em_code:
             self._result = CodingResult()
             self.lines.set_records([])
-            self.messages.clear()
+            self.messages.show_messages((), (), self._carried)
             self.total.setText(format_cents(0))
             return
         self._result = code_encounter(self.coding_input(), self.coding_settings())
@@ -472,7 +525,7 @@ class EncounterEditor(QWidget):
             for line in self._result.lines
         ]
         self.lines.set_records(priced)
-        self.messages.show_messages(self._result.messages, priced)
+        self.messages.show_messages(self._result.messages, priced, self._carried)
         total = format_cents(self.lines.total_cents())
         missing = self.lines.missing_fees()
         self.total.setText(f"{total} (no fee set for {', '.join(missing)})" if missing else total)
@@ -487,6 +540,18 @@ class EncounterEditor(QWidget):
         if not self._is_draft or self._encounter is None:
             return None
         self._changed()
+        notes = blocking(self._carried)
+        if notes:
+            dialogs().problem(
+                self,
+                "Cannot save as final yet",
+                "This draft came from the import with something the program could not take in:\n\n"
+                + "\n".join(f"• {m.text}" for m in notes)
+                + "\n\nDo what each note says (for example, re-enter a left-out lesion in the quick entry "
+                "line). Then select the note marked “From the import” under the codes and press "
+                "“Dealt with” (Ctrl+D), and save as final again.",
+            )
+            return None
         result = self._result or CodingResult()
         errors = [m for m in result.messages if m.severity is Severity.ERROR]
         if errors or not result.lines:
@@ -495,7 +560,10 @@ class EncounterEditor(QWidget):
                 self, "Cannot save as final yet", "Fix these first:\n\n" + "\n".join(f"• {t}" for t in texts)
             )
             return None
-        warnings = [m for m in result.messages if m.severity is Severity.WARNING]
+        carried_warnings = tuple(
+            m for m in self._carried if m.severity is not Severity.ERROR and m not in result.messages
+        )
+        warnings = [m for m in (*carried_warnings, *result.messages) if m.severity is Severity.WARNING]
         if warnings and not dialogs().ask(
             self,
             "Please look at these warnings",
@@ -507,10 +575,34 @@ class EncounterEditor(QWidget):
         ):
             return None
         assert self._encounter.id is not None
-        final = self._store.finalize(self._encounter.id, result)
+        # the import's warnings and notes that were looked at stay on record with the final encounter
+        kept = replace(result, messages=(*carried_warnings, *result.messages))
+        final = self._store.finalize(self._encounter.id, kept)
+        self._carried = ()
         self._show(final, self._patient) if self._patient else None
         self.saved.emit(final)
         return final
+
+    @reporting("mark the note dealt with")
+    def mark_note_dealt_with(self) -> None:
+        """Ctrl+D: after asking, drop the chosen import note; the draft is saved without it at once."""
+        note = self.messages.carried_note() if self._is_draft else None
+        if note is None or self._patient is None:
+            return
+        if not dialogs().ask(
+            self,
+            "Has this been dealt with?",
+            f"{note.text}\n\nIf you have done what this note says, mark it dealt with: it is then no "
+            "longer shown or kept with this draft.",
+            "Dealt with",
+            "Not yet",
+        ):
+            return
+        self._carried = tuple(m for m in self._carried if m != note)
+        self._recode()
+        self._save_draft()
+        self._show_status()
+        self.messages.setFocus()
 
     def _ask_for_patient(self) -> None:
         kept = " The lesions typed so far are kept." if self.pending is not None else ""
@@ -581,7 +673,9 @@ class EncounterEditor(QWidget):
         ):
             return
         reopened = self._store.reopen(record.id)
+        self._carried = ()
         self._show(reopened, self._patient)
+        self._take_carried_notes()
         self.saved.emit(reopened)
 
     def request_superbill(self) -> None:
