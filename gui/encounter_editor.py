@@ -126,13 +126,13 @@ class EncounterEditor(QWidget):
         self.dealt_with_action = QAction("Mark the import note dealt with", self)
         self.dealt_with_action.setObjectName("noteDealtWithAction")
         self.dealt_with_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.dealt_with_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.dealt_with_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.dealt_with_action.triggered.connect(self.mark_note_dealt_with)
         self.addAction(self.dealt_with_action)
         self.messages.addAction(self.dealt_with_action)
         self.messages.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.dealt_with_button = named(
-            QPushButton("Dealt with"),
+            QPushButton("Mark dealt with"),
             "noteDealtWithButton",
             "Mark the selected note from the import as dealt with",
             "After doing what the note from the import says, mark it dealt with (Ctrl+D)",
@@ -549,7 +549,7 @@ class EncounterEditor(QWidget):
                 + "\n".join(f"• {m.text}" for m in notes)
                 + "\n\nDo what each note says (for example, re-enter a left-out lesion in the quick entry "
                 "line). Then select the note marked “From the import” under the codes and press "
-                "“Dealt with” (Ctrl+D), and save as final again.",
+                "“Mark dealt with” (Ctrl+D), and save as final again.",
             )
             return None
         result = self._result or CodingResult()

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
             self.editor.request_superbill,
         )
         self._action(visit, "&Reopen final encounter…", "reopenAction", None, self.editor.reopen)
+        visit.addAction(self.editor.dealt_with_action)  # Ctrl+D: a note from the import is dealt with
 
         day = bar.addMenu("&Day")
         self._action(day, "&Previous day", "previousDayAction", "Alt+Left", lambda: self.day_sheet.step(-1))

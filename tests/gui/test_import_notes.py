@@ -111,7 +111,7 @@ def test_the_left_out_lesion_is_shown_blocks_finalising_and_survives_edits_until
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     kind, title, text = fake_dialogs.seen[-1]
     assert (kind, title) == ("problem", "Cannot save as final yet")
-    assert '"kind":"wart"' in text and "Dealt with" in text
+    assert '"kind":"wart"' in text and "Mark dealt with" in text
     assert stored(db_path, encounter_id).status is EncounterStatus.DRAFT
     # printing the superbill finalises first: refused the same way
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
@@ -163,6 +163,9 @@ def test_the_draft_offered_at_start_shows_the_note_and_the_dealt_with_button_dro
     encounter_id = imported_draft(db_path)
     window = shown_window(qtbot, db_path, fake_dialogs, open_draft=True)  # "Open it" at start-up
     assert message_texts(window)[0].startswith("From the import — Error: ")
+    qtbot.keyClick(window, Qt.Key.Key_F1)  # the shortcut list names the action
+    assert fake_dialogs.seen[-1][1] == "Keyboard shortcuts"
+    assert "Mark the import note dealt with" in fake_dialogs.seen[-1][2]
     fake_dialogs.answers["ask"].append(True)
     qtbot.mouseClick(named(window, "noteDealtWithButton"), Qt.MouseButton.LeftButton)
     assert not any(t.startswith("From the import") for t in message_texts(window))
