@@ -201,3 +201,33 @@ def test_a_draft_typed_in_the_window_has_no_notes_from_the_import(
     assert table_rows(named(again, "lesionTable"))[0][1] == "2"
     assert not any(t.startswith("From the import") for t in message_texts(again))
     assert not named(again, "noteDealtWithButton").isVisible()
+
+
+def test_an_import_warning_does_not_block_is_asked_about_and_stays_with_the_final_encounter(
+    qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: object
+) -> None:
+    # Avery Sample (DEMO-1) is a Medicare patient on file; the file says another payer
+    encounter_id = imported_draft(db_path, patient={"chart_number": "DEMO-1", "payer": "commercial"})
+    window = shown_window(qtbot, db_path, fake_dialogs)
+    open_first_of_day(qtbot, window)
+    carried = [t for t in message_texts(window) if t.startswith("From the import")]
+    assert carried[0].startswith("From the import — Error: ") and "“wart”" in carried[0]
+    assert carried[1].startswith("From the import — Warning: ") and "on file" in carried[1]
+    messages = named(window, "codingMessages")
+    messages.setFocus()
+    messages.setCurrentRow(0)  # the error: the wart is not billed after all
+    fake_dialogs.answers["ask"].append(True)
+    qtbot.keyClick(messages, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert [t for t in message_texts(window) if t.startswith("From the import")] == carried[1:]
+
+    fake_dialogs.answers["ask"].append(False)  # "Go back" at the warnings
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    kind, title, text = fake_dialogs.seen[-1]
+    assert (kind, title) == ("ask", "Please look at these warnings") and "on file" in text
+    assert stored(db_path, encounter_id).status is EncounterStatus.DRAFT
+    fake_dialogs.defaults["ask"] = True
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    final = stored(db_path, encounter_id)
+    assert final.status is EncounterStatus.FINAL
+    assert [m.rule for m in final.messages if m.rule == "PAYER_DIFFERS"] == ["PAYER_DIFFERS"]
+    assert not any('"kind":"wart"' in m.text for m in final.messages)
