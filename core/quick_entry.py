@@ -142,9 +142,9 @@ def _parse_kind(word: str | None) -> LesionKind:
     expected = "ak or pre, sk, ben or wart, tag, vasc, bcc, scc or mal"
     if word is None:
         raise _error(f"After the number, type the kind of lesion: {expected} (for example: 12 ak).")
-    kind = KIND_WORDS.get(word)
+    kind = KIND_WORDS.get(word.lower())
     if kind is None:
-        hint = _suggestion(word, list(KIND_WORDS))
+        hint = _suggestion(word.lower(), list(KIND_WORDS))
         raise _error(f"The second word “{word}” is not a kind of lesion; type {expected}.{hint}")
     return kind
 
@@ -156,17 +156,18 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
     A size is a diameter (``0.8cm`` or ``8mm``) for malignant lesions, an area (``12cm2``) for
     vascular ones; a missing size is left for the coding engine to report.
     """
-    words = text.lower().split()
-    if not words:
+    typed = text.split()  # messages quote each word as it was typed; it is read in lower case
+    if not typed:
         raise _error("Type the lesions, for example: 12 ak face cryo.")
-    count = _parse_count(words[0])
-    kind = _parse_kind(words[1] if len(words) > 1 else None)
+    count = _parse_count(typed[0])
+    kind = _parse_kind(typed[1] if len(typed) > 1 else None)
 
     found: dict[str, str] = {}
     diameter: float | None = None
     area: float | None = None
-    for position, word in enumerate(words[2:], start=2):
-        where = f"The {_ordinal(position)} word “{word}”"
+    for position, as_typed in enumerate(typed[2:], start=2):
+        word = as_typed.lower()
+        where = f"The {_ordinal(position)} word “{as_typed}”"
         slot, value = _classify(word)
         if slot is None:
             hint = _suggestion(word, [*known_sites(), *METHOD_WORDS, *known_methods()])
@@ -179,7 +180,7 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
             )
         if slot in found:
             raise _error(f"{where} is a second {slot}; type one {slot} per line.")
-        found[slot] = word
+        found[slot] = as_typed
         if slot == "diameter":
             if kind is not LesionKind.MALIGNANT:
                 raise _error(

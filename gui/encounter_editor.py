@@ -46,6 +46,7 @@ from core.quick_entry import QuickEntryDefaults
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
 from gui.carried_notes import blocking, carried_notes
+from gui.code_combo import CodeComboBox
 from gui.coded_lines_model import CodedLinesModel, PricedLine
 from gui.coding_messages import CodingMessageList
 from gui.dialogs import dialogs
@@ -101,14 +102,15 @@ class EncounterEditor(QWidget):
         self.status_label.setWordWrap(True)
 
         self.provider = named(QComboBox(), "encounterProvider", "Rendering provider")
-        self.place = named(QComboBox(), "encounterPos", "Place of service")
-        self.em_code = named(QComboBox(), "encounterEmCode", "Office visit code billed the same day")
+        # the drop-downs' text is the bare code ("11"; empty for no visit code), drawn with its meaning
+        self.place = named(CodeComboBox(), "encounterPos", "Place of service")
+        self.em_code = named(CodeComboBox(), "encounterEmCode", "Office visit code billed the same day")
         for code, place in sorted(pos_table().items()):
-            self.place.addItem(f"{code} — {place.name}", code)
-        self.em_code.addItem("none", None)
+            self.place.add_code(code, place.name)
+        self.em_code.add_code(None, "none")
         for code in em_codes():
             cpt = tables.cpt(code)
-            self.em_code.addItem(f"{code} — {cpt.description}" if cpt else code, code)
+            self.em_code.add_code(code, cpt.description if cpt else "office visit")
 
         self.lesion_entry = LesionEntry(self._quick_entry_defaults)
         # the lesion box's parts, by the names the window and the tab order use
@@ -237,9 +239,9 @@ class EncounterEditor(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.lesions.lesions_changed.connect(self._changed)
-        self.provider.activated.connect(lambda _i: self._changed())
-        self.place.activated.connect(lambda _i: self._changed())
-        self.em_code.activated.connect(lambda _i: self._changed())
+        # any change of choice recodes (keys, mouse, or a program setting the index)
+        for combo in (self.provider, self.place, self.em_code):
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
         self.save_button.clicked.connect(self.finalize)
         self.dealt_with_button.clicked.connect(self.mark_note_dealt_with)
         self.print_button.clicked.connect(self.request_superbill)
@@ -316,16 +318,20 @@ class EncounterEditor(QWidget):
     def refresh_choices(self) -> None:
         """Reload the providers list (after settings change)."""
         current = self.provider.currentData()
-        if self._patient is None and self.pending is None:
-            # nothing typed yet: the empty pending visit follows the practice's (current) defaults
-            self._encounter = self._new_record(None, self._day)
-            current = self._encounter.provider_id
-            self._select(self.place, self._encounter.place_of_service)
-        self.provider.clear()
-        for provider in self._store.providers():
-            if provider.active or provider.id == current:
-                self.provider.addItem(provider.display_name, provider.id)
-        self._select(self.provider, current)
+        was_loading, self._loading = self._loading, True  # refilling the list is not an edit
+        try:
+            if self._patient is None and self.pending is None:
+                # nothing typed yet: the empty pending visit follows the practice's (current) defaults
+                self._encounter = self._new_record(None, self._day)
+                current = self._encounter.provider_id
+                self._select(self.place, self._encounter.place_of_service)
+            self.provider.clear()
+            for provider in self._store.providers():
+                if provider.active or provider.id == current:
+                    self.provider.addItem(provider.display_name, provider.id)
+            self._select(self.provider, current)
+        finally:
+            self._loading = was_loading
 
     def start_new(self, patient: Patient, day: date) -> None:
         """Open a new encounter for ``patient`` on ``day`` (saved as a draft at the first edit).

@@ -97,6 +97,11 @@ def test_defaults_come_from_the_practice() -> None:
         ("1 bcc nose 0cm", ["more than zero"]),
         ("1 bcc nose 0.8cm", ["diagnosis code for malignant"]),
         ("3 ak face ???", ["fourth word", "“???”"]),
+        # a wrong word is quoted as it was typed, whatever its case
+        ("12 AK FCAE CRYO", ["third word", "“FCAE”", "Did you mean “face”?"]),
+        ("12 Zebra", ["second word", "“Zebra”"]),
+        ("3 SK Trunk Banana", ["fourth word", "“Banana”"]),
+        ("1 BCC nose C44.311 0CM", ["more than zero", "0CM"]),
     ],
 )
 def test_bad_lines_say_which_word_and_what_is_expected(line: str, words: list[str]) -> None:
