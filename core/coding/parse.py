@@ -6,7 +6,8 @@ field path (``lesions[2].count``). Decisions, documented in docs/cli.md:
 - Unknown fields are rejected (``INVALID_INPUT``): a misspelt optional field such as ``em`` for
   ``em_code`` would otherwise silently drop a billable visit.
 - A count may be written ``3`` or ``3.0`` (JSON does not tell the two apart); ``1.5``, ``true``,
-  ``"3"``, 0, negative numbers and counts above 1000 are ``INVALID_COUNT``.
+  ``"3"``, 0 and negative numbers are ``INVALID_COUNT``; a whole count above 1000 is valid
+  for the contract but surely a typing mistake, so it is our own ``IMPLAUSIBLE_COUNT`` error.
 - Words (kind, site, method, payer) are matched ignoring case and surrounding spaces.
 - ``null`` for an optional field means "not given".
 """

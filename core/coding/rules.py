@@ -43,6 +43,8 @@ MEASUREMENT_IGNORED = "MEASUREMENT_IGNORED"
 BENCHMARK_UNAVAILABLE = "BENCHMARK_UNAVAILABLE"
 PRIMARY_UNCONFIRMED = "PRIMARY_UNCONFIRMED"
 MODIFIER_51_LEFT_OFF = "MODIFIER_51_LEFT_OFF"
+IMPLAUSIBLE_COUNT = "IMPLAUSIBLE_COUNT"
+IMPLAUSIBLE_MEASUREMENT = "IMPLAUSIBLE_MEASUREMENT"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -51,7 +53,7 @@ RULES: tuple[Rule, ...] = (
         "error",
         "malformed JSON, wrong type, missing required field, unknown field or field value",
     ),
-    Rule(INVALID_COUNT, "error", "a count that is not a whole number from 1 to 1000"),
+    Rule(INVALID_COUNT, "error", "a count that is not a whole number of 1 or more"),
     Rule(
         INVALID_DATE,
         "error",
@@ -68,7 +70,7 @@ RULES: tuple[Rule, ...] = (
         MISSING_MEASUREMENT,
         "error",
         "malignant entry without diameter_cm, vascular entry without "
-        "area_sq_cm, or a value of 0 or less (or implausibly large)",
+        "area_sq_cm, or a value of 0 or less",
     ),
     Rule(DIAGNOSIS_MISMATCH, "warning", "the diagnosis does not support the kind of lesion"),
     Rule(UNITS_OVER_MUE, "warning", "units of a code exceed its Medically Unlikely Edit for one day"),
@@ -130,6 +132,16 @@ RULES: tuple[Rule, ...] = (
         "info",
         "a further procedure already carries 59 or XS, so 51 was left off that line (some payers refuse "
         "both on one line)",
+    ),
+    Rule(
+        IMPLAUSIBLE_COUNT,
+        "error",
+        "a whole-number count above 1000 in one entry: surely a typing mistake, so it is not coded",
+    ),
+    Rule(
+        IMPLAUSIBLE_MEASUREMENT,
+        "error",
+        "a diameter or area above our sanity bound (tables.py): surely a typing mistake, so it is not coded",
     ),
 )
 

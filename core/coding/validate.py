@@ -99,7 +99,7 @@ def check_count(count: int, field: str) -> tuple[Message, ...]:
     if count > limit:
         return (
             _error(
-                rules.INVALID_COUNT,
+                rules.IMPLAUSIBLE_COUNT,
                 field,
                 f"{count} lesions in one entry is more than {limit}; this is "
                 "surely a typing mistake. Check the number.",
@@ -153,7 +153,7 @@ def _check_value(
     if measurement(value) > limit:
         return (
             _error(
-                rules.MISSING_MEASUREMENT,
+                rules.IMPLAUSIBLE_MEASUREMENT,
                 field,
                 f"{what} of {value} {unit} is more than {limit} {unit}; "
                 "this is surely a typing mistake. Check the measurement.",

@@ -47,6 +47,8 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(em_code="99212"),
     visit(entry("malignant", diameter_cm=0.55)),
     visit(entry("premalignant", area_sq_cm=3.0)),
+    visit(entry("premalignant", 1001)),
+    visit(entry("vascular", area_sq_cm=20000.0)),
 ]
 
 #: scenarios for a payer that wants modifier 51 (no payer in the shipped table does by default)

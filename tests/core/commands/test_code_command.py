@@ -211,3 +211,27 @@ def test_real_subprocess(tmp_path: Path) -> None:
     )
     assert rejected.returncode == 2
     assert json.loads(rejected.stdout)["messages"][0]["rule"] == "INVALID_INPUT"
+
+
+@pytest.mark.parametrize(
+    ("lesion", "rule", "field"),
+    [
+        ({"count": 1001}, "IMPLAUSIBLE_COUNT", "lesions[0].count"),
+        ({"count": 10**12}, "IMPLAUSIBLE_COUNT", "lesions[0].count"),
+        (
+            {"kind": "malignant", "site": "nose", "diagnosis": "C44.311", "diameter_cm": 250.0},
+            "IMPLAUSIBLE_MEASUREMENT",
+            "lesions[0].diameter_cm",
+        ),
+    ],
+)
+def test_implausible_numbers_keep_the_contract_rules_meaning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lesion: dict[str, Any], rule: str, field: str
+) -> None:
+    """INVALID_COUNT/MISSING_MEASUREMENT mean only 'not a whole number >= 1' / 'missing or <= 0' (contract);
+    our typing-mistake bounds refuse with rules of our own."""
+    data = json.loads(json.dumps(ENCOUNTER))
+    data["lesions"][0].update(lesion)
+    status, out, _ = run(capsys, str(write(tmp_path, data)))
+    assert status == 2 and out["lines"] == []
+    assert [(m["severity"], m["rule"], m["field"]) for m in out["messages"]] == [("error", rule, field)]
