@@ -7,8 +7,13 @@ through the one dialog seam (``gui.dialogs``), and background work runs on Qt's 
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -369,3 +374,73 @@ def test_print_day_writes_one_pdf_page_per_patient(
     pages = [page.extract_text() for page in PdfReader(target).pages]
     assert len(pages) == 2
     assert sum("Hopper" in text for text in pages) == 1 and sum("Turing" in text for text in pages) == 1
+
+
+def test_python_main_py_with_db_opens_the_window_on_a_new_file_with_a_demo_provider(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    """``python main.py --db PATH`` as a person starts it: the program keeps running (its window is
+    open) and the new file holds a practice and a provider. The process is ended by its id."""
+    path = tmp_path / "started.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SUPERBILL_DATA_DIR": str(tmp_path / "data")}
+    main_py = Path(__file__).resolve().parents[2] / "main.py"
+    process = subprocess.Popen(
+        [sys.executable, str(main_py), "--db", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+
+        def has_a_provider() -> bool:
+            """Read-only look (opening a Store here could set the new file up itself)."""
+            if not path.exists():
+                return False
+            try:
+                with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                    providers = db.execute("SELECT count(*) FROM providers").fetchone()[0]
+                    practices = db.execute("SELECT count(*) FROM practice WHERE name != ''").fetchone()[0]
+            except sqlite3.OperationalError:  # no tables yet
+                return False
+            return bool(providers and practices)
+
+        qtbot.waitUntil(has_a_provider, timeout=30_000)
+        qtbot.wait(500)
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr:
+            process.stderr.close()
+
+
+def test_count_changed_in_place_to_15_flips_to_17004(qtbot: QtBot, shown: QWidget) -> None:
+    type_quick_entry(qtbot, shown, "12 ak face cryo")
+    assert coded_lines(shown) == [("17000", "1"), ("17003", "11")]
+    table = widget(shown, "lesionTable")
+    assert isinstance(table, QTableView)
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, column(table, "Count")))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor is not widget(shown, "lesionQuickEntry")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "15")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: coded_lines(shown) == [("17004", "1")])
+    assert cells(table, "Count") == ["15"]
+
+
+def test_enter_on_a_match_opens_a_visit_on_the_day_shown(qtbot: QtBot, shown: QWidget) -> None:
+    day = widget(shown, "dayDate")
+    assert isinstance(day, QDateEdit)
+    day.setFocus()
+    day.setDate(day.date().addDays(-3))
+    choose_patient(qtbot, shown, "sample")
+    type_quick_entry(qtbot, shown, "3 sk trunk cryo L82.1")
+    table = widget(shown, "dayTable")
+    assert isinstance(table, QTableView)
+    qtbot.waitUntil(lambda: len(cells(table, "Patient")) == 1)
+    assert "Sample" in cells(table, "Patient")[0]
+    day.setDate(date.today())  # today's sheet does not list the visit of three days ago
+    assert cells(table, "Patient") == []
