@@ -50,7 +50,7 @@ class CodedLinesModel(RecordTableModel):
     """Read-only rows of ``PricedLine``."""
 
     COL_CPT, COL_DESCRIPTION, COL_MODIFIERS, COL_UNITS, COL_POINTERS, COL_CHARGE = range(6)
-    COLUMNS = ("CPT", "Description", "Modifiers", "Units", "Dx", "Charge")
+    COLUMNS = ("CPT", "Description", "Modifiers", "Units", "Diagnosis pointers", "Charge")
     NUMERIC_COLUMNS = frozenset({COL_UNITS, COL_CHARGE})
 
     def display(self, record: PricedLine, column: int) -> str:

@@ -36,7 +36,7 @@ class LesionTableModel(RecordTableModel):
     """Rows are ``LesionGroup`` records in entry order (their position is the engine's index)."""
 
     COL_KIND, COL_COUNT, COL_SITE, COL_METHOD, COL_SIZE, COL_DIAGNOSIS = range(6)
-    COLUMNS = ("Kind", "Count", "Site", "Method", "Size", "Diagnosis")
+    COLUMNS = ("Kind", "Count", "Site", "Method", "Diameter/area", "Diagnosis")
     NUMERIC_COLUMNS = frozenset({COL_COUNT})
     #: the ``edit_group`` field behind each column
     FIELDS = ("kind", "count", "site", "method", "size", "diagnosis")

@@ -444,3 +444,44 @@ def test_enter_on_a_match_opens_a_visit_on_the_day_shown(qtbot: QtBot, shown: QW
     assert "Sample" in cells(table, "Patient")[0]
     day.setDate(date.today())  # today's sheet does not list the visit of three days ago
     assert cells(table, "Patient") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("dayTable", ["patient", "provider", "lesion", "code", "charge", "status"]),
+        ("lesionTable", ["kind", "count", "site", "method", "diameter", "area", "diagnosis"]),
+        ("codedLinesTable", ["cpt", "description", "modifier", "unit", "diagnosis pointer", "charge"]),
+    ],
+)
+def test_tables_have_the_columns_the_contract_names(
+    qtbot: QtBot, tmp_path: Path, fake_dialogs: FakeDialogs, name: str, words: list[str]
+) -> None:
+    window = build_main_window(tmp_path / "practice.db")
+    qtbot.addWidget(window)
+    view = widget(window, name)
+    assert isinstance(view, QTableView)
+    model = view.model()
+    headers = " | ".join(
+        str(model.headerData(c, Qt.Orientation.Horizontal) or "").lower() for c in range(model.columnCount())
+    )
+    assert [word for word in words if word not in headers] == []
+
+
+def test_patient_found_by_chart_number(qtbot: QtBot, shown: QWidget) -> None:
+    search = widget(shown, "patientSearch")
+    results = widget(shown, "patientResults")
+    assert isinstance(search, QLineEdit) and isinstance(results, QTableView | QListView)
+
+    def first_row() -> str:
+        model = results.model()
+        if model.rowCount() == 0:
+            return ""
+        return " ".join(str(model.index(0, c).data() or "") for c in range(model.columnCount()))
+
+    search.setFocus()
+    qtbot.keyClicks(search, "DEMO-2")
+    qtbot.waitUntil(lambda: "Example" in first_row())
+    search.clear()
+    qtbot.keyClicks(search, "demo-4")
+    qtbot.waitUntil(lambda: "Placeholder" in first_row())
