@@ -622,7 +622,26 @@ class Importer:
             raise _RejectedError(wanted.problems)
         assert wanted.date_of_birth is not None
         candidates = self.store.patients_named(wanted.first_name, wanted.last_name, wanted.date_of_birth)
-        return (candidates[0] if candidates else None), []
+        if not candidates:
+            return None, []
+        found = candidates[0]
+        return found, self._other_chart(found, wanted)
+
+    @staticmethod
+    def _other_chart(found: Patient, wanted: _FilePatient) -> list[Message]:
+        """A warning when the file's chart number is not on file but name and birth date matched a patient."""
+        if not wanted.chart_number or found.chart_number == wanted.chart_number:
+            return []
+        return [
+            Message(
+                Severity.WARNING,
+                RULE_PATIENT_DIFFERS,
+                "patient.chart_number",
+                f"The file's chart number {wanted.chart_number} is not on file, so the encounter was matched "
+                f"to {found.display_name} (chart {found.chart_number}) by name and date of birth. "
+                "Check that this is the right patient.",
+            )
+        ]
 
     @staticmethod
     def _differs(found: Patient, wanted: _FilePatient) -> list[Message]:

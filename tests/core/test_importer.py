@@ -169,6 +169,18 @@ def test_without_chart_number_the_patient_is_matched_by_name_and_birth_date(stor
     assert counts(store)[0] == before
 
 
+def test_an_unknown_chart_number_matched_by_name_and_birth_date_is_a_warning(store: Store) -> None:
+    known = store.save_patient(
+        Patient(first_name="Bo", last_name="Byron", date_of_birth=date(1960, 1, 2), chart_number="B7")
+    )
+    report = run(store, ada(patient=patient(chart_number="Z9999")))
+    outcome = report.encounters[0]
+    assert store.get_encounter(outcome.encounter_id or 0).patient_id == known.id
+    assert [(m.rule, m.field) for m in outcome.messages] == [("PATIENT_DIFFERS", "patient.chart_number")]
+    assert "Z9999" in outcome.messages[0].text and "B7" in outcome.messages[0].text
+    assert outcome.status == "final"  # a warning: billable, but a person should look
+
+
 def test_same_name_other_birth_date_is_a_new_patient_with_a_new_chart_number(store: Store) -> None:
     store.save_patient(Patient(first_name="Bo", last_name="Byron", date_of_birth=date(1960, 1, 2)))
     report = run(store, ada(patient=patient(date_of_birth="1961-01-02")))
