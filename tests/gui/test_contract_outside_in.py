@@ -121,7 +121,14 @@ def choose_patient(qtbot: QtBot, window: QWidget, query: str) -> None:
     assert isinstance(search, QLineEdit) and isinstance(results, QListView | QTableView)
     search.setFocus()
     qtbot.keyClicks(search, query)
-    qtbot.waitUntil(lambda: results.model().rowCount() > 0)
+    model = results.model()
+
+    def listed() -> str:  # the first match, once the list shows the results of what was typed
+        if model.rowCount() == 0:
+            return ""
+        return " ".join(str(model.index(0, c).data() or "") for c in range(model.columnCount())).lower()
+
+    qtbot.waitUntil(lambda: query.lower() in listed())
     results.setFocus()
     results.setCurrentIndex(results.model().index(0, 0))
     qtbot.keyClick(results, Qt.Key.Key_Return)
@@ -213,6 +220,12 @@ def test_quick_entry_before_a_patient_is_chosen(
     assert coded_lines(shown) == expected
     amount = dollars(widget(shown, "encounterTotal").text())  # type: ignore[attr-defined]
     assert amount is not None and amount != "$0.00"
+    messages = widget(shown, "codingMessages")
+    assert isinstance(messages, QListView)
+    said = " ".join(
+        str(messages.model().index(row, 0).data() or "") for row in range(messages.model().rowCount())
+    )
+    assert all(cpt in said for cpt, _units in expected)  # why each code was chosen
 
 
 @pytest.mark.parametrize(("line", "expected"), EXAMPLES[:6], ids=[line for line, _ in EXAMPLES[:6]])
