@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded
+from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
 
 _REIMBURSEMENT = "core.coding.reimbursement"
 
@@ -137,12 +137,5 @@ def _emit(result: Any, extra: dict[str, Any] | None, status: int) -> int:
         if message["severity"] == "error":
             where = f"{message['field']}: " if message["field"] else ""
             print(f"superbill: {where}{message['text']}", file=sys.stderr)
-    data = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)
-        buffer.flush()
-    else:  # a text-only stream (some embedding hosts)
-        sys.stdout.write(data.decode("utf-8"))
+    write_json(payload, indent=2)
     return status

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from core.errors import SuperbillError
 
@@ -34,3 +36,15 @@ def guarded(action: Callable[[], int]) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def write_json(payload: Any, *, indent: int | None = None) -> None:
+    """Write one JSON object to standard output as UTF-8, whatever the console's own encoding."""
+    data = (json.dumps(payload, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (some embedding hosts)
+        sys.stdout.write(data.decode("utf-8"))

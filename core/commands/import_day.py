@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded
-from core.errors import InputError
+from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
+from core.errors import InputError, SuperbillError
 
 
 def _read(name: str) -> tuple[bytes, str]:
@@ -31,11 +30,15 @@ def run(args: argparse.Namespace) -> int:
         from core.importer import import_encounters, parse_import
         from core.store import open_store
 
-        data, source = _read(args.file)
-        parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
-        with open_store(args.db) as store:
-            report = import_encounters(store, data, source=source)
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        try:
+            data, source = _read(args.file)
+            parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
+            with open_store(args.db) as store:
+                report = import_encounters(store, data, source=source)
+        except SuperbillError as err:
+            write_json(_nothing_stored(err))
+            raise
+        write_json(report.to_json())
         if report.rejected:
             print(
                 f"superbill: {report.rejected} of {len(report.encounters)} encounters could not be stored "
@@ -46,3 +49,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return guarded(action)
+
+
+def _nothing_stored(err: SuperbillError) -> dict[str, object]:
+    """The result object when nothing could be stored: zero counts and the reason as an error message."""
+    rule = "INVALID_INPUT" if isinstance(err, InputError) else "DATABASE_UNUSABLE"
+    return {
+        "imported": 0,
+        "final": 0,
+        "draft": 0,
+        "encounters": [],
+        "messages": [{"severity": "error", "rule": rule, "field": err.field, "text": err.text}],
+    }

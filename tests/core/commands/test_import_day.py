@@ -134,7 +134,10 @@ def test_an_unreadable_file_exits_2_and_stores_nothing(
     file.write_text(content, encoding="utf-8")
     status, out, err = import_(db, str(file), capsys)
     assert status == 2
-    assert out is None
+    assert out is not None  # still one JSON object on standard output: nothing stored, and why
+    assert (out["imported"], out["final"], out["draft"], out["encounters"]) == (0, 0, 0, [])
+    assert [m["severity"] for m in out["messages"]] == ["error"]
+    assert "Nothing was imported" in out["messages"][0]["text"]
     assert "Nothing was imported" in err and "Traceback" not in err
     assert not db.exists()  # not even an empty database was created
 
@@ -154,5 +157,6 @@ def test_an_unreadable_file_leaves_an_existing_database_unchanged(
 
 def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = import_(tmp_path / "superbill.db", str(tmp_path / "nope.json"), capsys)
-    assert status == 2 and out is None
+    assert status == 2 and out is not None
+    assert out["imported"] == 0 and out["messages"][0]["field"] == "file"
     assert "does not exist" in err
