@@ -69,7 +69,8 @@ class QuickEntryDefaults:
     """What an optional word means when it is left out, from the practice settings.
 
     ``methods`` and ``diagnoses`` map a kind to its default; a kind missing from ``methods`` uses
-    ``method``. A kind without a default diagnosis (usually malignant) needs the code typed.
+    ``method``. A kind without a default diagnosis (usually malignant) is read with an empty
+    diagnosis when none is typed, for the coding engine to report (like a missing size).
     """
 
     site: str = DEFAULT_SITE
@@ -154,7 +155,8 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
 
     Examples: ``12 ak face cryo``, ``3 sk trunk cryo L82.1``, ``1 bcc nose electro C44.311 0.8cm``.
     A size is a diameter (``0.8cm`` or ``8mm``) for malignant lesions, an area (``12cm2``) for
-    vascular ones; a missing size is left for the coding engine to report.
+    vascular ones. Only COUNT and KIND are required: a missing size, or a missing diagnosis of a kind
+    without a default, is left for the coding engine to report (``diagnosis`` is then empty).
     """
     typed = text.split()  # messages quote each word as it was typed; it is read in lower case
     if not typed:
@@ -202,12 +204,7 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
         if number is not None and number <= 0:
             raise _error(f"The {slot} {found[slot]} must be more than zero.")
 
-    diagnosis = found.get("diagnosis") or defaults.diagnoses.get(kind)
-    if not diagnosis:
-        raise _error(
-            f"Add the diagnosis code for {kind.value.replace('_', ' ')} lesions at the end of the line, "
-            "for example: 1 bcc nose electro C44.311 0.8cm."
-        )
+    diagnosis = found.get("diagnosis") or defaults.diagnoses.get(kind) or ""
     return LesionGroup(
         kind=kind,
         count=count,
@@ -244,7 +241,9 @@ def format_quick_entry(group: LesionGroup) -> str:
         LesionKind.VASCULAR: "vasc",
         LesionKind.MALIGNANT: "mal",
     }[group.kind]
-    words = [str(group.count), short_kind, group.site, group.method, group.diagnosis]
+    words = [str(group.count), short_kind, group.site, group.method]
+    if group.diagnosis:
+        words.append(group.diagnosis)
     if group.diameter_cm is not None:
         words.append(f"{group.diameter_cm:g}cm")
     if group.area_sq_cm is not None:

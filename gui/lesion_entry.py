@@ -2,7 +2,9 @@
 of lesion groups (editable in place, Delete removes a row).
 
 A line that cannot be read stays in the field with the parser's message under it; a refused cell
-edit shows its message in the same place. ``lesions.lesions_changed`` tells the editor to recode.
+edit shows its message in the same place, and so does the reminder after a group of a kind with no
+default diagnosis (malignant) was added without its code. ``lesions.lesions_changed`` tells the
+editor to recode.
 """
 
 from __future__ import annotations
@@ -134,10 +136,17 @@ class LesionEntry(QGroupBox):
         except InputError as error:
             self.show_problem(error.text)
             return
-        self.show_problem("")
         self.quick_entry.clear()
         row = self.lesions.add_lesion(group)
         self.table.scrollTo(self.lesions.index(row, 0))
+        kind = KIND_NAMES[group.kind].lower()
+        self.show_problem(
+            ""
+            if group.diagnosis
+            else f"Added without a diagnosis: {kind} lesions have no default code. Type the ICD-10-CM "
+            "code in the Diagnosis cell of the new row (F2), for example C44.311; the codes follow once "
+            "it is there."
+        )
 
     def _add_diagnosis_to_entry(self, code: str) -> None:
         """A code picked in the diagnosis finder goes at the end of the quick-entry line."""

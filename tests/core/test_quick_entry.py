@@ -76,6 +76,17 @@ def test_defaults_come_from_the_practice() -> None:
     assert parse_quick_entry("2 sk", defaults).method == "electrosurgery"
 
 
+@pytest.mark.parametrize("word", ["mal", "bcc", "scc", "malignant"])
+def test_only_count_and_kind_are_required_even_without_a_default_diagnosis(word: str) -> None:
+    """Malignant lesions have no default code: the group is read with an empty diagnosis and the
+    coding engine reports it (as it reports a missing size); the line is not refused."""
+    group = parse_quick_entry(f"1 {word.upper()}", DEFAULTS)
+    assert (group.kind, group.count, group.site, group.diagnosis, group.diameter_cm) == (
+        LesionKind.MALIGNANT, 1, "trunk", "", None
+    )
+    assert parse_quick_entry(format_quick_entry(group), DEFAULTS) == group
+
+
 @pytest.mark.parametrize(
     ("line", "words"),
     [
@@ -95,7 +106,6 @@ def test_defaults_come_from_the_practice() -> None:
         ("1 bcc nose 2cm2", ["“2cm2”", "area", "only vascular"]),
         ("1 vasc face 3cm", ["diameter", "12cm2"]),
         ("1 bcc nose 0cm", ["more than zero"]),
-        ("1 bcc nose 0.8cm", ["diagnosis code for malignant"]),
         ("3 ak face ???", ["fourth word", "“???”"]),
         # a wrong word is quoted as it was typed, whatever its case
         ("12 AK FCAE CRYO", ["third word", "“FCAE”", "Did you mean “face”?"]),

@@ -498,3 +498,25 @@ def test_patient_found_by_chart_number(qtbot: QtBot, shown: QWidget) -> None:
     search.clear()
     qtbot.keyClicks(search, "demo-4")
     qtbot.waitUntil(lambda: "Placeholder" in first_row())
+
+
+@pytest.mark.parametrize("word", ["mal", "bcc", "scc"])
+def test_only_count_and_kind_are_required_for_malignant_too(
+    qtbot: QtBot, shown: QWidget, word: str
+) -> None:
+    """No default diagnosis for malignant lesions: the group is added and the missing code is said."""
+    entry = type_quick_entry(qtbot, shown, f"1 {word} nose 0.8cm")
+    table = widget(shown, "lesionTable")
+    assert isinstance(table, QTableView)
+    assert entry.text() == ""
+    assert cells(table, "Kind") == ["Malignant"] and cells(table, "Diagnosis") == [""]
+    assert any("diagnosis" in text.lower() for text in visible_labels_below(shown, entry))
+    # the code typed in the row's Diagnosis cell brings the codes
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, column(table, "Diagnosis")))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "C44.311")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: coded_lines(shown) == [("17281", "1")])
