@@ -35,7 +35,14 @@ def name_matches(first_name: str, last_name: str, prefix: str) -> bool:
     (all normalised). The filter applied to every typed word but the first."""
     if not prefix:
         return False
-    candidates = [first_name, last_name, *_name_words(first_name), *_name_words(last_name)]
+    candidates = [
+        first_name,
+        last_name,
+        *_WORDS.split(first_name),
+        *_WORDS.split(last_name),  # typed words keep their hyphens: "A-B" is one word of "Li A-B"
+        *_name_words(first_name),
+        *_name_words(last_name),
+    ]
     return any(normalise_name(text).startswith(prefix) for text in candidates)
 
 
@@ -103,8 +110,9 @@ class _Search:
         )
         return [str(r[0]) for r in found]
 
-    def name_sources(self, norm: str) -> list[Source]:
-        """Rows whose last name, first name or a later word of a compound name starts with ``norm``."""
+    def name_sources(self, typed: str, norm: str) -> list[Source]:
+        """Rows whose last name, first name or a later word of a compound name starts with ``norm``
+        (``typed`` is the word as typed: a hyphenated one also finds that part of a longer name)."""
         high = _upper_bound(norm)
         sources = [self.top("last_norm >= ? AND last_norm < ?", [norm, high])]
         firsts = self.first_names(norm, high)
@@ -116,6 +124,18 @@ class _Search:
         # the name's start, found above, so the full-text index hands over only the few others
         words = f'"{norm}"* NOT ^"{norm}"*'
         sources.append(self.top("id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)", [words]))
+        parts = [part for part in (normalise_name(w) for w in _name_words(typed)) if part]
+        if len(parts) > 1:
+            # "a-b" typed: the index holds "a" and "b" as separate words; find the phrase, then keep
+            # only names that really have a word "a-b…" (not "A Bob")
+            phrase = '"' + " ".join(parts) + '"*'
+            sources.append(
+                self.top(
+                    "id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?) "
+                    f"AND {NAME_MATCH_FUNCTION}(first_name, last_name, ?)",
+                    [phrase, norm],
+                )
+            )
         return sources
 
 
@@ -133,7 +153,7 @@ def sources(conn: sqlite3.Connection, query: str, limit: int) -> list[Source]:
     if day is not None:
         return [plan.top("date_of_birth = ?", [day.isoformat()])]
     norm = normalise_name(driver)
-    found = plan.name_sources(norm) if norm else []
+    found = plan.name_sources(driver, norm) if norm else []
     if len(words) == 1:
         found.append(("SELECT id FROM patients WHERE chart_number = ? COLLATE NOCASE", [driver]))
         found.append(

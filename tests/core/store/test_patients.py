@@ -325,3 +325,15 @@ def test_edit_distance_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert d == edit_distance(b, a, limit=10)
     assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))
     assert (d == 0) == (a == b)
+
+
+def test_a_hyphenated_word_finds_that_part_of_a_longer_name(store: Store) -> None:
+    """Found by hypothesis: "A A-B" was not found by its own last name or by "A-B"."""
+    hyphen = store.save_patient(Patient("Ann", "Li Garcia-Lopez", date(1970, 1, 1)))
+    spaced = store.save_patient(Patient("Ann", "Li Garcia Lopez", date(1971, 1, 1)))
+    tiny = store.save_patient(Patient("A", "A A-B", date(2000, 1, 1)))
+    assert [p.id for p in store.search_patients("garcia-lopez")] == [hyphen.id]
+    assert [p.id for p in store.search_patients("Li Garcia-Lo")] == [hyphen.id]
+    assert tiny.id in [p.id for p in store.search_patients("A A-B")]
+    assert [p.id for p in store.search_patients("A-B")] == [tiny.id]
+    assert spaced.id in [p.id for p in store.search_patients("garcia")]
