@@ -6,8 +6,9 @@ errors and asks about warnings through the dialog seam.
 
 Before a patient is chosen the editor still takes lesions: they make a *pending* visit on the shown
 day, coded live with commercial-payer conventions. The store only holds encounters of a patient,
-so the pending visit lives in memory until a patient is chosen; then it becomes that patient's
-draft and is saved at once.
+so the pending visit is kept in a small file next to the database (``gui.pending_visit``), rewritten
+at every edit, until a patient is chosen; then it becomes that patient's draft, is saved at once and
+the file is removed. A window opened after a crash shows it again (``show_pending``).
 
 A stored draft may hold messages only the import knows (a lesion entry it left out, an unknown
 provider…; see ``gui.carried_notes``). Opening it shows them first in ``codingMessages`` as notes
@@ -18,6 +19,7 @@ encounter cannot be saved as final or printed.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import date
 
@@ -52,8 +54,13 @@ from gui.coding_messages import CodingMessageList
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.lesion_entry import LesionEntry
+from gui.pending_visit import pending_file_for
+from gui.pending_visit import remove as remove_pending_file
+from gui.pending_visit import write as write_pending_file
 from gui.views import RecordTableView
 from gui.widget_names import named
+
+log = logging.getLogger("superbill.gui")
 
 #: the coding engine's payer word for a visit whose patient (and so insurance) is not chosen yet
 PENDING_PAYER = "commercial"
@@ -84,12 +91,15 @@ class EncounterEditor(QWidget):
         self._carried: tuple[Message, ...] = ()
         self._day = store.today()
         self._loading = False
+        #: where the visit typed before its patient is chosen is kept (``None``: database in memory)
+        self._pending_path = pending_file_for(store.path)
         self._build()
         self.clear()
 
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
         self._store = store
+        self._pending_path = pending_file_for(store.path)
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -281,6 +291,8 @@ class EncounterEditor(QWidget):
             self._encounter = replace(self._encounter, date_of_service=day)
             self._show_pending_status()
             self._recode()
+            if self.pending is not None:
+                self._keep_pending()
 
     @property
     def result(self) -> CodingResult | None:
@@ -288,7 +300,11 @@ class EncounterEditor(QWidget):
         return self._result
 
     def clear(self) -> None:
-        """Show an empty pending visit on the shown day: lesions can be typed before the patient is chosen."""
+        """Show an empty pending visit on the shown day: lesions can be typed before the patient is chosen.
+
+        A pending visit shown until now is dropped (the window asked first), and so is its file.
+        """
+        dropped = self.pending is not None
         self._encounter = None  # refresh_choices makes the empty pending visit with the practice's defaults
         self._patient = None
         self._payer = None
@@ -314,10 +330,58 @@ class EncounterEditor(QWidget):
         self.paid.setVisible(False)
         self.paid_button.setVisible(False)
         self.edit_patient_button.setEnabled(False)
+        if dropped:
+            self._keep_pending()
+
+    def show_pending(self, record: EncounterRecord) -> None:
+        """Show ``record`` (read back from its file after a crash) as the visit with no patient yet."""
+        self.clear()
+        self._loading = True
+        try:
+            self._day = record.date_of_service
+            self._encounter = record
+            self.provider.clear()  # the list is refilled around the visit's own provider
+            self.refresh_choices()
+            self._select(self.provider, record.provider_id)
+            self._select(self.place, record.place_of_service)
+            self._select(self.em_code, record.em_code)
+            self.lesion_entry.show_lesions(record.lesions, editable=True)
+            # what the drop-downs show is what is coded and saved (a provider may have gone since)
+            self._encounter = replace(
+                record,
+                provider_id=self.provider.currentData() or record.provider_id,
+                place_of_service=self.place.currentData(),
+                em_code=self.em_code.currentData(),
+            )
+        finally:
+            self._loading = False
+        self._show_pending_status()
+        self._recode()
+        self._keep_pending()
+
+    def _keep_pending(self) -> None:
+        """Write the visit with no patient yet to its file, or remove the file when nothing is typed."""
+        path = self._pending_path
+        if path is None:
+            return
+        pending = self.pending
+        try:
+            if pending is None:
+                remove_pending_file(path)
+            else:
+                write_pending_file(path, pending)
+        except OSError as error:  # typing goes on; the visit is still in the editor
+            log.warning("could not keep the visit with no patient yet in %s: %s", path, error)
+            self.status_label.setText(
+                f"{self._day:%a %m/%d/%Y} · not saved until the patient is chosen, and it could not be "
+                f"written to {path.parent} ({error.strerror or error}); choose the patient soon"
+            )
 
     def refresh_choices(self) -> None:
         """Reload the providers list (after settings change)."""
         current = self.provider.currentData()
+        if current is None and self._encounter is not None:
+            current = self._encounter.provider_id
         was_loading, self._loading = self._loading, True  # refilling the list is not an edit
         try:
             if self._patient is None and self.pending is None:
@@ -349,6 +413,8 @@ class EncounterEditor(QWidget):
         self._show(record, patient)
         if pending is not None:
             self._save_draft()
+            if self._encounter is not None and self._encounter.id is not None:
+                self._keep_pending()  # it is the patient's draft now: its file goes
         self.quick_entry.setFocus()
 
     def _new_record(self, patient: Patient | None, day: date) -> EncounterRecord:
@@ -368,8 +434,11 @@ class EncounterEditor(QWidget):
         """Show a stored encounter (drafts stay editable; final ones are read-only)."""
         record = self._store.get_encounter(encounter_id)
         patient = self._store.get_patient(record.patient_id)
+        dropped = self.pending is not None  # the window asked before dropping it
         self._carried = ()
         self._show(record, patient)
+        if dropped:
+            self._keep_pending()
         self._take_carried_notes()
         if self._is_draft:
             self.quick_entry.setFocus()
@@ -473,6 +542,8 @@ class EncounterEditor(QWidget):
         self._recode()
         if self._patient is not None:
             self._save_draft()
+        else:
+            self._keep_pending()
 
     @reporting("save the draft")
     def _save_draft(self) -> None:

@@ -1,12 +1,15 @@
 """The front-desk window: day sheet and patients on the left, the encounter editor on the right.
 
 Menus carry every command with its shortcut; window size and splitter positions are remembered in
-``QSettings`` (window state only: business settings live in the database).
+``QSettings`` (window state only: business settings live in the database). A visit typed before its
+patient was chosen, found on disk at start-up (the program ended without it being saved or
+dropped), is shown again in the editor.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -23,10 +26,13 @@ from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting, show_error
 from gui.patient_panel import PatientPanel
+from gui.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
 
 if TYPE_CHECKING:
     from core.superbill.model import Superbill
     from gui.preview import PreviewDialog
+
+log = logging.getLogger("superbill.gui")
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
 SETTINGS_APPLICATION = "Superbill Desk"
@@ -102,6 +108,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([560, 800])
         self.left.setSizes([480, 320])
         self._restore_state()
+        self.recover_pending_visit()
 
     # -- menus -----------------------------------------------------------------------------------
     def _action(
@@ -261,6 +268,47 @@ class MainWindow(QMainWindow):
             "Go back",
         )
 
+    def recover_pending_visit(self) -> None:
+        """Show again a visit with no patient yet that the program kept on disk when it last ended.
+
+        An unreadable file is renamed ``….damaged`` (kept for a look, never read again) and the
+        status line says so; the window works as usual.
+        """
+        path = pending_file_for(self.store.path)
+        if path is None:
+            return
+        try:
+            record = read(path)
+        except (UnreadablePendingVisitError, OSError) as error:
+            log.warning("the visit with no patient yet in %s cannot be read: %s", path, error)
+            try:
+                where = f"it was kept aside as {set_aside(path)}"
+            except OSError:
+                where = f"it is still at {path}"
+            self.status_text.setText(
+                "A visit typed before its patient was chosen could not be read back after the program "
+                f"ended ({where}). Nothing else is affected; please type that visit's lesions again."
+            )
+            return
+        if record is None:
+            return
+        if not (record.lesions or record.em_code):
+            self.editor.clear()
+            path.unlink(missing_ok=True)
+            return
+        self.day_sheet.set_day(record.date_of_service)
+        self.editor.show_pending(record)
+        groups = len(record.lesions)
+        self.status_text.setText(
+            f"Recovered the visit typed before its patient was chosen ({record.date_of_service:%m/%d/%Y}, "
+            f"{groups} lesion entr{'y' if groups == 1 else 'ies'}). Find or add the patient to save it."
+        )
+
+    def _drop_pending(self) -> None:
+        """The user agreed to drop the visit with no patient yet: empty the editor (and its file)."""
+        if self.editor.pending is not None:
+            self.editor.clear()
+
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter in the editor."""
@@ -272,8 +320,8 @@ class MainWindow(QMainWindow):
     def offer_drafts(self) -> None:
         """After a crash or an unfinished day: offer to open the drafts left in the database."""
         drafts = [d for d in self.store.drafts() if d.lesions or d.em_code]
-        if not drafts:
-            return
+        if not drafts or self.editor.pending is not None:
+            return  # a recovered visit with no patient is shown; the drafts wait on the day sheet
         names = []
         for draft in drafts[-5:]:
             patient = self.store.get_patient(draft.patient_id)
@@ -561,15 +609,18 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         """File → Quit: asks first when lesions were typed for a visit with no patient yet."""
         if self._may_drop_pending("Quit"):
+            self._drop_pending()
             self._leaving = True
             self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # the user closing the window (title bar, Alt+F4) is asked like Quit; a close() from code
         # (a test, the event loop ending) never waits on a question
-        if event.spontaneous() and not self._leaving and not self._may_drop_pending("Close the window"):
-            event.ignore()
-            return
+        if event.spontaneous() and not self._leaving:
+            if not self._may_drop_pending("Close the window"):
+                event.ignore()
+                return
+            self._drop_pending()
         self.save_state()
         if self.preview is not None:
             self.preview.close()
