@@ -91,6 +91,8 @@ class EncounterEditor(QWidget):
         self._carried: tuple[Message, ...] = ()
         self._day = store.today()
         self._loading = False
+        #: the pending visit shown was read back from its file (the program ended before it was saved)
+        self._recovered = False
         #: where the visit typed before its patient is chosen is kept (``None``: database in memory)
         self._pending_path = pending_file_for(store.path)
         self._build()
@@ -305,6 +307,7 @@ class EncounterEditor(QWidget):
         A pending visit shown until now is dropped (the window asked first), and so is its file.
         """
         dropped = self.pending is not None
+        self._recovered = False
         self._encounter = None  # refresh_choices makes the empty pending visit with the practice's defaults
         self._patient = None
         self._payer = None
@@ -355,6 +358,7 @@ class EncounterEditor(QWidget):
             )
         finally:
             self._loading = False
+        self._recovered = True
         self._show_pending_status()
         self._recode()
         self._keep_pending()
@@ -481,9 +485,10 @@ class EncounterEditor(QWidget):
         self._recode()
 
     def _show_pending_status(self) -> None:
+        recovered = "recovered after the program ended · " if self._recovered else ""
         self.status_label.setText(
-            f"{self._day:%a %m/%d/%Y} · not saved until the patient is chosen; what you type here goes to "
-            "their visit · coded as commercial insurance for now"
+            f"{self._day:%a %m/%d/%Y} · {recovered}not saved until the patient is chosen; what you type "
+            "here goes to their visit · coded as commercial insurance for now"
         )
 
     def _show_status(self) -> None:

@@ -62,6 +62,8 @@ def test_lesions_typed_before_the_patient_come_back_after_a_crash(
     ]
     assert named(again, "encounterPatient").text().startswith("No patient chosen yet")
     assert "Recovered" in status(again) and "patient" in status(again)
+    # the editor says it too, so a later message on the status line does not hide it
+    assert "recovered" in named(again, "encounterStatus").text()
     assert fake_dialogs.kinds() == []  # no question on start-up
 
     open_first_patient(qtbot, again, "sample")
@@ -79,6 +81,7 @@ def test_lesions_typed_before_the_patient_come_back_after_a_crash(
     qtbot.waitUntil(lambda: fake_dialogs.kinds() == ["ask"])
     assert fake_dialogs.seen[-1][1] == "Unfinished encounters"
     assert table_rows(named(third, "lesionTable")) == []
+    assert "recovered" not in named(third, "encounterStatus").text()
     assert "Recovered" not in status(third)
 
 
