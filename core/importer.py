@@ -332,7 +332,10 @@ def _shorten(name: str) -> str:
 
 def _value_problems(field: str, value: object) -> list[Message]:
     """An error when the text of ``field`` is longer than its limit, or another value than its quote's."""
-    limit = LIMITS.get(re.sub(r"\[\d+\]", "[]", field))
+    path = re.sub(r"\[\d+\]", "[]", field)
+    limit = LIMITS.get(path)
+    if limit is not None and limit.what != path:  # not a text field's row (``lesions``: how many entries)
+        limit = None
     if isinstance(value, str) and limit is not None:
         return [] if len(value) <= limit.most else [_too_long(field, len(value), limit, field)]
     quoted = LIMITS["quoted"]
