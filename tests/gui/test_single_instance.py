@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir, QTimer
+from PySide6.QtCore import QDir, QLockFile, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -203,3 +204,41 @@ def test_run_brings_its_window_to_the_front_and_frees_the_name_when_closed(
     assert run(db_path) == 0
     assert seen == ["front"]
     assert not ask_running_window(server_name(db_path))  # the name is free again
+
+
+@POSIX_ONLY
+def test_a_start_waits_while_another_start_is_taking_the_name(
+    qtbot: QtBot, tmp_path: Path, servers: list[InstanceServer]
+) -> None:
+    """The race: between bind and listen, the other start's name is a file nobody answers on yet.
+
+    It must not be mistaken for a name left behind: the lock around "connect, else listen" makes the
+    second start wait, then connect to the first.
+    """
+    name = server_name(tmp_path / "practice.db")
+    racer_lock = QLockFile(os.path.join(QDir.tempPath(), f"{name}.lock"))
+    assert racer_lock.tryLock(0)
+    half_done = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    half_done.bind(os.path.join(QDir.tempPath(), name))  # bound, not listening yet
+    outcome: list[InstanceServer | None] = []
+    second = threading.Thread(target=lambda: outcome.append(claim(name)))
+    try:
+        second.start()
+        second.join(timeout=1.0)
+        assert second.is_alive(), "the second start did not wait for the first"
+        half_done.close()
+        first = InstanceServer(name)  # the first start goes on and listens
+        servers.append(first)
+        assert first.listen()
+        with qtbot.waitSignal(first.show_requested, timeout=10_000):
+            racer_lock.unlock()
+        second.join(timeout=10)
+        assert outcome == [None]  # the second start handed over to the first
+    finally:
+        half_done.close()
+        racer_lock.unlock()
+        second.join(timeout=10)
+        for server in outcome:
+            if server is not None:
+                server.close()
+        QLocalServer.removeServer(name)
