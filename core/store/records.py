@@ -86,6 +86,8 @@ class Provider:
     taxonomy: str = ""
     active: bool = True
     id: int | None = None
+    #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)
+    version: int = 0
 
     @property
     def display_name(self) -> str:
@@ -110,6 +112,8 @@ class Payer:
     use_modifier_51: bool = False
     distinct_modifier: str = "59"
     id: int | None = None
+    #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)
+    version: int = 0
 
     @property
     def needs_member_id(self) -> bool:
@@ -143,6 +147,8 @@ class Patient:
     relationship: str = "self"
     is_demo: bool = False
     id: int | None = None
+    #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)
+    version: int = 0
 
     @property
     def display_name(self) -> str:
@@ -197,6 +203,8 @@ class EncounterRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     id: int | None = None
+    #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)
+    version: int = 0
 
     @property
     def total_cents(self) -> int:

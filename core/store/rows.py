@@ -111,7 +111,8 @@ def patient_from(row: sqlite3.Row) -> Patient:
     values = {name: row[name] for name in PATIENT_COLUMNS}
     values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
     values["is_demo"] = bool(values["is_demo"])
-    return Patient(id=row["id"], **values)
+    version = row["version"] if "version" in row.keys() else 1  # a file before schema 5 (while upgrading)
+    return Patient(id=row["id"], version=version, **values)
 
 
 def patient_row(p: Patient, first_norm: str, last_norm: str) -> dict[str, Any]:
@@ -174,6 +175,7 @@ def encounter_from(
 ) -> EncounterRecord:
     return EncounterRecord(
         id=row["id"],
+        version=row["version"],
         patient_id=row["patient_id"],
         provider_id=row["provider_id"],
         date_of_service=date.fromisoformat(row["date_of_service"]),

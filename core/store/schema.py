@@ -239,12 +239,20 @@ def _open_sessions(db: Database) -> None:
     )
 
 
+def _record_versions(db: Database) -> None:
+    """Version 5: a write counter on the records two programs may edit at once, so a save made from a
+    copy that another program changed meanwhile is refused instead of silently undoing that change."""
+    for table in ("patients", "encounters", "payers", "providers"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
     _patient_name_words,
     _search_order_indexes,
     _open_sessions,
+    _record_versions,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

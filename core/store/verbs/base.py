@@ -18,7 +18,7 @@ from typing import Any, Self, TypeVar
 from sqlite_utils import Database
 
 from core.errors import NotFoundError
-from core.store import audit, patient_search, rows, sessions
+from core.store import audit, patient_search, rows, sessions, stale
 from core.store.connections import MEMORY, write_transaction
 from core.store.records import Patient, Payer, Provider
 
@@ -161,12 +161,20 @@ class StoreBase:
         stored: Callable[[int], SavedRecord],
     ) -> SavedRecord:
         """Insert (``record.id`` None) or update one row of ``table`` with its audit row; call inside
-        the verb's transaction. ``stored`` reads the record as it was, for the audit's "before"."""
+        the verb's transaction. ``stored`` reads the record as it was, for the audit's "before" and
+        for the version check: a save made from a copy another program changed meanwhile is refused
+        (``StaleRecordError``, see ``core.store.stale``)."""
+        row = {k: v for k, v in row.items() if k != "version"}
         if record.id is None:
-            saved = replace(record, id=self._insert(table, row))
+            saved = replace(record, id=self._insert(table, {**row, "version": 1}), version=1)
             self._audit(entity, saved.id, "create", None, rows.as_json_value(saved))
             return saved
         before = stored(record.id)
-        self._update(table, record.id, row)
-        self._audit(entity, record.id, "update", rows.as_json_value(before), rows.as_json_value(record))
-        return record
+        label = getattr(record, "display_name", None) or getattr(record, "name", "")
+        stale.check_version(
+            self.conn, entity, f"{entity.capitalize()} {label}", record.id, before.version, record.version
+        )
+        saved = replace(record, version=before.version + 1)
+        self._update(table, record.id, {**row, "version": saved.version})
+        self._audit(entity, record.id, "update", rows.as_json_value(before), rows.as_json_value(saved))
+        return saved

@@ -12,7 +12,7 @@ from typing import Any
 from core.coding.model import CodingResult, Encounter, PriorService, Severity
 from core.coding.settings import CodingSettings
 from core.errors import InputError, NotFoundError, StoreError
-from core.store import rows
+from core.store import rows, stale
 from core.store.records import (
     BilledLine,
     EncounterRecord,
@@ -204,11 +204,12 @@ class EncounterVerbs(PatientVerbs):
         }
         with self.transaction():
             if encounter.id is None:
-                encounter_id = self._insert("encounters", {**row, "created_at": now})
+                encounter_id = self._insert("encounters", {**row, "created_at": now, "version": 1})
                 before = None
             else:
                 encounter_id = encounter.id
                 previous = self.get_encounter(encounter_id)
+                self._check_version(previous, encounter.version)
                 if previous.status is not EncounterStatus.DRAFT:
                     raise StoreError(
                         f"Encounter {encounter_id} is {previous.status}; it can no longer be edited. "
@@ -217,7 +218,7 @@ class EncounterVerbs(PatientVerbs):
                 if _same_draft(previous, encounter):
                     return previous  # nothing changed: no write, no audit row
                 before = rows.as_json_value(previous)
-                self._update("encounters", encounter_id, row)
+                self._update("encounters", encounter_id, {**row, "version": previous.version + 1})
             self._write_children(encounter_id, encounter, lines=False)
             saved = self.get_encounter(encounter_id)
             self._audit(
@@ -229,12 +230,14 @@ class EncounterVerbs(PatientVerbs):
             )
         return saved
 
-    def finalize(self, encounter_id: int, result: CodingResult) -> EncounterRecord:
+    def finalize(self, encounter_id: int, result: CodingResult, *, version: int = 0) -> EncounterRecord:
         """Freeze a draft as billed: the coded lines with the fees in force on the date of service.
 
         Refuses (``InputError``) a result with errors, a result with no lines, or a code that has no fee
         on that date; the encounter then stays a draft, unchanged. Later fee changes never change a
-        finalised encounter. The superbill gets its document number here.
+        finalised encounter. The superbill gets its document number here. ``version`` is the version
+        of the encounter ``result`` was coded from: when another program changed it since, the lines
+        would bill what is no longer there, so it is refused (``StaleRecordError``).
         """
         errors = [m for m in result.messages if m.severity is Severity.ERROR]
         if errors:
@@ -250,6 +253,7 @@ class EncounterVerbs(PatientVerbs):
             )
         with self.transaction():
             current = self.get_encounter(encounter_id)
+            self._check_version(current, version)
             if current.status is not EncounterStatus.DRAFT:
                 raise StoreError(
                     f"Encounter {encounter_id} is already {current.status}; reopen it to code it again."
@@ -289,6 +293,7 @@ class EncounterVerbs(PatientVerbs):
                     "coded_at": self.now().isoformat(),
                     "document_number": document,
                     "updated_at": self.now().isoformat(),
+                    "version": current.version + 1,
                 },
             )
             self._write_children(encounter_id, final, lines=True)
@@ -307,13 +312,28 @@ class EncounterVerbs(PatientVerbs):
         assert row is not None
         return f"SB-{int(row['value']):06d}"
 
+    def _check_version(self, stored: EncounterRecord, version: int) -> None:
+        assert stored.id is not None
+        label = f"Encounter {stored.document_number or stored.id} of {stored.date_of_service:%m/%d/%Y}"
+        stale.check_version(self.conn, "encounter", label, stored.id, stored.version, version)
+
     def _set_status(
-        self, encounter_id: int, allowed: Iterable[EncounterStatus], action: str, changes: dict[str, Any]
+        self,
+        encounter_id: int,
+        allowed: Iterable[EncounterStatus],
+        action: str,
+        changes: dict[str, Any],
+        version: int = 0,
     ) -> EncounterRecord:
         current = self.get_encounter(encounter_id)
+        self._check_version(current, version)
         if current.status not in set(allowed):
             raise StoreError(f"Encounter {encounter_id} is {current.status}; it cannot be {action}.")
-        self._update("encounters", encounter_id, {**changes, "updated_at": self.now().isoformat()})
+        self._update(
+            "encounters",
+            encounter_id,
+            {**changes, "updated_at": self.now().isoformat(), "version": current.version + 1},
+        )
         if changes.get("status") == str(EncounterStatus.DRAFT):
             self.conn.execute("DELETE FROM billed_lines WHERE encounter_id = ?", [encounter_id])
         saved = self.get_encounter(encounter_id)
@@ -329,8 +349,9 @@ class EncounterVerbs(PatientVerbs):
                 for i in encounter_ids
             ]
 
-    def void_encounter(self, encounter_id: int, reason: str) -> EncounterRecord:
-        """Void an encounter (kept, never deleted, with the reason); it no longer counts as billed."""
+    def void_encounter(self, encounter_id: int, reason: str, *, version: int = 0) -> EncounterRecord:
+        """Void an encounter (kept, never deleted, with the reason); it no longer counts as billed.
+        ``version``: the version the user saw (``StaleRecordError`` when it changed since)."""
         if not reason.strip():
             raise InputError(
                 "Reason: say why this encounter is voided (for example 'entered twice').", field="reason"
@@ -341,9 +362,10 @@ class EncounterVerbs(PatientVerbs):
                 (EncounterStatus.DRAFT, EncounterStatus.FINAL, EncounterStatus.PRINTED),
                 "voided",
                 {"status": str(EncounterStatus.VOID), "void_reason": reason.strip()},
+                version,
             )
 
-    def reopen(self, encounter_id: int) -> EncounterRecord:
+    def reopen(self, encounter_id: int, *, version: int = 0) -> EncounterRecord:
         """Turn a final, printed or void encounter back into a draft to correct it.
 
         The billed lines are dropped (the audit log keeps them); finalising again re-prices the lines
@@ -355,16 +377,27 @@ class EncounterVerbs(PatientVerbs):
                 (EncounterStatus.FINAL, EncounterStatus.PRINTED, EncounterStatus.VOID),
                 "reopened",
                 {"status": str(EncounterStatus.DRAFT), "coded_at": None, "void_reason": ""},
+                version,
             )
 
-    def record_payment(self, encounter_id: int, paid_cents: int) -> EncounterRecord:
-        """Set how much was paid at the desk for this encounter (whole cents, zero or more)."""
+    def record_payment(self, encounter_id: int, paid_cents: int, *, version: int = 0) -> EncounterRecord:
+        """Set how much was paid at the desk for this encounter (whole cents, zero or more).
+
+        ``version`` is the version the user saw: a payment another program recorded meanwhile is never
+        overwritten unseen (``StaleRecordError``)."""
         if not isinstance(paid_cents, int) or paid_cents < 0:
             raise InputError("Amount paid: type an amount of zero or more.", field="paid_cents")
         with self.transaction():
             current = self.get_encounter(encounter_id)
+            self._check_version(current, version)
             self._update(
-                "encounters", encounter_id, {"paid_cents": paid_cents, "updated_at": self.now().isoformat()}
+                "encounters",
+                encounter_id,
+                {
+                    "paid_cents": paid_cents,
+                    "updated_at": self.now().isoformat(),
+                    "version": current.version + 1,
+                },
             )
             saved = self.get_encounter(encounter_id)
             self._audit(

@@ -281,5 +281,5 @@ def test_a_draft_edit_audits_only_what_changed(store: Store) -> None:
     store.save_draft(replace(draft, lesions=(AK12, SK3)))
     entry = store.audit_entries("encounter", draft.id)[-1]
     assert entry.action == "save"
-    assert set(json.loads(entry.before or "{}")) == {"lesions"}
+    assert set(json.loads(entry.before or "{}")) == {"lesions", "version"}  # and the write counter
     assert len(json.loads(entry.after or "{}")["lesions"]) == 2

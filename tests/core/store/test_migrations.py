@@ -18,6 +18,32 @@ def _add_referral_column(db: Database) -> None:
     db.execute("ALTER TABLE encounters ADD COLUMN referral TEXT NOT NULL DEFAULT ''")
 
 
+def _old_patients(conn: object, last_name: str, count: int) -> None:
+    """Patients as an older program wrote them (this program's verbs write today's columns)."""
+    for n in range(count):
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO patients (chart_number, first_name, last_name, first_norm, last_norm, date_of_birth) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [f"OLD{n}", f"Pat{n}", last_name, f"pat{n}", last_name.lower(), f"19{50 + n}-01-01"],
+        )
+
+
+def test_a_file_from_before_record_versions_gets_version_1_and_saves(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:4])
+    with open_store(db_path, seed_demo=False) as store:
+        _old_patients(store.conn, "Older", 2)
+    monkeypatch.undo()
+    with open_store(db_path, seed_demo=False) as store:
+        patient = store.search_patients("Older")[0]
+        assert patient.version == 1
+        saved = store.save_patient(replace(patient, phone="212-555-0100"))
+        assert saved.version == 2 and store.get_patient(saved.id or 0).version == 2
+
+
 def test_upgrade_then_old_program_refuses(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_store(db_path) as store:
         patients = store.search_patients("demo")
@@ -65,8 +91,9 @@ def test_a_failing_migration_leaves_the_previous_version(
 def test_version_2_file_gets_the_search_order_indexes(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file from before schema 3 keeps its patients and finds them through the rebuilt indexes."""
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:2])
-    with open_store(db_path) as store:
+    with open_store(db_path, seed_demo=False) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        _old_patients(store.conn, "Sample", 5)
         before = store.search_patients("sample")
     monkeypatch.undo()
     with open_store(db_path) as store:
