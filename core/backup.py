@@ -299,7 +299,8 @@ class HealthReport:
 
 
 def verify_database(db_path: Path) -> HealthReport:
-    """Check the database file page by page, then the audit log's hash chain; changes nothing.
+    """Check the database file page by page, the audit log's hash chain, then the data against the log
+    (``core.store.data_check``: rows changed, deleted or added outside the program); changes nothing.
 
     A missing file raises ``StoreError``; every problem found is reported in ``lines`` (``ok`` false).
     """
@@ -321,11 +322,15 @@ def verify_database(db_path: Path) -> HealthReport:
         return HealthReport(tuple(lines), False)
     lines.append("File check: ok (every page and index is sound).")
     from core.store import open_store
+    from core.store.data_check import verify_data
 
     store = open_store(db_path, seed_demo=False)
     try:
         audit = store.verify_audit()
+        data = verify_data(store.conn)
     finally:
         store.close()
     lines.append(f"Audit log: {'ok — ' if audit.ok else 'PROBLEM — '}{audit.text}.")
-    return HealthReport(tuple(lines), audit.ok)
+    lines.append(f"Data: {'ok — ' if data.ok else 'PROBLEM — '}{data.text}.")
+    lines.extend(f"  {problem}." for problem in data.problems)
+    return HealthReport(tuple(lines), audit.ok and data.ok)
