@@ -31,6 +31,7 @@ detected — there is no secret key on a single practice computer.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -336,7 +337,6 @@ _LABELS = {
 }
 #: list fields of an encounter: what one item is called in a report
 _ITEMS = {"lesions": "lesion group", "messages": "coding message", "lines": "line"}
-_ITEMS_PLURAL = {"lesions": "lesion groups", "messages": "coding messages", "lines": "billed lines"}
 
 
 def _label(name: str) -> str:
@@ -363,25 +363,53 @@ def _differs(a: Any, b: Any) -> bool:
     return canonical_json(a) != canonical_json(b)
 
 
+def _item_name(name: str, n: int, item: Any) -> str:
+    """``line 2 (17000)``, ``lesion group 1 (premalignant, face)``, ``coding message 3 (EM_SAME_DAY)``."""
+    what = ""
+    if isinstance(item, dict):
+        keys = {"lines": ("cpt",), "lesions": ("kind", "site"), "messages": ("rule",)}[name]
+        what = ", ".join(str(item.get(k)) for k in keys if item.get(k))
+    return f"{_ITEMS[name]} {n}" + (f" ({what})" if what else "")
+
+
+def _item_differences(name: str, n: int, mine: Any, logged: Any) -> list[str]:
+    if not (isinstance(mine, dict) and isinstance(logged, dict)):
+        return [f"{_item_name(name, n, logged)} differs from the log"]
+    return [
+        f"{_label(key)} of {_ITEMS[name]} {n} is {_shown(key, mine.get(key))} in the file "
+        f"but {_shown(key, logged.get(key))} in the log"
+        for key in sorted(set(mine) | set(logged))
+        if _differs(mine.get(key), logged.get(key))
+    ]
+
+
+def _list_differences(name: str, in_file: list[Any], in_log: list[Any]) -> list[str]:
+    """Items missing from the file or not in the log are named as such; the others field by field."""
+    found: list[str] = []
+    matcher = difflib.SequenceMatcher(
+        None, [canonical_json(i) for i in in_file], [canonical_json(i) for i in in_log], autojunk=False
+    )
+    for op, f1, f2, l1, l2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(f2 - f1, l2 - l1) if op == "replace" else 0
+        for k in range(pairs):
+            found.extend(_item_differences(name, l1 + k + 1, in_file[f1 + k], in_log[l1 + k]))
+        found.extend(
+            f"{_item_name(name, n + 1, in_log[n])} of the log is not in the file"
+            for n in range(l1 + pairs, l2)
+        )
+        found.extend(
+            f"{_item_name(name, n + 1, in_file[n])} in the file is not in the log"
+            for n in range(f1 + pairs, f2)
+        )
+    return found
+
+
 def _field_differences(name: str, in_file: Any, in_log: Any) -> list[str]:
     """Plain-words differences of one field; list fields (lines, lesions, messages) item by item."""
     if name in _ITEMS and isinstance(in_file, list) and isinstance(in_log, list):
-        found = []
-        if len(in_file) != len(in_log):
-            found.append(
-                f"there are {len(in_file)} {_ITEMS_PLURAL[name]} in the file but {len(in_log)} in the log"
-            )
-        for n, (mine, logged) in enumerate(zip(in_file, in_log, strict=False), start=1):
-            if isinstance(mine, dict) and isinstance(logged, dict):
-                found.extend(
-                    f"{_label(key)} of {_ITEMS[name]} {n} is {_shown(key, mine.get(key))} in the file "
-                    f"but {_shown(key, logged.get(key))} in the log"
-                    for key in sorted(set(mine) | set(logged))
-                    if _differs(mine.get(key), logged.get(key))
-                )
-            elif _differs(mine, logged):
-                found.append(f"{_ITEMS[name]} {n} differs from the log")
-        return found
+        return _list_differences(name, in_file, in_log)
     return [f"{_label(name)} is {_shown(name, in_file)} in the file but {_shown(name, in_log)} in the log"]
 
 
