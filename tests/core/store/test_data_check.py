@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,8 @@ import pytest
 import main
 from core.coding import code_encounter
 from core.coding.model import LesionGroup, LesionKind
-from core.store import EncounterRecord, Patient, Provider, Store, open_store
+from core.store import EncounterRecord, Patient, Provider, Store, open_store, rows
+from core.store.audit import canonical_json
 from core.store.data_check import verify_data
 from tests.core.store.conftest import DOS, FakeClock
 
@@ -259,3 +260,14 @@ def test_the_report_is_bounded(file: Path) -> None:
         conn.close()
     assert check.problem_count == expected > 5
     assert len(check.problems) == 6 and check.problems[-1] == f"… and {expected - 5} more"
+
+
+def test_records_are_spelled_for_the_log_as_asdict_spells_them(file: Path) -> None:
+    """``rows.as_json_value`` skips ``asdict``'s deep copy; the JSON the log holds must not change."""
+    with open_store(file) as store:
+        records: list[object] = [store.practice(), *store.providers(include_inactive=True), *store.payers()]
+        records += store.encounters_between(date(2026, 1, 1), date(2026, 12, 31))
+        records += [store.get_patient(r["id"]) for r in store._query("SELECT id FROM patients")]
+    assert len(records) > 10
+    for record in records:
+        assert canonical_json(rows.as_json_value(record)) == canonical_json(asdict(record))  # type: ignore[call-overload]
