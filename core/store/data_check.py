@@ -20,7 +20,7 @@ update's audit row), ``meta`` (the chain's own head, checked by ``audit.verify``
 ICD-10-CM release marks), the ICD-10-CM search index and the patient-name word index (copies rebuilt
 from the program's code set and from ``patients``), and sqlite-utils' migration record.
 
-Streaming: the log is read row by row and, per record, only an 8-byte digest of each field is kept
+Streaming: the log is read row by row and, per record, only a 64-bit fingerprint of each field is kept
 (a quarter of a million encounters take tens of megabytes). The values themselves are read again,
 through the ``audit_entity`` index, only for the few records a report describes. Everything is read in
 one read transaction, so the function needs nothing but reads on a plain ``sqlite3.Connection``.
@@ -64,20 +64,24 @@ _CHILD_TABLES = (
 #: canonical JSON (``core.store.audit.canonical_json``) with one encoder made once, not per value
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 _SLOT = struct.Struct("<Q")
+_EXACT_INT_HASH = 2**61 - 1  # CPython hashes a number below this to itself
 
 
 def _digest(value: Any) -> int:
     """A 64-bit fingerprint of one field's value: equal exactly when the values' canonical JSON (what
     the audit log holds) is equal — a value read back from the log and the same value in a record
-    (dates, enums, tuples) get the same one. Python's hash: quick, and only compared within one run."""
+    (dates, enums, tuples) get the same one. Python's hash: quick, keyed afresh in every process for
+    text (so nobody can prepare a colliding value), and only compared within one run."""
     if value is None:
         found = hash(None)
     elif isinstance(value, bool):
         found = hash(("b", value))
     elif isinstance(value, int):
-        found = hash(("i", value))
+        # small non-negative numbers hash to themselves; any other (-1 and -2 share a hash, so do
+        # numbers 2**61 - 1 apart) by their text, whose hash is keyed
+        found = hash(("i", value)) if 0 <= value < _EXACT_INT_HASH else hash(("i", str(value)))
     elif isinstance(value, float):
-        found = hash(("f", value))
+        found = hash(("f", repr(value)))  # as JSON spells it
     elif isinstance(value, str):
         found = hash(("s", str.__str__(value)))  # an enum by its text, as JSON spells it
     elif isinstance(value, date):
