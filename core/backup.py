@@ -19,15 +19,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import DatabaseDamagedError, StoreError
+from core.errors import DatabaseDamagedError, DatabaseInUseError, StoreError
+from core.store import connections
 
 if TYPE_CHECKING:
     from core.store import Store
 
-#: how long a connection waits for another program's lock before giving up, in seconds
-LOCK_TIMEOUT_S = 10.0
-#: the first 16 bytes of every SQLite 3 database file
-_SQLITE_HEADER = b"SQLite format 3\x00"
 #: the setting that says how many days of automatic backups to keep (declared in core.store.settings)
 KEEP_DAYS_SETTING = "backup_days_to_keep"
 
@@ -47,11 +44,8 @@ class FileCheck:
 
 @contextlib.contextmanager
 def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
-    """A plain connection to ``path`` that is always closed (Windows cannot rename open files)."""
-    if read_only:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=LOCK_TIMEOUT_S)
-    else:
-        conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S)
+    """A connection to ``path`` that is always closed (Windows cannot rename open files)."""
+    conn = connections.connect(path, read_only=read_only)
     try:
         yield conn
     finally:
@@ -63,14 +57,6 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list
     pragma = "quick_check" if quick else "integrity_check"
     rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
     return [] if rows == ["ok"] else rows
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def check_database_file(path: Path) -> None:
@@ -85,9 +71,9 @@ def check_database_file(path: Path) -> None:
 
     if not path.is_file():
         raise StoreError(f"The file {path} does not exist or is not a file. Check the name and try again.")
-    if not _looks_like_sqlite(path):
+    if path.stat().st_size == 0:
         raise DatabaseDamagedError(
-            f"The file {path} is not a Superbill Desk database (it is not a database file at all). "
+            f"The file {path} is empty: it is not a database file at all. "
             "Choose a backup made by Superbill Desk."
         )
     try:
@@ -104,6 +90,13 @@ def check_database_file(path: Path) -> None:
                     "Choose another backup."
                 )
     except sqlite3.DatabaseError as err:
+        if connections.is_storage_failure(err):
+            raise connections.cannot_open(path, err) from err
+        if "not a database" in str(err):
+            raise DatabaseDamagedError(
+                f"The file {path} is not a Superbill Desk database (it is not a database file at all). "
+                "Choose a backup made by Superbill Desk."
+            ) from err
         raise DatabaseDamagedError(
             f"The file {path} could not be read as a database ({err}). Choose another backup."
         ) from err
@@ -114,7 +107,7 @@ def _copy_database(source: Path, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        with _connect(source) as src, _connect(partial) as dst:
+        with _connect(source, read_only=True) as src, _connect(partial) as dst:
             src.backup(dst)
             # A backup is a single file: no write-ahead log beside it when it is copied or mailed.
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -136,7 +129,7 @@ def backup_database(db_path: Path, target: Path) -> Path:
     is not in it), passes SQLite's integrity check, and is a single file (no ``-wal`` beside it). An
     existing ``target`` is replaced only once the new copy is complete. Returns ``target``.
     """
-    if not db_path.is_file() or not _looks_like_sqlite(db_path):
+    if not db_path.is_file():
         raise StoreError(f"There is no database at {db_path} to back up. Check the --db path.")
     if target.exists() and target.resolve() == db_path.resolve():
         raise StoreError("The backup file cannot be the database itself. Choose another file name.")
@@ -148,7 +141,16 @@ def backup_database(db_path: Path, target: Path) -> Path:
         raise StoreError(f"The folder {target.parent} does not exist. Create it or choose another place.")
     try:
         _copy_database(db_path, target)
-    except (sqlite3.OperationalError, OSError) as err:
+    except sqlite3.DatabaseError as err:
+        if connections.is_damage(err):
+            raise DatabaseDamagedError(
+                f"The database {db_path} could not be copied: it is damaged ({err}). "
+                "Run `superbill verify` on it."
+            ) from err
+        raise StoreError(
+            f"The backup could not be written to {target} ({err}). Check the disk and try again."
+        ) from err
+    except OSError as err:
         raise StoreError(
             f"The backup could not be written to {target} ({err}). Check the disk and try again."
         ) from err
@@ -159,49 +161,71 @@ def _kept_copy_name(db_path: Path, now: datetime) -> Path:
     stamp = now.strftime("%Y%m%d-%H%M%S")
     candidate = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
     counter = 1
-    while candidate.exists():
+    while any(Path(f"{candidate}{suffix}").exists() for suffix in ("", *connections.COMPANION_SUFFIXES)):
         counter += 1
         candidate = db_path.with_name(f"{db_path.name}.before-restore-{stamp}-{counter}")
     return candidate
 
 
+def _move_with_companions(source: Path, target: Path) -> None:
+    """Rename a database file and its ``-wal``/``-shm``/``-journal`` files (the bytes stay as they are)."""
+    for suffix in ("", *connections.COMPANION_SUFFIXES):
+        found = Path(f"{source}{suffix}")
+        if found.exists():
+            os.replace(found, Path(f"{target}{suffix}"))
+
+
+def _refuse_if_in_use(db_path: Path) -> None:
+    """Stop when any program (another window, a command, a copy) has the database open."""
+    if connections.database_of(db_path) in connections.open_here():
+        raise DatabaseInUseError(
+            f"The database {db_path} is open in this program. Close it first, then restore. "
+            "Nothing was changed."
+        )
+    if connections.others_connected(db_path):
+        from core.store.sessions import describe_others
+
+        raise DatabaseInUseError(
+            f"The database {db_path} is open in another program: {describe_others(db_path)}. "
+            "Close Superbill Desk everywhere it is open (and wait for imports or backups to finish), "
+            "then restore again. Nothing was changed."
+        )
+
+
 def restore_database(backup: Path, db_path: Path, *, now: datetime | None = None) -> Path | None:
-    """Replace the database ``db_path`` with the backup file ``backup``, keeping the previous one.
+    """Put the backup file ``backup`` in place of the database ``db_path``, keeping the previous one.
 
     The backup is checked first (a database file, sound, a Superbill Desk database this version can
-    open); when it fails, a ``SuperbillError`` explains why and nothing is touched. The current database,
-    when there is one, is kept beside it as ``<name>.before-restore-YYYYMMDD-HHMMSS``; then the backup's
-    contents are written into ``db_path`` through the backup API. Returns the kept copy's path (``None``
-    when there was no database yet). Close the window's store before calling this.
+    open); when it fails, a ``SuperbillError`` explains why and nothing is touched. A restore must be
+    alone: while any program has the database open it is refused (``DatabaseInUseError``, naming the
+    programs it knows of), because a window left open would go on writing its old records over the
+    restored ones. The current database — sound, damaged or not a database at all — is renamed, byte
+    for byte as it is (with its ``-wal``), to ``<name>.before-restore-YYYYMMDD-HHMMSS``; then a checked
+    copy of the backup takes its place. Returns the kept file's path (``None`` when there was none).
     """
     if db_path.exists() and backup.resolve() == db_path.resolve():
         raise StoreError("That file is the database itself. Choose a backup file to restore from.")
     check_database_file(backup)
     kept: Path | None = None
     if db_path.exists():
+        _refuse_if_in_use(db_path)
         kept = _kept_copy_name(db_path, now or datetime.now())
-        backup_database(db_path, kept)
+        try:
+            _move_with_companions(db_path, kept)
+        except OSError as err:  # Windows: another program opened the file in the meantime
+            raise DatabaseInUseError(
+                f"The database {db_path} could not be set aside ({err.strerror}): another program may "
+                "have opened it. Close it and try again. Nothing was changed."
+            ) from err
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _connect(backup, read_only=True) as src, _connect(db_path) as dst:
-            src.backup(dst)
-            problems = integrity_problems(dst)
-    except sqlite3.OperationalError as err:
-        raise StoreError(
-            f"The database {db_path} is in use and could not be replaced ({err}). Close Superbill Desk "
-            f"everywhere it is open and try again. Your database is unchanged{_kept_note(kept)}."
-        ) from err
-    if problems:
-        raise DatabaseDamagedError(
-            f"The restored database failed its check ({problems[0]}). Your previous database is kept as "
-            f"{kept}; restore that file to go back."
-        )
+        _copy_database(backup, db_path)
+    except BaseException:
+        if kept is not None:
+            _move_with_companions(kept, db_path)  # put the database back as it was
+        raise
     return kept
-
-
-def _kept_note(kept: Path | None) -> str:
-    return f" (a copy was also kept as {kept})" if kept else ""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -254,9 +278,10 @@ def run_daily_backup(
     are never touched.
     """
     from core.paths import backups_dir as default_backups_dir
+    from core.paths import private_dir
 
     folder = backups_dir if backups_dir is not None else default_backups_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     day = today or date.today()
     if isinstance(source, Path):
         db_path = source
@@ -299,38 +324,59 @@ class HealthReport:
 
 
 def verify_database(db_path: Path) -> HealthReport:
-    """Check the database file page by page, the audit log's hash chain, then the data against the log
-    (``core.store.data_check``: rows changed, deleted or added outside the program); changes nothing.
+    """Check the database file page by page, its references, the audit log's hash chain and the data
+    against the log. Reads only: the file is opened read-only and not one byte of it (or of its
+    write-ahead log) changes, so it is safe while the window is open.
 
     A missing file raises ``StoreError``; every problem found is reported in ``lines`` (``ok`` false).
     """
     if not db_path.is_file():
         raise StoreError(f"There is no database at {db_path}. Check the --db path.")
     lines = [f"Database: {db_path}"]
-    if not _looks_like_sqlite(db_path):
-        lines.append("File check: NOT A DATABASE — this file is not a SQLite database.")
-        return HealthReport(tuple(lines), False)
     try:
-        with _connect(db_path) as conn:
-            problems = integrity_problems(conn)
+        with _connect(db_path, read_only=True) as conn:
+            return _health(conn, db_path, lines)
     except sqlite3.DatabaseError as err:
-        problems = [str(err)]
+        if connections.is_storage_failure(err):
+            raise connections.cannot_open(db_path, err) from err
+        if "not a database" in str(err):
+            lines.append("File check: NOT A DATABASE — this file is not a SQLite database.")
+        else:
+            lines.append(f"File check: DAMAGED — {err}.")
+            lines.append(_RESTORE_ADVICE)
+        return HealthReport(tuple(lines), False)
+
+
+_RESTORE_ADVICE = "Restore the most recent backup (superbill restore FILE) and re-enter later work."
+
+
+def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> HealthReport:
+    from core.store import audit
+    from core.store.data_check import verify_data
+    from core.store.schema import check_schema
+
+    problems = integrity_problems(conn)
     if problems:
         shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
         lines.append(f"File check: DAMAGED — {shown}.")
-        lines.append("Restore the most recent backup (superbill restore FILE) and re-enter later work.")
+        lines.append(_RESTORE_ADVICE)
         return HealthReport(tuple(lines), False)
     lines.append("File check: ok (every page and index is sound).")
-    from core.store import open_store
-    from core.store.data_check import verify_data
-
-    store = open_store(db_path, seed_demo=False)
-    try:
-        audit = store.verify_audit()
-        data = verify_data(store.conn)
-    finally:
-        store.close()
-    lines.append(f"Audit log: {'ok — ' if audit.ok else 'PROBLEM — '}{audit.text}.")
+    if check_schema(conn, db_path):
+        lines.append("Contents: EMPTY — this database file holds no Superbill Desk data yet.")
+        return HealthReport(tuple(lines), False)
+    orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if orphans:
+        tables = sorted({str(row[0]) for row in orphans})
+        lines.append(
+            f"References: PROBLEM — {len(orphans)} row(s) point to records that do not exist "
+            f"(in {', '.join(tables)})."
+        )
+    else:
+        lines.append("References: ok (every row points to a record that exists).")
+    checked = audit.verify(conn)
+    lines.append(f"Audit log: {'ok — ' if checked.ok else 'PROBLEM — '}{checked.text}.")
+    data = verify_data(conn)
     lines.append(f"Data: {'ok — ' if data.ok else 'PROBLEM — '}{data.text}.")
     lines.extend(f"  {problem}." for problem in data.problems)
-    return HealthReport(tuple(lines), audit.ok and data.ok)
+    return HealthReport(tuple(lines), checked.ok and not orphans and data.ok)

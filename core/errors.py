@@ -35,3 +35,15 @@ class DatabaseDamagedError(StoreError):
 
 class DatabaseTooNewError(StoreError):
     """The file was written by a newer version of the program; opening it could damage it."""
+
+
+class StoreBusyError(StoreError):
+    """Another program kept the database locked for too long; nothing was changed, trying again helps."""
+
+
+class StaleRecordError(StoreError):
+    """The record was changed by another window or program since it was read; nothing was saved."""
+
+
+class DatabaseInUseError(StoreError):
+    """Another program has the database open, and the step asked for must be alone with it."""

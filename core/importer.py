@@ -17,19 +17,21 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from core.coding import code_encounter, validate
+from core.coding import code_encounter, rules, validate
 from core.coding.model import CodingResult, Encounter, LesionGroup, Message, Severity
 from core.coding.parse import ENCOUNTER_FIELDS, LESION_FIELDS, encounter_from_json
-from core.errors import InputError
+from core.errors import InputError, StoreError
+from core.json_input import MAX_DEPTH, MAX_NUMBER_DIGITS, JsonInputError, load_json, lone_surrogate
 from core.npi import npi_problem
 from core.store import EncounterRecord, EncounterStatus, Patient, Payer, Provider, Store
-from core.store.patients import normalise_name
+from core.store.patients import OLDEST_BIRTH, normalise_name
 
 #: rule ids of the importer's own findings (the engine's rule ids are in docs/cli.md)
 RULE_INVALID_INPUT = "INVALID_INPUT"
@@ -38,6 +40,7 @@ RULE_ALREADY_IMPORTED = "ALREADY_IMPORTED"
 RULE_PATIENT_DIFFERS = "PATIENT_DIFFERS"
 RULE_PAYER_DIFFERS = "PAYER_DIFFERS"
 RULE_CANNOT_FINALIZE = "CANNOT_FINALIZE"
+RULE_DATABASE_UNUSABLE = "DATABASE_UNUSABLE"
 SELF_PAY = "self_pay"
 
 STATUS_FINAL = "final"
@@ -54,6 +57,64 @@ _MAX_STORED = 10**9
 #: how a left-out value is quoted in its message; ``left_out_keys`` reads it back to recognise a re-import
 _LEFT_OUT_MARK = "the other system sent "
 _LEFT_OUT_QUOTE = re.compile(re.escape(_LEFT_OUT_MARK) + r"(?P<field>[A-Za-z_][\w]*(?:\[\d+\])?) = ")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``most`` ``unit`` of ``what``: one row of the limits of an import file."""
+
+    what: str
+    most: int
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{self.most:,} {self.unit}"
+
+
+#: Every limit of an import file, far above what a real practice sends, so that a broken or hostile
+#: export cannot fill the memory, the database or its append-only audit log. docs/import.md ("Limits")
+#: mirrors this table row by row (a test compares them). Keys that are field paths (``lesions[]`` for
+#: every entry) limit the text of that field; a value that is not text is held to ``quoted``.
+LIMITS: dict[str, Limit] = {
+    "file": Limit("the import file", 5_000_000, "bytes"),
+    "depth": Limit("levels of {…} and […] inside each other", MAX_DEPTH, "levels"),
+    "digits": Limit("digits in one number", MAX_NUMBER_DIGITS, "digits"),
+    "encounters": Limit("encounters in one file", 1_000, "encounters"),
+    "lesions": Limit("lesion entries of one encounter", 100, "entries"),
+    "prior_services": Limit("prior services of one encounter", 100, "entries"),
+    "unknown_fields": Limit("fields of one encounter that the program does not know", 20, "fields"),
+    "field_name": Limit("the name of a field", 100, "characters"),
+    "quoted": Limit(
+        "one lesion entry or prior service, a field the program does not know, or any other value that is "
+        "not text, written as one line of JSON",
+        1_000,
+        "characters",
+    ),
+    "patient.chart_number": Limit("patient.chart_number", 30, "characters"),
+    "patient.first_name": Limit("patient.first_name", 100, "characters"),
+    "patient.last_name": Limit("patient.last_name", 100, "characters"),
+    "patient.date_of_birth": Limit("patient.date_of_birth", 30, "characters"),
+    "patient.sex": Limit("patient.sex", 20, "characters"),
+    "patient.payer": Limit("patient.payer", 40, "characters"),
+    "patient.member_id": Limit("patient.member_id", 40, "characters"),
+    "provider_npi": Limit("provider_npi", 20, "characters"),
+    "date_of_service": Limit("date_of_service", 30, "characters"),
+    "place_of_service": Limit("place_of_service", 10, "characters"),
+    "em_code": Limit("em_code", 10, "characters"),
+    "payer": Limit("payer", 40, "characters"),
+    "lesions[].kind": Limit("lesions[].kind", 40, "characters"),
+    "lesions[].site": Limit("lesions[].site", 40, "characters"),
+    "lesions[].method": Limit("lesions[].method", 40, "characters"),
+    "lesions[].diagnosis": Limit("lesions[].diagnosis", 20, "characters"),
+    "prior_services[].date_of_service": Limit("prior_services[].date_of_service", 30, "characters"),
+    "prior_services[].cpt": Limit("prior_services[].cpt", 20, "characters"),
+}
+#: the first date of service an import accepts: ICD-10-CM codes (the only ones the program bills) are
+#: used in the United States for services from this day on
+FIRST_DATE_OF_SERVICE = date(2015, 10, 1)
+#: how far after today a date of service may lie: later is surely a typing mistake (within it, a
+#: future date is kept in a draft for the front desk to correct, as the contract says)
+MAX_DAYS_AHEAD = 365
 
 
 @dataclass(frozen=True)
@@ -75,6 +136,9 @@ class ImportReport:
     """The outcome of one import, in file order."""
 
     encounters: tuple[ImportedEncounter, ...]
+    #: why the import stopped before the end of the file (the database could not be written), with
+    #: which encounters were stored and which were not; ``None`` when every encounter was handled
+    stopped: Message | None = None
 
     @property
     def final(self) -> int:
@@ -98,7 +162,7 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's output object."""
-        return {
+        out: dict[str, Any] = {
             "imported": self.imported,
             "final": self.final,
             "draft": self.draft,
@@ -115,6 +179,12 @@ class ImportReport:
                 for e in self.encounters
             ],
         }
+        if self.stopped is not None:  # our extension, as for a file that stored nothing (docs/import.md)
+            m = self.stopped
+            out["messages"] = [
+                {"severity": str(m.severity), "rule": m.rule, "field": m.field, "text": m.text}
+            ]
+        return out
 
 
 class _RejectedError(Exception):
@@ -136,41 +206,170 @@ def _error(field: str | None, text: str, rule: str = RULE_INVALID_INPUT) -> Mess
 def parse_import(text: str | bytes, *, source: str = "the import file") -> list[dict[str, Any]]:
     """The encounters of an import file, or ``InputError`` when the file is not readable as a whole.
 
-    Only the outer shape is checked here (an object whose ``encounters`` is a list of objects); what
-    is inside each encounter is checked one encounter at a time, so one bad entry never blocks a day.
+    Checked here, for the whole file: its size, that it is text and JSON (``core.json_input``: no
+    ``NaN``, no endless numbers, no deep nesting), the outer shape (an object whose ``encounters`` is a
+    list of objects) and the number of encounters. What is inside each encounter is checked one
+    encounter at a time, so one bad entry never blocks a day.
     """
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        where = f" (line {err.lineno}, column {err.colno})" if isinstance(err, json.JSONDecodeError) else ""
+    nothing = "Nothing was imported."
+    limit = LIMITS["file"]
+    size = len(text) if len(text) > limit.most else len(_encoded(text))
+    if size > limit.most:
         raise InputError(
-            f"{source} is not valid JSON{where}: {err}. Nothing was imported. "
-            "Export the day again from the other system, or fix the file.",
+            f"{source} is too large: {size:,} bytes, and an import file may be at most {limit} "
+            f"({limit.most // 1_000_000} MB; a day of even a busy practice is a small fraction of that). "
+            f"{nothing} Export one day at a time, or check that this is the right file.",
             field="file",
-        ) from err
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode(json.detect_encoding(text))
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"{source} is not UTF-8 text (byte {err.start + 1} cannot be read). {nothing} "
+                "Export the day again from the other system as UTF-8, or save the file as UTF-8.",
+                field="file",
+            ) from None
+    try:
+        data = load_json(text, subject=source)
+    except JsonInputError as err:
+        raise InputError(
+            f"{err.text} {nothing} Export the day again from the other system, or fix the file.", field="file"
+        ) from None
     if not isinstance(data, dict) or "encounters" not in data:
         raise InputError(
             f'{source} is not an import file: it must be a JSON object with a list called "encounters". '
-            "Nothing was imported.",
+            f"{nothing}",
             field="encounters",
         )
     encounters = data["encounters"]
     if not isinstance(encounters, list):
         raise InputError(
-            f'{source}: "encounters" must be a list of encounters. Nothing was imported.', field="encounters"
+            f'{source}: "encounters" must be a list of encounters. {nothing}', field="encounters"
+        )
+    most = LIMITS["encounters"]
+    if len(encounters) > most.most:
+        raise InputError(
+            f"{source} holds {len(encounters):,} encounters; one import file may hold at most {most}. "
+            f"{nothing} Export one day at a time.",
+            field="encounters",
         )
     for index, item in enumerate(encounters):
         if not isinstance(item, dict):
             raise InputError(
-                f"{source}: encounters[{index}] is not an object with the encounter's fields. "
-                "Nothing was imported.",
+                f"{source}: encounters[{index}] is not an object with the encounter's fields. {nothing}",
                 field=f"encounters[{index}]",
             )
     return encounters
 
 
+def _encoded(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # One encounter
+
+
+_NOT_STORED = (
+    "This encounter was not stored. Have the other system's export corrected (or enter the visit in the "
+    "window), then import the file again: the encounters already stored are recognised and not added twice."
+)
+
+
+def _too_long(field: str, size: int, limit: Limit, what: str) -> Message:
+    return _error(
+        field,
+        f"{field} is {size:,} {limit.unit} long; {what} may be at most {limit}, more than a real one ever "
+        f"is. {_NOT_STORED}",
+    )
+
+
+def _limit_problems(raw: Mapping[str, Any]) -> list[Message]:
+    """Errors for an encounter beyond the limits of ``LIMITS``, or holding text that is not text.
+
+    Such an encounter is rejected whole, before anything of it is used: a broken character cannot be
+    stored at all, and a value far longer than any real one would be copied into the database and its
+    audit log (a value a draft cannot hold is quoted whole in a note, never cut, so it is refused instead).
+    """
+    broken = lone_surrogate(raw)
+    if broken is not None:
+        return [
+            _error(
+                broken,
+                f"{broken} holds a broken character (half of a UTF-16 pair, written \\ud800 to \\udfff in "
+                f"the file), which is not text and cannot be stored. {_NOT_STORED}",
+            )
+        ]
+    unknown = [key for key in raw if key not in (*ENCOUNTER_FIELDS, "patient", "provider_npi")]
+    if len(unknown) > LIMITS["unknown_fields"].most:
+        names = ", ".join(_shorten(key) for key in unknown[:3])
+        return [
+            _error(
+                None,
+                f"The encounter has {len(unknown)} fields the program does not know ({names}…); "
+                f"at most {LIMITS['unknown_fields']} can be kept as notes. {_NOT_STORED}",
+            )
+        ]
+    problems: list[Message] = []
+    for key, value in raw.items():
+        if len(key) > LIMITS["field_name"].most:
+            problems.append(_too_long(_shorten(key), len(key), LIMITS["field_name"], "the name of a field"))
+        elif key == "patient":
+            if isinstance(value, dict):
+                for name in (*_PATIENT_TEXT_FIELDS, "date_of_birth"):
+                    problems += _value_problems(f"patient.{name}", value.get(name))
+        elif key in ("lesions", "prior_services") and isinstance(value, list):
+            problems += _entries_problems(key, value)
+        else:
+            problems += _value_problems(key, value)
+    return problems
+
+
+def _shorten(name: str) -> str:
+    return name if len(name) <= 30 else f"{name[:27]}..."
+
+
+def _value_problems(field: str, value: object) -> list[Message]:
+    """An error when the text of ``field`` is longer than its limit, or another value than its quote's."""
+    path = re.sub(r"\[\d+\]", "[]", field)
+    limit = LIMITS.get(path)
+    if limit is not None and limit.what != path:  # not a text field's row (``lesions``: how many entries)
+        limit = None
+    if isinstance(value, str) and limit is not None:
+        return [] if len(value) <= limit.most else [_too_long(field, len(value), limit, field)]
+    quoted = LIMITS["quoted"]
+    if (
+        value is None
+        or isinstance(value, bool | int | float)
+        or (isinstance(value, str) and len(value) < 100)
+    ):
+        return []
+    size = len(_compact(value))
+    return [] if size <= quoted.most else [_too_long(field, size, quoted, "as one line of JSON, it")]
+
+
+def _entries_problems(field: str, entries: list[Any]) -> list[Message]:
+    """Errors for too many lesion entries or prior services, or for one too long."""
+    limit = LIMITS[field]
+    if len(entries) > limit.most:
+        return [
+            _error(
+                field,
+                f"{field} has {len(entries):,} entries; one encounter may have at most {limit}, more than a "
+                f"visit ever has. {_NOT_STORED}",
+            )
+        ]
+    problems: list[Message] = []
+    for index, entry in enumerate(entries):
+        where = f"{field}[{index}]"
+        found: list[Message] = []
+        if isinstance(entry, dict):
+            for key, value in entry.items():
+                if isinstance(value, str) and len(key) <= LIMITS["field_name"].most:
+                    found += _value_problems(f"{where}.{key}", value)
+        problems += found or _value_problems(where, entry)
+    return problems
 
 
 @dataclass(frozen=True)
@@ -216,7 +415,7 @@ def _not_text(field: str, value: object, consequence: str) -> Message:
     return _error(field, f"{field} must be text in quotes; the file has {_compact(value)}. {consequence}")
 
 
-def _patient_from(raw: object) -> _FilePatient:
+def _patient_from(raw: object, today: date) -> _FilePatient:
     """The patient as the file describes it (not yet matched); ``_RejectedError`` when there is none."""
     if not isinstance(raw, dict):
         raise _RejectedError(
@@ -268,6 +467,8 @@ def _patient_from(raw: object) -> _FilePatient:
         )
     else:
         try:
+            if not _ISO_DATE.fullmatch(dob_raw.strip()):
+                raise ValueError(dob_raw)
             dob = date.fromisoformat(dob_raw.strip())
         except ValueError:
             problems.append(
@@ -276,6 +477,16 @@ def _patient_from(raw: object) -> _FilePatient:
                     f"patient.date_of_birth “{dob_raw}” is not a date: write it as YYYY-MM-DD.",
                 )
             )
+        else:
+            if not OLDEST_BIRTH <= dob <= today:
+                problems.append(
+                    _error(
+                        "patient.date_of_birth",
+                        f"patient.date_of_birth {dob.isoformat()} is "
+                        + (f"before {OLDEST_BIRTH.year}" if dob < OLDEST_BIRTH else "in the future")
+                        + ": check the year in the other system.",
+                    )
+                )
     sex = texts["sex"].upper() or "U"
     if sex not in ("F", "M", "U"):
         new_notes.append(
@@ -535,11 +746,28 @@ class Importer:
         self._default_pos = store.practice().default_pos
 
     def run(self, encounters: Sequence[Mapping[str, Any]]) -> ImportReport:
-        """Import every encounter (already shape-checked by ``parse_import``), each in its own transaction."""
-        return ImportReport(tuple(self.one(index, raw) for index, raw in enumerate(encounters)))
+        """Import every encounter (already shape-checked by ``parse_import``), each in its own transaction.
+
+        When the database refuses a write (disk full, read-only file, another program holding it), the
+        encounter being stored is rolled back and the import stops: that one and every later one are
+        reported ``rejected`` with the reason, and the report's ``stopped`` says which were stored.
+        """
+        done: list[ImportedEncounter] = []
+        for index, raw in enumerate(encounters):
+            try:
+                done.append(self.one(index, raw))
+            except sqlite3.OperationalError as err:
+                return _stopped(done, index, len(encounters), err)
+        return ImportReport(tuple(done))
 
     def one(self, index: int, raw: Mapping[str, Any]) -> ImportedEncounter:
-        """Resolve, code and store one encounter; a problem rejects only this one and stores none of it."""
+        """Resolve, code and store one encounter; a problem rejects only this one and stores none of it.
+
+        ``sqlite3.OperationalError`` (the database cannot be written) is left to ``run``.
+        """
+        problems = _limit_problems(raw) or self._date_problems(raw)
+        if problems:
+            return ImportedEncounter(index, None, STATUS_REJECTED, tuple(problems))
         try:
             plan = self._plan(raw)
             if plan.patient is not None:
@@ -555,8 +783,34 @@ class Importer:
 
     # -- deciding ----------------------------------------------------------------------------------
 
+    def _date_problems(self, raw: Mapping[str, Any]) -> list[Message]:
+        """An error for a real date of service too far in the past or the future to be a typing slip."""
+        when = raw.get("date_of_service")
+        if not isinstance(when, str) or not _ISO_DATE.fullmatch(when.strip()):
+            return []  # the engine names what is wrong with it
+        try:
+            day = date.fromisoformat(when.strip())
+        except ValueError:
+            return []
+        last = self.today + timedelta(days=MAX_DAYS_AHEAD)
+        if FIRST_DATE_OF_SERVICE <= day <= last:
+            return []
+        why = (
+            f"is before {FIRST_DATE_OF_SERVICE.isoformat()}, when ICD-10-CM codes came into use"
+            if day < FIRST_DATE_OF_SERVICE
+            else f"is more than a year after today ({self.today.isoformat()})"
+        )
+        return [
+            _error(
+                "date_of_service",
+                f"date_of_service {day.isoformat()} {why}: surely a typing mistake. Check the year. "
+                + _NOT_STORED,
+                rules.INVALID_DATE,
+            )
+        ]
+
     def _plan(self, raw: Mapping[str, Any]) -> _Plan:
-        wanted = _patient_from(raw.get("patient"))
+        wanted = _patient_from(raw.get("patient"), self.today)
         provider, notes = self._provider(raw)
         patient, patient_notes = self._match_patient(wanted)
         notes += patient_notes
@@ -784,6 +1038,76 @@ class Importer:
             return ImportedEncounter(index, record.id, STATUS_FINAL, messages)
 
 
+def _database_problem(err: sqlite3.Error) -> str:
+    """Why the database refused a write, in the front desk's words."""
+    text = str(err).lower()
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the database file may not be written (it is read-only)"
+    if "locked" in text or "busy" in text:
+        return "another program is using the database (another Superbill Desk window or a backup)"
+    return f"the database reported “{err}”"
+
+
+def _indexes(items: Sequence[int]) -> str:
+    """``[0, 1, 2, 5]`` → ``"0–2, 5"``; ``"none"`` when empty."""
+    runs: list[list[int]] = []
+    for i in items:
+        if runs and runs[-1][-1] + 1 == i:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
+
+
+def _stopped(done: list[ImportedEncounter], index: int, total: int, err: sqlite3.Error) -> ImportReport:
+    """The report of an import the database stopped at encounter ``index`` (nothing of it stored)."""
+    why = _database_problem(err)
+    todo = (
+        "Free disk space (or close the other program, or make the file writable), then import the same file "
+        "again: the encounters already stored are recognised and not added twice."
+    )
+    failed = ImportedEncounter(
+        index,
+        None,
+        STATUS_REJECTED,
+        (
+            _error(
+                None,
+                f"This encounter could not be written to the database: {why}. Nothing of it was stored. "
+                + todo,
+                RULE_DATABASE_UNUSABLE,
+            ),
+        ),
+    )
+    later = tuple(
+        ImportedEncounter(
+            i,
+            None,
+            STATUS_REJECTED,
+            (
+                _error(
+                    None,
+                    f"Not stored: the import stopped at encounter {index} because the database could not be "
+                    f"written ({why}). {todo}",
+                    RULE_DATABASE_UNUSABLE,
+                ),
+            ),
+        )
+        for i in range(index + 1, total)
+    )
+    encounters = (*done, failed, *later)
+    stored = [e.index for e in encounters if e.status != STATUS_REJECTED]
+    not_stored = [e.index for e in encounters if e.status == STATUS_REJECTED]
+    text = (
+        f"The database could not be written while storing encounter {index}: {why}. The import stopped "
+        f"there. Stored ({len(stored)} of {total}): {_indexes(stored)}. Not stored ({len(not_stored)}): "
+        f"{_indexes(not_stored)}. {todo}"
+    )
+    return ImportReport(encounters, _error(None, text, RULE_DATABASE_UNUSABLE))
+
+
 def import_encounters(
     store: Store, text: str | bytes, *, today: date | None = None, source: str = "the import file"
 ) -> ImportReport:
@@ -793,4 +1117,11 @@ def import_encounters(
     ``InputError`` — and stores nothing — when the file as a whole cannot be read.
     """
     encounters = parse_import(text, source=source)
-    return Importer(store, today=today or store.today()).run(encounters)
+    try:
+        importer = Importer(store, today=today or store.today())
+    except sqlite3.OperationalError as err:  # before anything is written
+        raise StoreError(
+            f"The database cannot be read: {_database_problem(err)}. Nothing was imported. Try again in a "
+            "moment.",
+        ) from err
+    return importer.run(encounters)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from core.logs import configure_logging
 from core.store import open_store
 from gui.errors import install_excepthook
 from gui.main_window import SETTINGS_APPLICATION, SETTINGS_ORGANIZATION, MainWindow
+from gui.single_instance import ALREADY_OPEN, InstanceServer, bring_to_front, claim_database
 
 log = logging.getLogger("superbill.gui")
 
@@ -30,11 +32,27 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
 
 
 def run(db_path: Path | None = None) -> int:
-    """Start the program's window and return the exit status when it closes."""
+    """Start the program's window and return the exit status when it closes.
+
+    When a window is already open on the same database file, it is asked to come to the front and
+    this start ends with status 0 before the database is touched.
+    """
     configure_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(SETTINGS_APPLICATION)
     app.setOrganizationName(SETTINGS_ORGANIZATION)
+    instance = claim_database(db_path)  # before anything opens the file
+    if instance is None:
+        print(ALREADY_OPEN)
+        log.info(ALREADY_OPEN)
+        return 0
+    try:
+        return _show_window(app, db_path, instance)
+    finally:
+        instance.close()  # the name is free for the next start
+
+
+def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServer) -> int:
     try:
         window = build_main_window(db_path)
     except SuperbillError as error:
@@ -43,6 +61,7 @@ def run(db_path: Path | None = None) -> int:
         dialogs().problem(None, "Superbill Desk cannot open the database", error.text)
         return 2
     install_excepthook(window)
+    instance.show_requested.connect(functools.partial(bring_to_front, window))
     window.show()
     status = app.exec()
     window.store.close()

@@ -128,7 +128,9 @@ def from_json(text: str) -> EncounterRecord:
 def write(path: Path, record: EncounterRecord) -> None:
     """Replace the file at ``path`` with ``record`` in one step (a crash leaves the old or the new one)."""
     temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as out:
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private to the user
+    with open(fd, "w", encoding="utf-8") as out:
         out.write(to_json(record))
         out.flush()
         os.fsync(out.fileno())

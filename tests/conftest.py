@@ -6,6 +6,7 @@ The environment is set at import time, before pytest-qt or any test imports Qt o
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,40 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "userdata"
     monkeypatch.setenv("SUPERBILL_DATA_DIR", str(folder))
     return folder
+
+
+# -- No open() of a database file beside its SQLite connection -------------------------------------------
+# Closing any descriptor of a file drops every POSIX lock the process holds on it, so an ``open()`` of a
+# database (or its -wal/-shm) while this process has an SQLite connection to it lets another program
+# corrupt the file (see core/store/connections.py). Python announces every open() to audit hooks: this
+# one records each such open, and every test fails when one happened during it.
+_LOCK_DROPPING_OPENS: list[str] = []
+
+
+def _watch_opens(event: str, args: tuple[object, ...]) -> None:
+    if event != "open" or not args or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    connections = sys.modules.get("core.store.connections")
+    if connections is None or not hasattr(connections, "database_of"):
+        return  # not imported yet (or being imported): no connection can exist
+    open_now = connections.open_here()
+    if not open_now:
+        return
+    try:
+        target = connections.database_of(os.fsdecode(args[0]))  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return
+    if target in open_now:
+        _LOCK_DROPPING_OPENS.append(f"{os.fsdecode(args[0])} (mode {args[1]!r})")  # type: ignore[arg-type]
+
+
+sys.addaudithook(_watch_opens)
+
+
+@pytest.fixture(autouse=True)
+def no_open_beside_a_connection() -> object:
+    """Fails the test when any code opened a database file that this process had a connection to."""
+    _LOCK_DROPPING_OPENS.clear()
+    yield
+    found, _LOCK_DROPPING_OPENS[:] = list(_LOCK_DROPPING_OPENS), []
+    assert not found, f"open() of a database file beside its SQLite connection: {found}"

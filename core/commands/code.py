@@ -8,13 +8,13 @@ also written to standard error in plain words. Imports stay small so the answer 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
+from core.json_input import JsonInputError, load_json, lone_surrogate
 
 _REIMBURSEMENT = "core.coding.reimbursement"
 
@@ -100,30 +100,17 @@ def _read_json(source: str) -> object:
         raise _RejectedInputError(
             "The input is not UTF-8 text. Save the file as UTF-8 and try again."
         ) from None
-    if not text.strip():
-        raise _RejectedInputError("The input is empty. Give one encounter as a JSON object.")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
+        data = load_json(text, subject="The input")
+    except JsonInputError as err:
+        raise _RejectedInputError(err.text) from None
+    broken = lone_surrogate(data)
+    if broken is not None:
         raise _RejectedInputError(
-            f"The input is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
-        ) from None
-    except _NotANumberError as err:
-        raise _RejectedInputError(str(err)) from None
-    except ValueError:  # e.g. an integer with thousands of digits
-        raise _RejectedInputError(
-            "The input holds a number too long to be read. Check the numbers."
-        ) from None
-    except RecursionError:
-        raise _RejectedInputError("The input is nested too deeply to be an encounter.") from None
-
-
-class _NotANumberError(ValueError):
-    """NaN or Infinity in the input."""
-
-
-def _reject_constant(name: str) -> object:
-    raise _NotANumberError(f"The input contains {name}, which is not a number. Write a plain number instead.")
+            f"{broken} holds a broken character (half of a UTF-16 pair, such as \\ud800), which is not "
+            "text. Fix the value in the other program and try again."
+        )
+    return data
 
 
 def _emit(result: Any, extra: dict[str, Any] | None, status: int) -> int:

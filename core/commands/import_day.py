@@ -11,12 +11,20 @@ from core.errors import InputError, SuperbillError
 
 
 def _read(name: str) -> tuple[bytes, str]:
-    """The file's bytes and how to name it in messages; ``-`` is standard input."""
+    """The file's bytes and how to name it in messages; ``-`` is standard input.
+
+    At most one byte more than the file-size limit is read, so a huge file is refused (by
+    ``parse_import``) without filling the memory first.
+    """
+    from core.importer import LIMITS
+
+    most = LIMITS["file"].most
     if name == "-":
-        return sys.stdin.buffer.read(), "The import data on standard input"
+        return sys.stdin.buffer.read(most + 1), "The import data on standard input"
     path = Path(name)
     try:
-        return path.read_bytes(), f"The import file {path}"
+        with path.open("rb") as file:
+            return file.read(most + 1), f"The import file {path}"
     except FileNotFoundError:
         raise InputError(f"The import file {path} does not exist. Check the name.", field="file") from None
     except OSError as err:
@@ -39,10 +47,18 @@ def run(args: argparse.Namespace) -> int:
             write_json(_nothing_stored(err))
             raise
         write_json(report.to_json())
+        if report.stopped is not None:
+            print(f"superbill: {report.stopped.text}", file=sys.stderr)
+            return EXIT_REJECTED
         if report.rejected:
+            for outcome in report.encounters:
+                first = next((m for m in outcome.messages if str(m.severity) == "error"), None)
+                if outcome.status == "rejected" and first is not None:
+                    field = f"encounters[{outcome.index}]" + (f".{first.field}" if first.field else "")
+                    print(f"superbill: {field}: {first.text}", file=sys.stderr)
             print(
                 f"superbill: {report.rejected} of {len(report.encounters)} encounters could not be stored "
-                "(status \"rejected\" above, with what to fix); every other encounter was stored.",
+                '(status "rejected" above, with what to fix); every other encounter was stored.',
                 file=sys.stderr,
             )
             return EXIT_REJECTED

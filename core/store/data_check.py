@@ -18,7 +18,8 @@ messages and billed lines (status, void reason, payment, document number, fees c
 schedule and the settings. Not covered, on purpose: the encounter's ``updated_at`` (left out of every
 update's audit row), ``meta`` (the chain's own head, checked by ``audit.verify``, and the set-up and
 ICD-10-CM release marks), the ICD-10-CM search index and the patient-name word index (copies rebuilt
-from the program's code set and from ``patients``), and sqlite-utils' migration record.
+from the program's code set and from ``patients``), ``sessions`` (which programs have the file open)
+and sqlite-utils' migration record.
 
 Streaming: the log is read row by row and, per record, only a 64-bit fingerprint of each field is kept
 (a quarter of a million encounters take tens of megabytes). The values themselves are read again,

@@ -224,11 +224,27 @@ def _search_order_indexes(db: Database) -> None:
         db.execute(statement)
 
 
+def _open_sessions(db: Database) -> None:
+    """Version 4: which programs have the file open (a window, an import…), so a step that must be
+    alone (restore) can say which program to close. Not audited: a row lives while its program runs."""
+    db.execute(
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            program TEXT NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL
+        )"""
+    )
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
     _patient_name_words,
     _search_order_indexes,
+    _open_sessions,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from core.backup import backup_database, check_database_file, restore_database
-from core.errors import DatabaseDamagedError, DatabaseTooNewError, StoreError, SuperbillError
+from core.errors import (
+    DatabaseDamagedError,
+    DatabaseInUseError,
+    DatabaseTooNewError,
+    StoreError,
+    SuperbillError,
+)
 from core.store import Patient, open_store
 
 
@@ -47,20 +55,51 @@ def test_restore_brings_back_the_backup_and_keeps_the_database_it_replaces(
         assert store.verify_audit().ok
 
 
-def test_restore_writes_through_sqlite_while_another_connection_is_open(
+_HOLDER = """
+import sys, time
+from core.store import open_store
+store = open_store(sys.argv[1], seed_demo=False, program="Superbill Desk window")
+print("open", flush=True)
+sys.stdin.readline()
+store.close()
+"""
+
+
+def test_restore_refuses_while_a_window_has_the_database_open_and_names_it(
+    tmp_path: Path, backup_with_ada: Path
+) -> None:
+    """A window left open would go on writing its old records over the restored ones: refuse, say which."""
+    db = tmp_path / "superbill.db"
+    _add_patient(db, "Byron")
+    window = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline().strip() == "open"
+        before = db.read_bytes()
+        with pytest.raises(DatabaseInUseError, match=rf"Superbill Desk window \(user .*process {window.pid}"):
+            restore_database(backup_with_ada, db)
+        assert db.read_bytes() == before
+        assert not list(tmp_path.glob("*before-restore*"))
+    finally:
+        window.communicate("\n", timeout=30)
+    assert window.returncode == 0
+    assert restore_database(backup_with_ada, db) is not None  # alone now: it goes ahead
+    assert _first_names(db) == {"Ada"}
+
+
+def test_restore_refuses_while_this_program_has_the_database_open(
     tmp_path: Path, backup_with_ada: Path
 ) -> None:
     db = tmp_path / "superbill.db"
     _add_patient(db, "Byron")
-    window = open_store(db, seed_demo=False)  # an idle connection, as a forgotten window would hold
-    try:
-        assert (tmp_path / "superbill.db-wal").exists()
+    with open_store(db, seed_demo=False), pytest.raises(DatabaseInUseError, match="Close it first"):
         restore_database(backup_with_ada, db)
-        # The open connection sees the restored contents: the file was not swapped under it.
-        assert {p.first_name for p in window.search_patients("Lovelace")} == {"Ada"}
-    finally:
-        window.close()
-    assert _first_names(db) == {"Ada"}
+    assert _first_names(db) == {"Ada", "Byron"}
 
 
 def test_restore_into_a_new_place_keeps_nothing(tmp_path: Path, backup_with_ada: Path) -> None:
@@ -165,3 +204,23 @@ def test_restoring_the_database_onto_itself_is_refused(tmp_path: Path) -> None:
     _add_patient(db, "Ada")
     with pytest.raises(StoreError, match="database itself"):
         restore_database(db, db)
+
+
+@pytest.mark.parametrize("make_file", [_random_bytes, _other_programs_database, _damaged_pages])
+def test_restore_puts_a_good_backup_in_place_of_a_damaged_or_foreign_file(
+    tmp_path: Path, backup_with_ada: Path, make_file: object
+) -> None:
+    """`verify` says "restore a backup": restore must then work, and keep the bad bytes as they were."""
+    db = tmp_path / "superbill.db"
+    db.unlink()
+    for leftover in tmp_path.glob("superbill.db-*"):
+        leftover.unlink()
+    make_file(db)  # type: ignore[operator]
+    bad_bytes = db.read_bytes()
+
+    kept = restore_database(backup_with_ada, db, now=datetime(2026, 11, 30, 8, 0, 0))
+
+    assert kept is not None and kept.read_bytes() == bad_bytes
+    assert _first_names(db) == {"Ada"}
+    with open_store(db, seed_demo=False) as store:
+        assert store.integrity_problems() == []

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from core.coding.model import LesionGroup, LesionKind
 from core.store import open_store
 from core.store.records import EncounterRecord
+from gui import pending_visit
 from gui.app import build_main_window
 from gui.main_window import MainWindow
 from gui.pending_visit import (
@@ -192,9 +193,13 @@ def test_every_field_is_read_back_as_written(
     assert from_json(to_json(record)) == record
 
 
+def _containers(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    _containers,
     max_leaves=10,
 )
 
@@ -228,3 +233,23 @@ def test_a_bad_lesion_field_is_unreadable(key: str, value: object) -> None:
     data["lesions"][0][key] = value
     with pytest.raises(UnreadablePendingVisitError):
         from_json(json.dumps(data))
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="Windows: the per-user data folder is private")
+def test_the_pending_visit_file_is_private_to_the_user(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    os.umask(0o022)
+    file = tmp_path / "pending.json"
+    record = EncounterRecord(
+        patient_id=0,
+        provider_id=1,
+        date_of_service=date(2026, 12, 1),
+        place_of_service="11",
+        lesions=(LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0"),),
+    )
+    pending_visit.write(file, record)
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    pending_visit.write(file, record)  # replacing it keeps it private
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600

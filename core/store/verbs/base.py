@@ -1,7 +1,7 @@
 """``StoreBase``: the open database, the store's clock and user, and the SQL helpers every verb uses.
 
-Every write verb runs inside ``self.db.atomic()`` together with its audit row (``_audit``), so a crash
-leaves either the whole change or none of it.
+Every write verb runs inside ``self.transaction()`` (``BEGIN IMMEDIATE``) together with its audit row
+(``_audit``), so a crash leaves either the whole change or none of it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any, Self, TypeVar
 from sqlite_utils import Database
 
 from core.errors import NotFoundError
-from core.store import audit, patient_search, rows
+from core.store import audit, patient_search, rows, sessions
+from core.store.connections import MEMORY, write_transaction
 from core.store.records import Patient, Payer, Provider
 
 Clock = Callable[[], datetime]
@@ -53,12 +54,17 @@ class StoreBase:
         self.path = path
         self._clock = clock
         self.user = user
+        #: this program's row in ``sessions`` (``core.store.sessions``), removed at close
+        self.session_id: int | None = None
         patient_search.register(db.conn)
 
     # -- life cycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the file; everything saved is already on disk."""
+        if self.session_id is not None and self.path is not None:
+            sessions.unregister(self.conn, self.path, self.session_id)
+            self.session_id = None
         self.db.close()
 
     def __enter__(self) -> Self:
@@ -73,8 +79,12 @@ class StoreBase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Self]:
-        """Group several verbs into one transaction: all of them are stored, or none (nests safely)."""
-        with self.db.atomic():
+        """Group several verbs into one transaction: all of them are stored, or none (nests safely).
+
+        The transaction takes the write lock first (``BEGIN IMMEDIATE``), waiting for another program's
+        write to finish; a write SQLite cannot store (full disk, read-only file) rolls back the whole
+        change and becomes a ``StoreError`` that says so."""
+        with write_transaction(self.conn, self.path or MEMORY):
             yield self
 
     def now(self) -> datetime:

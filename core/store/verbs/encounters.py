@@ -202,7 +202,7 @@ class EncounterVerbs(PatientVerbs):
             "status": str(EncounterStatus.DRAFT),
             "updated_at": now,
         }
-        with self.db.atomic():
+        with self.transaction():
             if encounter.id is None:
                 encounter_id = self._insert("encounters", {**row, "created_at": now})
                 before = None
@@ -248,7 +248,7 @@ class EncounterVerbs(PatientVerbs):
                 f"Encounter {encounter_id} has nothing to bill: add the lesions or the visit code.",
                 field="lesions",
             )
-        with self.db.atomic():
+        with self.transaction():
             current = self.get_encounter(encounter_id)
             if current.status is not EncounterStatus.DRAFT:
                 raise StoreError(
@@ -323,7 +323,7 @@ class EncounterVerbs(PatientVerbs):
     def mark_printed(self, encounter_ids: Iterable[int]) -> list[EncounterRecord]:
         """Record that these final encounters' superbills were printed (printing again is fine)."""
         printable = (EncounterStatus.FINAL, EncounterStatus.PRINTED)
-        with self.db.atomic():
+        with self.transaction():
             return [
                 self._set_status(i, printable, "printed", {"status": str(EncounterStatus.PRINTED)})
                 for i in encounter_ids
@@ -335,7 +335,7 @@ class EncounterVerbs(PatientVerbs):
             raise InputError(
                 "Reason: say why this encounter is voided (for example 'entered twice').", field="reason"
             )
-        with self.db.atomic():
+        with self.transaction():
             return self._set_status(
                 encounter_id,
                 (EncounterStatus.DRAFT, EncounterStatus.FINAL, EncounterStatus.PRINTED),
@@ -349,7 +349,7 @@ class EncounterVerbs(PatientVerbs):
         The billed lines are dropped (the audit log keeps them); finalising again re-prices the lines
         with the fees of the date of service and keeps the document number.
         """
-        with self.db.atomic():
+        with self.transaction():
             return self._set_status(
                 encounter_id,
                 (EncounterStatus.FINAL, EncounterStatus.PRINTED, EncounterStatus.VOID),
@@ -361,7 +361,7 @@ class EncounterVerbs(PatientVerbs):
         """Set how much was paid at the desk for this encounter (whole cents, zero or more)."""
         if not isinstance(paid_cents, int) or paid_cents < 0:
             raise InputError("Amount paid: type an amount of zero or more.", field="paid_cents")
-        with self.db.atomic():
+        with self.transaction():
             current = self.get_encounter(encounter_id)
             self._update(
                 "encounters", encounter_id, {"paid_cents": paid_cents, "updated_at": self.now().isoformat()}

@@ -32,7 +32,7 @@ class Icd10Verbs(StoreBase):
         release = icd10.release()
         if icd10_search.indexed_release(self.conn) == release:
             return False
-        with self.db.atomic():
+        with self.transaction():
             icd10_search.rebuild(
                 self.conn, release, ((c.code, c.description, c.billable) for c in icd10.all_codes())
             )

@@ -114,7 +114,7 @@ class PatientVerbs(PracticeVerbs):
         """
         payer = None if patient.payer_id is None else self._payer_for_patient(patient.payer_id)
         p = checked_patient(patient, payer, self.today())
-        with self.db.atomic():
+        with self.transaction():
             if not p.chart_number:
                 p = replace(p, chart_number=self.next_chart_number())
             clash = self._one(

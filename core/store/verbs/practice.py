@@ -53,7 +53,7 @@ class PracticeVerbs(SettingsFeesVerbs):
             raise InputError(f"ZIP code: “{p.zip}” is not a ZIP code (12345 or 12345-6789).", field="zip")
         before = self.practice()
         row = {"id": 1, **rows.practice_row(p)}
-        with self.db.atomic():
+        with self.transaction():
             names = ", ".join(row)
             marks = ", ".join(f":{name}" for name in row)
             updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "id")
@@ -106,7 +106,7 @@ class PracticeVerbs(SettingsFeesVerbs):
                 f"NPI: {p.npi} already belongs to {clash['first_name']} {clash['last_name']}.", field="npi"
             )
         row = rows.record_row(p, active=int(p.active))
-        with self.db.atomic():
+        with self.transaction():
             return self._save_record("providers", "provider", p, row, self.get_provider)
 
     def default_provider(self) -> Provider:
@@ -153,5 +153,5 @@ class PracticeVerbs(SettingsFeesVerbs):
         if clash is not None and clash["id"] != p.id:
             raise InputError(f"Payer name: there is already a payer called {p.name}.", field="name")
         row = rows.record_row(p, kind=str(p.kind), use_modifier_51=int(p.use_modifier_51))
-        with self.db.atomic():
+        with self.transaction():
             return self._save_record("payers", "payer", p, row, self.get_payer)

@@ -67,7 +67,7 @@ class SettingsFeesVerbs(StoreBase):
             )
         if not isinstance(effective_from, date):
             raise InputError("Effective from: type the first day the fee applies.", field="effective_from")
-        with self.db.atomic():
+        with self.transaction():
             old = self._one(
                 "SELECT unit_fee_cents FROM fee_schedule WHERE cpt = ? AND effective_from = ?",
                 [code, effective_from.isoformat()],
@@ -102,7 +102,7 @@ class SettingsFeesVerbs(StoreBase):
         """Save a user's value for a declared setting (checked and converted to its type)."""
         spec = declared(name)
         checked = check_value(spec, value)
-        with self.db.atomic():
+        with self.transaction():
             old = self._one("SELECT value FROM settings WHERE name = ?", [name])
             self.conn.execute(
                 "INSERT INTO settings (name, value) VALUES (?, ?) "

@@ -36,7 +36,7 @@ class SetupVerbs(StoreBase):
         The practice, provider, payers and fees stay (edit them into the practice's own). The audit
         log keeps a record of the removal.
         """
-        with self.db.atomic():
+        with self.transaction():
             patient_ids = [
                 r["id"] for r in self._query("SELECT id FROM patients WHERE is_demo = 1 ORDER BY id")
             ]

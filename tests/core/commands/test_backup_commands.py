@@ -102,3 +102,61 @@ def test_verify_a_missing_database_exits_2(tmp_path: Path, capsys: pytest.Captur
     assert main.main(["--db", str(tmp_path / "none.db"), "verify"]) == 2
     assert "no database" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+def _stray_wal(db: Path) -> None:
+    """Leave committed rows in a -wal beside the file, as a crash (or the open window) does. The change
+    is the program's own (with its audit row), so the data check has nothing to report."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from dataclasses import replace\n"
+        "from core.store import open_store\n"
+        "store = open_store(sys.argv[1], seed_demo=False)\n"
+        "patient = store.search_patients('Lovelace')[0]\n"
+        "store.save_patient(replace(patient, phone='(217) 555-0100'))\n"
+        "os._exit(0)\n"  # no close: no checkpoint, the -wal stays
+    )
+    subprocess.run([sys.executable, "-c", script, str(db)], check=True, env={**os.environ})
+
+
+def test_verify_reads_only_and_never_changes_a_byte(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stray -wal is read, not merged into the file; an unfinished set-up is not finished."""
+    _stray_wal(db)
+    wal = Path(f"{db}-wal")
+    before = (db.read_bytes(), wal.read_bytes())
+    assert main.main(["--db", str(db), "verify"]) == 0, capsys.readouterr()
+    assert (db.read_bytes(), wal.read_bytes()) == before
+
+
+def test_verify_runs_the_foreign_key_check(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE patients SET payer_id = 999 WHERE id = (SELECT min(id) FROM patients)")
+    conn.commit()
+    conn.close()
+    assert main.main(["--db", str(db), "verify"]) == 2
+    out = capsys.readouterr().out
+    assert "References: PROBLEM" in out and "patients" in out
+
+
+def test_a_database_that_cannot_be_written_is_not_called_damaged(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder (SQLite may open the file but write nothing): "cannot be opened", exit 2,
+    never "damaged, restore a backup"."""
+    from core.store import connections, opening
+
+    def read_only_folder(path: Path | str, *, read_only: bool = False, timeout: float = 10.0) -> object:
+        return connections.connect(path, read_only=True, timeout=timeout)
+
+    monkeypatch.setattr(opening, "connect", read_only_folder)
+    before = db.read_bytes()
+    assert main.main(["--db", str(db), "demo", "remove"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be opened" in err and "read-only" in err
+    assert "damaged" not in err.lower() and "restore" not in err.lower()
+    assert db.read_bytes() == before

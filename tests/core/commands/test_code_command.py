@@ -78,6 +78,10 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFix
         ('{"place_of_service": NaN}', "NaN"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"lesions": ' + "9" * 5000 + "}", "number too long"),
+        ('{"lesions": ' + "9" * 31 + "}", "number too long"),  # far below Python's own 4300 digits
+        ('{"lesions": 1e999}', "too large"),  # Python would read it as infinity
+        ('{"lesions": ' + "[" * 25 + "]" * 25 + "}", "nested too deeply"),  # far below a RecursionError
+        ('{"date_of_service": "2026-11-20", "\\ud800": 1}', "broken character"),  # not text
     ],
 )
 def test_unreadable_json_is_rejected(

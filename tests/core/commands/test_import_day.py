@@ -160,3 +160,79 @@ def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert status == 2 and out is not None
     assert out["imported"] == 0 and out["messages"][0]["field"] == "file"
     assert "does not exist" in err
+
+
+def test_a_file_over_the_size_limit_exits_2_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "superbill.db"
+    file = tmp_path / "day.json"
+    file.write_text(json.dumps({"encounters": [ENCOUNTER]}) + " " * 5_000_000, encoding="utf-8")
+    status, out, err = import_(db, str(file), capsys)
+    assert status == 2 and out is not None
+    assert (out["imported"], out["encounters"]) == (0, [])
+    assert out["messages"][0]["field"] == "file" and "at most 5,000,000 bytes" in err
+    with open_store(db) as store:
+        assert store.encounters_on(date(2026, 11, 20)) == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ['{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", '{"x": ' + "1" * 5000 + "}", '{"x": NaN}'],
+    ids=["deep", "digits", "nan"],
+)
+def test_hostile_json_exits_2_not_1_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    db = tmp_path / "superbill.db"
+    file = tmp_path / "day.json"
+    file.write_text('{"encounters": [' + json.dumps(ENCOUNTER) + ", " + bad + "]}", encoding="utf-8")
+    status, out, err = import_(db, str(file), capsys)
+    assert status == 2 and out is not None and out["imported"] == 0, err
+    assert "Nothing was imported" in out["messages"][0]["text"] and "bug" not in err
+    with open_store(db) as store:
+        assert store.encounters_on(date(2026, 11, 20)) == []
+
+
+def test_a_lone_surrogate_exits_2_naming_the_field_and_the_rest_is_stored(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    db = tmp_path / "superbill.db"
+    broken = {**ENCOUNTER, "patient": {**ENCOUNTER["patient"], "chart_number": "B7", "first_name": "\ud800"}}
+    status = main.main(["--db", str(db), "import", str(write(tmp_path, ENCOUNTER, broken))])
+    out, err = capsysbinary.readouterr()
+    assert status == 2
+    result = json.loads(out.decode("utf-8"))  # the output is UTF-8 JSON
+    assert [e["status"] for e in result["encounters"]] == ["final", "rejected"]
+    assert result["encounters"][1]["messages"][0]["field"] == "patient.first_name"
+    assert b"encounters[1].patient.first_name: " in err and b"bug" not in err
+
+
+def test_a_full_disk_exits_2_and_says_which_encounters_were_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from core.store import Store
+
+    real = Store.save_draft
+    calls: list[object] = []
+
+    def full_after_two(self: Store, record: Any) -> Any:
+        calls.append(record)
+        if len(calls) > 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, record)
+
+    monkeypatch.setattr(Store, "save_draft", full_after_two)
+    day = [{**ENCOUNTER, "date_of_service": f"2026-11-{10 + i}"} for i in range(5)]
+    db = tmp_path / "superbill.db"
+    status, out, err = import_(db, str(write(tmp_path, *day)), capsys)
+    assert status == 2 and out is not None
+    assert [e["status"] for e in out["encounters"]] == ["final", "final", "rejected", "rejected", "rejected"]
+    assert out["imported"] == 2 and out["messages"][0]["rule"] == "DATABASE_UNUSABLE"
+    assert "the disk is full" in err and "Stored (2 of 5): 0–1. Not stored (3): 2–4." in err
+    assert "Nothing was changed" not in err and "bug" not in err
+    monkeypatch.undo()
+    with open_store(db) as store:
+        assert len(store.encounters_between(date(2026, 11, 10), date(2026, 11, 14))) == 2

@@ -70,7 +70,7 @@ def test_version_2_file_gets_the_search_order_indexes(db_path: Path, monkeypatch
         before = store.search_patients("sample")
     monkeypatch.undo()
     with open_store(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         columns = [r[2] for r in store.conn.execute("PRAGMA index_info(patients_last_norm)")]
         assert columns == ["last_norm", "first_norm", "date_of_birth"]
         assert before and store.search_patients("sample") == before
