@@ -758,6 +758,10 @@ class Importer:
                 done.append(self.one(index, raw))
             except sqlite3.OperationalError as err:
                 return _stopped(done, index, len(encounters), err)
+            except StoreError as err:  # the store's transaction rolled back a write SQLite refused
+                if not isinstance(err.__cause__, sqlite3.Error):
+                    raise
+                return _stopped(done, index, len(encounters), err.__cause__)
         return ImportReport(tuple(done))
 
     def one(self, index: int, raw: Mapping[str, Any]) -> ImportedEncounter:

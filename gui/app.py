@@ -13,7 +13,7 @@ from core.errors import SuperbillError
 from core.logs import configure_logging
 from core.store import open_store
 from gui.errors import install_excepthook
-from gui.main_window import SETTINGS_APPLICATION, SETTINGS_ORGANIZATION, MainWindow
+from gui.main_window import SETTINGS_APPLICATION, SETTINGS_ORGANIZATION, WINDOW_PROGRAM, MainWindow
 from gui.single_instance import ALREADY_OPEN, InstanceServer, bring_to_front, claim_database
 
 log = logging.getLogger("superbill.gui")
@@ -25,7 +25,7 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
     The database is created with the demo practice when the file does not exist. The window owns
     the open store and closes it when the window is destroyed.
     """
-    window = MainWindow(open_store(db_path))
+    window = MainWindow(open_store(db_path, program=WINDOW_PROGRAM))
     # the window's store (a restore replaces it) is closed when the window goes
     window.destroyed.connect(lambda *_: window.store.close())
     return window

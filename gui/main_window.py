@@ -43,6 +43,9 @@ def window_settings() -> QSettings:
     return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
 
 
+#: how the window is named to a restore that must wait for it (core.store.sessions)
+WINDOW_PROGRAM = "Superbill Desk window"
+
 class MainWindow(QMainWindow):
     """The whole front desk for one open ``Store``."""
 
@@ -522,7 +525,7 @@ class MainWindow(QMainWindow):
         try:
             kept = restore_database(backup, path)
         finally:
-            self.store = open_store(path, seed_demo=False)
+            self.store = open_store(path, seed_demo=False, program=WINDOW_PROGRAM)
             for panel in (self.day_sheet, self.patients, self.editor):
                 panel.set_store(self.store)
             self.day_sheet.reload()

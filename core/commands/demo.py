@@ -6,6 +6,8 @@ import argparse
 
 from core.commands.common import EXIT_OK, guarded
 
+#: how this command is named to a restore that must wait for it (core.store.sessions)
+PROGRAM = "superbill demo"
 
 def run(args: argparse.Namespace) -> int:
     """Remove the demo data; prints what was removed (nothing to remove is not an error)."""
@@ -13,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     def action() -> int:
         from core.store import open_store
 
-        with open_store(args.db, seed_demo=False) as store:
+        with open_store(args.db, seed_demo=False, program=PROGRAM) as store:
             patients, encounters = store.remove_demo_data()
         if patients == 0:
             print("There are no demo patients in this database; nothing was changed.")

@@ -9,6 +9,8 @@ from pathlib import Path
 from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
 from core.errors import InputError, SuperbillError
 
+#: how this command is named to a restore that must wait for it (core.store.sessions)
+PROGRAM = "superbill import"
 
 def _read(name: str) -> tuple[bytes, str]:
     """The file's bytes and how to name it in messages; ``-`` is standard input.
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             data, source = _read(args.file)
             parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
-            with open_store(args.db) as store:
+            with open_store(args.db, program=PROGRAM) as store:
                 report = import_encounters(store, data, source=source)
         except SuperbillError as err:
             write_json(_nothing_stored(err))

@@ -18,6 +18,8 @@ from pathlib import Path
 from core.commands.common import EXIT_OK, guarded
 from core.errors import InputError, NotFoundError
 
+#: how this command is named to a restore that must wait for it (core.store.sessions)
+PROGRAM = "superbill print"
 
 def run(args: argparse.Namespace) -> int:
     """Print one encounter's or one day's superbills; prints the path of the PDF written."""
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
             raise NotFoundError(
                 f"There is no database at {args.db}. Check the path given with --db.", field="db"
             )
-        with open_store(args.db) as store:
+        with open_store(args.db, program=PROGRAM) as store:
             if day is not None:
                 superbills = superbills_for_day(store, day)
                 default_name = f"superbills-{day.isoformat()}.pdf"

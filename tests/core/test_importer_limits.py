@@ -428,3 +428,26 @@ def test_hostile_input_never_crashes_and_stores_whole_encounters_or_nothing(
                 for m in record.messages:  # what is stored is text, and bounded
                     m.text.encode("utf-8")
                     assert len(m.text) < 4 * LIMITS["quoted"].most
+
+
+def test_a_really_full_database_stops_the_import_and_says_what_was_stored(store: Store) -> None:
+    """No monkeypatching: SQLite itself refuses to grow the file (as on a full disk) part-way through."""
+    before = counts(store)
+    day = [
+        ada(
+            patient=patient(chart_number=f"F{i}", first_name=f"Full{i}" + "x" * 90),
+            date_of_service="2026-11-20",
+        )
+        for i in range(300)
+    ]
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 12}")
+    report = run(store, *day)
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+
+    stored = [e.index for e in report.encounters if e.status != "rejected"]
+    assert report.stopped is not None and "the disk is full" in report.stopped.text
+    assert 0 < len(stored) < 300 and stored == list(range(len(stored)))
+    assert f"Stored ({len(stored)} of 300)" in report.stopped.text
+    assert counts(store) == (before[0] + len(stored), before[1] + len(stored), before[2] + len(stored))
+    assert store.integrity_problems() == [] and store.verify_audit().ok
