@@ -244,9 +244,12 @@ def measure_whole_file(db_path: Path, folder: Path) -> dict[str, float]:
     copy.unlink()
     start = time.perf_counter()
     report = verify_database(db_path)
-    assert report.ok, report.lines
+    # The rows seeded in bulk have no audit rows, so the data check rightly reports them as added
+    # outside the program; the file and the chain itself must be sound.
+    assert any(line.startswith("File check: ok") for line in report.lines), report.lines
+    assert any(line.startswith("Audit log: ok") for line in report.lines), report.lines
     verify_s = time.perf_counter() - start
-    return {"backup (online API, checked)": backup_s, "verify (integrity + audit chain)": verify_s}
+    return {"backup (online API, checked)": backup_s, "verify (integrity, chain, data)": verify_s}
 
 
 def main(argv: list[str] | None = None) -> int:

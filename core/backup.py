@@ -352,6 +352,7 @@ _RESTORE_ADVICE = "Restore the most recent backup (superbill restore FILE) and r
 
 def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> HealthReport:
     from core.store import audit
+    from core.store.data_check import verify_data
     from core.store.schema import check_schema
 
     problems = integrity_problems(conn)
@@ -375,4 +376,7 @@ def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> Health
         lines.append("References: ok (every row points to a record that exists).")
     checked = audit.verify(conn)
     lines.append(f"Audit log: {'ok — ' if checked.ok else 'PROBLEM — '}{checked.text}.")
-    return HealthReport(tuple(lines), checked.ok and not orphans)
+    data = verify_data(conn)
+    lines.append(f"Data: {'ok — ' if data.ok else 'PROBLEM — '}{data.text}.")
+    lines.extend(f"  {problem}." for problem in data.problems)
+    return HealthReport(tuple(lines), checked.ok and not orphans and data.ok)

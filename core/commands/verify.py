@@ -1,4 +1,5 @@
-"""`superbill verify`: check the database file and its audit log; exit 0 when sound, 2 when not."""
+"""`superbill verify`: check the database file, its audit log and the data against the log; exit 0 when
+sound, 2 when not (a damaged file, an edited log, or data changed, deleted or added outside the program)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per check; the exit status says whether a problem was found."""
+    """Print one line per check (File check, Audit log, Data — the data check's problems indented below
+    it); the exit status says whether a problem was found."""
 
     def action() -> int:
         from core.backup import verify_database

@@ -256,6 +256,21 @@ class AuditCheck:
 
 
 @dataclass(frozen=True)
+class DataCheck:
+    """The result of ``Store.verify_data``: whether the rows in the file hold what the audit log says.
+
+    ``records`` is how many records were compared; ``problem_count`` how many were changed, deleted or
+    added outside the program; ``problems`` describes the first few of them in plain words.
+    """
+
+    ok: bool
+    records: int
+    problem_count: int
+    problems: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class Icd10Hit:
     """An ICD-10-CM code found by ``Store.search_icd10`` (``code`` with its dot, e.g. ``L57.0``)."""
 

@@ -29,8 +29,34 @@ Record = TypeVar("Record")
 
 
 def as_json_value(record: object) -> dict[str, Any]:
-    """A record as a plain dict for the audit log (dates and enums become text there)."""
-    return asdict(record)  # type: ignore[call-overload, no-any-return]
+    """A record as a plain dict for the audit log (dates and enums become text there).
+
+    Like ``dataclasses.asdict`` (nested records become dicts, tuples lists) without its deep copy of
+    every value: the audit log and the data check only turn the result into JSON, and the data check
+    converts every record in the file (``core.store.data_check``).
+    """
+    return _plain(record)  # type: ignore[no-any-return]
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+#: each record type's field names, looked up once
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not hasattr(kind, "__dataclass_fields__"):
+            return value  # dates, times, enums: JSON text as the audit log writes them
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def join(items: tuple[object, ...]) -> str:

@@ -80,6 +80,8 @@ def test_every_reported_write_survives_being_killed(tmp_path: Path) -> None:
         assert store.integrity_problems() == []
         audit = store.verify_audit()
         assert audit.ok, audit.text
+        data = store.verify_data()  # every change is in the file with its audit row, or neither
+        assert data.ok, data.problems
         for patient_id in patients:
             store.get_patient(patient_id)
         for encounter_id, lesions in drafts.items():

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.store import audit, rows
+from core.store import audit, data_check, rows
 from core.store.records import (
     AuditCheck,
     AuditEntry,
+    DataCheck,
 )
 from core.store.verbs.base import StoreBase
 
 
 class AuditVerbs(StoreBase):
-    """The audit log's chain check and entries; SQLite's integrity check."""
+    """The audit log's chain check and entries, the data check against the log; SQLite's integrity check."""
 
     # -- audit ------------------------------------------------------------------------------------
 
     def verify_audit(self) -> AuditCheck:
         """Check the audit log's hash chain; names the first row that was changed or removed."""
         return audit.verify(self.conn)
+
+    def verify_data(self) -> DataCheck:
+        """Replay the audit log and compare every audited record with the file: names the records
+        changed, deleted or added outside the program (``core.store.data_check``)."""
+        return data_check.verify_data(self.conn)
 
     def audit_entries(self, entity: str | None = None, entity_id: object = None) -> list[AuditEntry]:
         """The audit log (optionally of one entity, e.g. ``("encounter", 12)``), oldest first."""

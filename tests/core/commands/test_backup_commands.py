@@ -105,15 +105,19 @@ def test_verify_a_missing_database_exits_2(tmp_path: Path, capsys: pytest.Captur
 
 
 def _stray_wal(db: Path) -> None:
-    """Leave committed rows in a -wal beside the file, as a crash (or the open window) does."""
+    """Leave committed rows in a -wal beside the file, as a crash (or the open window) does. The change
+    is the program's own (with its audit row), so the data check has nothing to report."""
     import os
     import subprocess
     import sys
 
     script = (
-        "import os, sqlite3, sys\n"
-        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-        "c.execute(\"UPDATE patients SET phone = '555-0100'\")\n"
+        "import os, sys\n"
+        "from dataclasses import replace\n"
+        "from core.store import open_store\n"
+        "store = open_store(sys.argv[1], seed_demo=False)\n"
+        "patient = store.search_patients('Lovelace')[0]\n"
+        "store.save_patient(replace(patient, phone='(217) 555-0100'))\n"
         "os._exit(0)\n"  # no close: no checkpoint, the -wal stays
     )
     subprocess.run([sys.executable, "-c", script, str(db)], check=True, env={**os.environ})
