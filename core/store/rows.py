@@ -137,7 +137,8 @@ def patient_from(row: sqlite3.Row) -> Patient:
     values = {name: row[name] for name in PATIENT_COLUMNS}
     values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
     values["is_demo"] = bool(values["is_demo"])
-    version = row["version"] if "version" in row.keys() else 1  # a file before schema 5 (while upgrading)
+    # a file before schema 5, while it is upgraded (sqlite3.Row: "in" looks at values, not names)
+    version = row["version"] if "version" in row.keys() else 1  # noqa: SIM118
     return Patient(id=row["id"], version=version, **values)
 
 
