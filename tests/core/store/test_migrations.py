@@ -22,8 +22,8 @@ def _old_patients(conn: object, last_name: str, count: int) -> None:
     """Patients as an older program wrote them (this program's verbs write today's columns)."""
     for n in range(count):
         conn.execute(  # type: ignore[attr-defined]
-            "INSERT INTO patients (chart_number, first_name, last_name, first_norm, last_norm, date_of_birth) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO patients (chart_number, first_name, last_name, first_norm, last_norm, "
+            "date_of_birth) VALUES (?, ?, ?, ?, ?, ?)",
             [f"OLD{n}", f"Pat{n}", last_name, f"pat{n}", last_name.lower(), f"19{50 + n}-01-01"],
         )
 
