@@ -42,7 +42,7 @@ from core.coding import code_encounter, tables
 from core.coding.model import CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.tables import em_codes, pos_table
-from core.errors import InputError, NotFoundError
+from core.errors import InputError, NotFoundError, StaleRecordError
 from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults
 from core.store import Store
@@ -557,10 +557,47 @@ class EncounterEditor(QWidget):
         # the import's notes stay stored until dealt with, so a crash or a reopen still shows them
         kept = tuple(m for m in self._carried if m not in produced)
         record = replace(self._encounter, messages=kept + tuple(produced))
-        saved = self._store.save_draft(record)
+        try:
+            saved = self._store.save_draft(record)
+        except StaleRecordError as changed:
+            self._changed_elsewhere(changed, record)
+            return
         self._encounter = saved
         self._show_status()
         self.saved.emit(saved)
+
+    def _changed_elsewhere(self, changed: StaleRecordError, mine: EncounterRecord) -> None:
+        """Another window or program saved this encounter since it was shown here: the user decides
+        whether to see theirs (what was typed here is dropped) or to save this one over it."""
+        assert mine.id is not None and self._patient is not None
+        stored = self._store.get_encounter(mine.id)
+        if stored.status is not EncounterStatus.DRAFT:
+            dialogs().problem(
+                self,
+                "Changed in another window",
+                f"{changed.text}\n\nIt is now {stored.status.value}, so it is shown as it is.",
+            )
+            self._show(stored, self._patient)
+            return
+        keep = dialogs().choose(
+            self,
+            "Changed in another window",
+            changed.text,
+            ["Show it as it is now", "Keep mine and save it"],
+        )
+        if keep == 1:
+            self._encounter = replace(mine, version=stored.version)
+            self._save_draft()
+        elif keep == 0:
+            self._show(stored, self._patient)
+
+    def _refuse_stale(self, changed: StaleRecordError) -> None:
+        """A step (payment, void, reopen, final) refused because the encounter changed elsewhere: say so
+        and show the encounter as it is now, so the step can be taken again on what is really there."""
+        dialogs().problem(self, "Changed in another window", changed.text)
+        record = self._encounter
+        if record is not None and record.id is not None and self._patient is not None:
+            self._show(self._store.get_encounter(record.id), self._patient)
 
     # -- coding ----------------------------------------------------------------------------------
     def coding_input(self) -> Encounter:
@@ -659,7 +696,11 @@ class EncounterEditor(QWidget):
         assert self._encounter.id is not None
         # the import's warnings and notes that were looked at stay on record with the final encounter
         kept = replace(result, messages=(*carried_warnings, *result.messages))
-        final = self._store.finalize(self._encounter.id, kept)
+        try:
+            final = self._store.finalize(self._encounter.id, kept, version=self._encounter.version)
+        except StaleRecordError as changed:
+            self._refuse_stale(changed)
+            return None
         self._carried = ()
         self._show(final, self._patient) if self._patient else None
         self.saved.emit(final)
@@ -717,7 +758,11 @@ class EncounterEditor(QWidget):
         except InputError as error:
             dialogs().problem(self, "Could not record the payment", error.text)
             return
-        saved = self._store.record_payment(record.id, cents)
+        try:
+            saved = self._store.record_payment(record.id, cents, version=record.version)
+        except StaleRecordError as changed:
+            self._refuse_stale(changed)
+            return
         self._show(saved, self._patient)
         self.saved.emit(saved)
 
@@ -735,7 +780,11 @@ class EncounterEditor(QWidget):
         )
         if reason is None:
             return
-        voided = self._store.void_encounter(record.id, reason)
+        try:
+            voided = self._store.void_encounter(record.id, reason, version=record.version)
+        except StaleRecordError as changed:
+            self._refuse_stale(changed)
+            return
         self._show(voided, self._patient)
         self.saved.emit(voided)
 
@@ -754,7 +803,11 @@ class EncounterEditor(QWidget):
             "Keep it final",
         ):
             return
-        reopened = self._store.reopen(record.id)
+        try:
+            reopened = self._store.reopen(record.id, version=record.version)
+        except StaleRecordError as changed:
+            self._refuse_stale(changed)
+            return
         self._carried = ()
         self._show(reopened, self._patient)
         self._take_carried_notes()

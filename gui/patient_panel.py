@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import InputError
+from core.errors import InputError, StaleRecordError
 from core.store import Store
 from core.store.patients import parse_search_date
 from core.store.records import Patient
@@ -400,12 +400,33 @@ class PatientPanel(QWidget):
         self.patient_chosen.emit(saved)
         return saved
 
-    def _save_changes(self, patient: Patient) -> Patient:
-        saved = self._store.save_patient(patient)
+    def _save_changes(self, patient: Patient) -> Patient | None:
+        try:
+            saved = self._store.save_patient(patient)
+        except StaleRecordError as changed:
+            return self._changed_elsewhere(changed, patient)
         self.close_form()
         self.run_search()
         self.patient_changed.emit(saved)
         return saved
+
+    def _changed_elsewhere(self, changed: StaleRecordError, mine: Patient) -> Patient | None:
+        """Another window or program saved this patient since the form was filled: the user decides
+        whether to see the patient as saved now (the form's changes are dropped) or to save the form
+        over it. Closing the question keeps the form as typed."""
+        assert mine.id is not None
+        stored = self._store.get_patient(mine.id)
+        keep = dialogs().choose(
+            self,
+            "Changed in another window",
+            changed.text,
+            ["Show the patient as it is now", "Keep mine and save it"],
+        )
+        if keep == 1:
+            return self._save_changes(replace(mine, version=stored.version))
+        if keep == 0:
+            self.edit_patient(stored)
+        return None
 
     def _ask_duplicate(self, patient: Patient, similar: list[Patient]) -> Patient | None:
         """Is ``patient`` someone on file? Returns that patient, ``patient`` itself, or ``None`` (go back)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -24,18 +25,31 @@ def guarded(action: Callable[[], int]) -> int:
     except SuperbillError as err:
         print(f"superbill: {err.text}", file=sys.stderr)
         return EXIT_REJECTED
-    except Exception:
-        from core.logs import configure_logging
-        from core.paths import log_file
+    except sqlite3.Error as err:
+        from core.store import connections
 
-        configure_logging()
-        log.exception("unexpected error in a command")
-        print(
-            "superbill: something went wrong inside the program (this is a bug). "
-            f"Nothing was changed by the failed step. Details were written to {log_file()}.",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        if not (connections.is_storage_failure(err) or connections.is_damage(err)):
+            return _bug()
+        # a read the disk refused (writes already come back from the store as messages)
+        print(f"superbill: {connections.cannot_read(err).text}", file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception:
+        return _bug()
+
+
+def _bug() -> int:
+    """Log the exception being handled with its traceback; tell the user where it went (exit 1)."""
+    from core.logs import configure_logging
+    from core.paths import log_file
+
+    configure_logging()
+    log.exception("unexpected error in a command")
+    print(
+        "superbill: something went wrong inside the program (this is a bug). "
+        f"Nothing was changed by the failed step. Details were written to {log_file()}.",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 def write_json(payload: Any, *, indent: int | None = None) -> None:

@@ -298,6 +298,16 @@ def cannot_open(path: Path | str, err: sqlite3.Error) -> StoreError:
     return StoreError(f"The database file {path} cannot be opened: {why}. It has not been changed. {what}")
 
 
+def cannot_read(err: sqlite3.Error) -> StoreError:
+    """The message for a read SQLite could not do after the file was opened (the disk, a lock, damage)."""
+    if is_damage(err):
+        return DatabaseDamagedError(
+            f"The database could not be read: it is damaged ({err}). Run superbill verify to check it."
+        )
+    why, what = _why(err)
+    return StoreError(f"The database could not be read: {why}. Nothing was changed. {what}")
+
+
 def cannot_write(path: Path | str, err: sqlite3.Error) -> StoreError:
     """The message for a change that could not be stored: the whole change was rolled back."""
     if is_damage(err):

@@ -170,7 +170,7 @@ class StoreBase:
             self._audit(entity, saved.id, "create", None, rows.as_json_value(saved))
             return saved
         before = stored(record.id)
-        label = getattr(record, "display_name", None) or getattr(record, "name", "")
+        label = getattr(before, "display_name", None) or getattr(before, "name", "")
         stale.check_version(
             self.conn, entity, f"{entity.capitalize()} {label}", record.id, before.version, record.version
         )

@@ -160,3 +160,17 @@ def test_a_database_that_cannot_be_written_is_not_called_damaged(
     assert "cannot be opened" in err and "read-only" in err
     assert "damaged" not in err.lower() and "restore" not in err.lower()
     assert db.read_bytes() == before
+
+
+def test_a_read_the_disk_refuses_is_a_message_not_a_bug(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.store.verbs.setup import SetupVerbs
+
+    def disk_error(self: object) -> tuple[int, int]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SetupVerbs, "remove_demo_data", disk_error)
+    assert main.main(["--db", str(db), "demo", "remove"]) == 2
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "disk" in err and "bug" not in err
