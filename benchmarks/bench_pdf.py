@@ -37,7 +37,7 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
 
 def fill_day(db_path: Path) -> None:
     """200 patients, each with one coded, finalised encounter on DAY (varied lesions)."""
-    from core.coding import code_encounter
+    from core import visit
     from core.coding.model import LesionGroup, LesionKind
     from core.store import EncounterRecord, Patient, open_store
 
@@ -75,8 +75,7 @@ def fill_day(db_path: Path) -> None:
                     EncounterRecord(patient.id, provider_id, DAY, "11", lesions=mixes[n % len(mixes)])
                 )
                 assert draft.id is not None
-                result = code_encounter(store.coding_input(draft))
-                store.finalize(draft.id, result)
+                visit.finalize_unattended(store, draft, "benchmark")
 
 
 def baseline_page() -> None:

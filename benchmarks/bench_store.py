@@ -165,7 +165,8 @@ def median_ms(action: Callable[[], object], repeat: int) -> float:
 
 def measure(db_path: Path, seeder: Seeder, repeat: int, rng: random.Random) -> dict[str, float]:
     """Median times of the front desk's everyday operations on the database as it is now."""
-    from core.coding import LesionGroup, LesionKind, code_encounter
+    from core import visit
+    from core.coding import LesionGroup, LesionKind
     from core.store import open_store
     from core.store.records import EncounterRecord
 
@@ -198,13 +199,14 @@ def measure(db_path: Path, seeder: Seeder, repeat: int, rng: random.Random) -> d
             date_of_service=LAST_DAY,
             lesions=lesions,
         )
-        coded = code_encounter(store.coding_input(draft), store.coding_settings(store.payer_of(draft)))
+        coded = visit.code_stored(store, draft)
         assert not coded.has_errors
+        looked_at = dict.fromkeys(visit.check_final(coded).warnings, "")
 
         def save() -> object:
             """What the front desk's Save and Finalise do: the draft, then the billed lines."""
             saved = store.save_draft(draft)
-            return store.finalize(saved.id or 0, coded)
+            return visit.finalize(store, saved, coded, looked_at)
 
         def icd() -> object:
             return store.search_icd10(icd_terms[next(counter) % len(icd_terms)])

@@ -52,7 +52,8 @@ class Clock:
 
 def build(db_path: Path, encounters: int, rng: random.Random) -> None:
     """Patients and encounters through the verbs, each write with its audit row."""
-    from core.coding import LesionGroup, LesionKind, code_encounter
+    from core import visit
+    from core.coding import LesionGroup, LesionKind
     from core.store import EncounterRecord, Patient, open_store
 
     kinds = (
@@ -83,8 +84,7 @@ def build(db_path: Path, encounters: int, rng: random.Random) -> None:
                 patient_ids.append(saved.id)
 
         def finalise(record: EncounterRecord) -> EncounterRecord:
-            coded = code_encounter(store.coding_input(record), store.coding_settings(store.payer_of(record)))
-            return store.finalize(record.id or 0, coded)
+            return visit.finalize_unattended(store, record, "benchmark")
 
         for start in range(0, encounters, BATCH):
             with store.transaction():

@@ -24,13 +24,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from core import visit
 from core.coding import code_encounter, rules, validate
 from core.coding.model import CodingResult, Encounter, LesionGroup, Message, Severity
 from core.coding.parse import ENCOUNTER_FIELDS, LESION_FIELDS, encounter_from_json
 from core.errors import InputError, StoreError
 from core.json_input import MAX_DEPTH, MAX_NUMBER_DIGITS, JsonInputError, load_json, lone_surrogate
 from core.npi import npi_problem
-from core.store import EncounterRecord, EncounterStatus, Patient, Payer, Provider, Store
+from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PricedLine, Provider, Store
 from core.store.patients import OLDEST_BIRTH, normalise_name
 
 #: rule ids of the importer's own findings (the engine's rule ids are in docs/cli.md)
@@ -738,9 +739,11 @@ class _Plan:
 class Importer:
     """Imports encounters into one store; ``today`` is the day used to reject future dates of service."""
 
-    def __init__(self, store: Store, *, today: date) -> None:
+    def __init__(self, store: Store, *, today: date, source: str = "the import file") -> None:
         self.store = store
         self.today = today
+        #: what each warning of an encounter saved as final is acknowledged with (nobody at the desk)
+        self.reason = f"{visit.IMPORTED_REASON} ({source}); not looked at by a person at the desk"
         self._providers = {p.npi: p for p in store.providers(include_inactive=True)}
         self._payers = store.payers()
         self._default_pos = store.practice().default_pos
@@ -836,8 +839,7 @@ class Importer:
         if patient is not None and patient.id is not None:
             history = self.store.prior_services(patient.id, encounter.date_of_service)
             encounter = replace(encounter, prior_services=(*encounter.prior_services, *history))
-        settings = replace(self.store.coding_settings(payer), today=self.today)
-        result = code_encounter(encounter, settings)
+        result = code_encounter(encounter, visit.settings_for(payer, self.today))
         messages = (*notes, *result.messages)
         return _Plan(wanted, payer, patient, provider, encounter, result, messages, left_out_keys(messages))
 
@@ -1032,9 +1034,15 @@ class Importer:
             assert record.id is not None
             if plan.result is None or any(m.severity is Severity.ERROR for m in messages):
                 return ImportedEncounter(index, record.id, STATUS_DRAFT, messages)
+            # the one finalising policy; nobody is at the desk to look at the warnings, so each is
+            # acknowledged as accepted by the import (the biller's review sheet shows it)
+            unpriced = tuple(PricedLine.of(line, None) for line in plan.result.lines)  # the store prices
+            coded = visit.CodedVisit(plan.result, unpriced)
+            notes = tuple(m for m in messages if m not in plan.result.messages)
+            warnings = visit.check_final(coded, notes).warnings
             try:
                 with self.store.transaction():
-                    self.store.finalize(record.id, plan.result)
+                    visit.finalize(self.store, record, coded, dict.fromkeys(warnings, self.reason), notes)
             except InputError as err:  # e.g. no fee for a code on that date: the front desk adds it
                 messages = (*messages, _error(err.field, err.text, RULE_CANNOT_FINALIZE))
                 self.store.save_draft(replace(record, messages=messages))
@@ -1122,7 +1130,7 @@ def import_encounters(
     """
     encounters = parse_import(text, source=source)
     try:
-        importer = Importer(store, today=today or store.today())
+        importer = Importer(store, today=today or store.today(), source=source)
     except sqlite3.OperationalError as err:  # before anything is written
         raise StoreError(
             f"The database cannot be read: {_database_problem(err)}. Nothing was imported. Try again in a "

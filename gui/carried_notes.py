@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import fields
 
-from core.coding.model import Encounter, Message, Severity
+from core.coding.model import Encounter, Message
 from core.coding.rules import RULE_IDS
 from core.importer import left_out_keys
 
@@ -58,8 +58,3 @@ def carried_notes(stored: Iterable[Message], produced: Iterable[Message]) -> tup
         if message not in engine and message not in notes and is_import_only(message):
             notes.append(message)
     return tuple(notes)
-
-
-def blocking(notes: Iterable[Message]) -> tuple[Message, ...]:
-    """The notes that stop the encounter being saved as final (the errors)."""
-    return tuple(m for m in notes if m.severity is Severity.ERROR)

@@ -1,49 +1,16 @@
 """The coded-lines table's model: the engine's lines (or the billed lines of a final encounter).
 
-Each row is a ``PricedLine``: the line and the fee for one unit on the date of service (``None``
-when the fee schedule has no fee for that code).
+Each row is a ``core.store.PricedLine``: the line and the fee for one unit on the date of service
+(``None`` when the fee schedule has no fee for that code) — the same line type the superbill prints.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from core.coding.model import CodedLine
 from core.money import format_cents
-from core.store.records import BilledLine
+from core.store.records import PricedLine
 from gui.table_model import RecordTableModel
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    """One coded line as the window shows it."""
-
-    cpt: str
-    description: str
-    modifiers: tuple[str, ...]
-    units: int
-    diagnosis_pointers: tuple[str, ...]
-    unit_fee_cents: int | None
-    why: str = ""
-
-    @classmethod
-    def of(cls, line: CodedLine | BilledLine, unit_fee_cents: int | None) -> PricedLine:
-        """The engine's line (priced from the fee schedule) or a final encounter's billed line."""
-        return cls(
-            line.cpt,
-            line.description,
-            line.modifiers,
-            line.units,
-            line.diagnosis_pointers,
-            unit_fee_cents,
-            line.why,
-        )
-
-    @property
-    def charge_cents(self) -> int | None:
-        """Fee × units, or ``None`` when there is no fee."""
-        return None if self.unit_fee_cents is None else self.unit_fee_cents * self.units
 
 
 class CodedLinesModel(RecordTableModel):

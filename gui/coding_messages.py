@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from core.coding.model import Message, Severity
-from gui.coded_lines_model import PricedLine
+from core.store.records import PricedLine
 from gui.widget_names import named
 
 SEVERITY_NAMES = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.coding import code_encounter
+from core import visit
 from core.money import format_cents
 from core.store import Store
-from core.store.records import EncounterRecord, EncounterStatus
+from core.store.records import EncounterRecord, EncounterStatus, Patient
 from gui.day_model import DayModel, DayRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
 from gui.views import RecordTableView
@@ -46,6 +46,8 @@ class DaySheet(QWidget):
         self.setObjectName("daySheet")
         self.setAccessibleName("Day sheet")
         self._store = store
+        #: provider id -> name as the sheet shows it (read with the day)
+        self._providers: dict[int | None, str] = {}
 
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("dayDate")
@@ -143,19 +145,27 @@ class DaySheet(QWidget):
     # -- rows ------------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the day's encounters from the store again."""
+        self._providers = {p.id: p.display_name for p in self._store.providers(include_inactive=True)}
         self.model.set_records([self._row(e) for e in self._store.encounters_on(self.day)])
         self._show_totals()
 
-    def show_encounter(self, encounter: EncounterRecord) -> None:
-        """Add or update one encounter's row after it was saved (only that row changes)."""
+    def show_encounter(
+        self,
+        encounter: EncounterRecord,
+        coded: visit.CodedVisit | None = None,
+        patient: Patient | None = None,
+    ) -> None:
+        """Add or update one encounter's row after it was saved (only that row changes). The editor
+        passes the coding it just made and the patient it shows, so the sheet neither codes the draft
+        again nor reads anything from the database."""
         if encounter.date_of_service != self.day:
             self.reload()
             return
         row = self.model.row_of(encounter.id) if encounter.id is not None else None
         if row is None:
-            self.model.append_record(self._row(encounter))
+            self.model.append_record(self._row(encounter, coded, patient))
         else:
-            self.model.replace_record(row, self._row(encounter))
+            self.model.replace_record(row, self._row(encounter, coded, patient))
         self._show_totals()
         self.select_encounter(encounter.id)
 
@@ -165,36 +175,32 @@ class DaySheet(QWidget):
         if row is not None:
             self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
 
-    def _row(self, encounter: EncounterRecord) -> DayRow:
-        patient = self._store.get_patient(encounter.patient_id)
-        provider = self._store.get_provider(encounter.provider_id)
+    def _row(
+        self,
+        encounter: EncounterRecord,
+        coded: visit.CodedVisit | None = None,
+        patient: Patient | None = None,
+    ) -> DayRow:
+        if patient is None or patient.id != encounter.patient_id:
+            patient = self._store.get_patient(encounter.patient_id)
+        if encounter.provider_id not in self._providers:
+            self._providers[encounter.provider_id] = self._store.get_provider(
+                encounter.provider_id
+            ).display_name
         if encounter.status is EncounterStatus.DRAFT:
-            codes, charge = self._draft_codes(encounter)
+            # what a draft would bill now: the editor's coding, or (reading the day) coded here once
+            if coded is None:
+                coded = visit.code_stored(self._store, encounter)
+            codes = ("needs attention",) if coded.has_errors else visit.short_codes(coded.lines)
+            charge = 0 if coded.has_errors else coded.total_cents
         else:
-            codes = tuple(line.cpt + (f"×{line.units}" if line.units > 1 else "") for line in encounter.lines)
-            charge = encounter.total_cents
-        return DayRow(encounter, patient.display_name, provider.display_name, codes, charge)
-
-    def _draft_codes(self, encounter: EncounterRecord) -> tuple[tuple[str, ...], int]:
-        """What a draft would bill now (the engine is quick, so the sheet shows it live)."""
-        if not encounter.lesions and not encounter.em_code:
-            return (), 0
-        settings = self._store.coding_settings(self._store.payer_of(encounter))
-        result = code_encounter(self._store.coding_input(encounter), settings)
-        if result.has_errors:
-            return ("needs attention",), 0
-        charge = sum(
-            (self._store.fee_for(line.cpt, encounter.date_of_service) or 0) * line.units
-            for line in result.lines
-        )
-        return tuple(line.cpt + (f"×{line.units}" if line.units > 1 else "") for line in result.lines), charge
+            codes, charge = visit.short_codes(encounter.lines), encounter.total_cents
+        return DayRow(encounter, patient.display_name, self._providers[encounter.provider_id], codes, charge)
 
     def _show_totals(self) -> None:
         rows = self.model.records()
-        finals = sum(
-            1 for r in rows if r.encounter.status in (EncounterStatus.FINAL, EncounterStatus.PRINTED)
-        )
         drafts = sum(1 for r in rows if r.encounter.status is EncounterStatus.DRAFT)
+        finals = sum(1 for r in rows if r.encounter.is_billed)
         charges = format_cents(self.model.total_cents())
         self.totals.setText(f"{len(rows)} encounters · {finals} final · {drafts} draft · charges {charges}")
         # always clickable: with nothing final the window says why instead of a silent grey button

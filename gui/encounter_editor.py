@@ -38,18 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.coding import code_encounter, tables
-from core.coding.model import CodingResult, Encounter, Message, Severity
-from core.coding.settings import CodingSettings
+from core import visit
+from core.coding import tables
+from core.coding.model import CodingResult, Message
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError, NotFoundError, StaleRecordError
 from core.money import format_cents, parse_dollars
 from core.quick_entry import QuickEntryDefaults
 from core.store import Store
-from core.store.records import EncounterRecord, EncounterStatus, Patient, Payer
-from gui.carried_notes import blocking, carried_notes
+from core.store.records import EncounterRecord, EncounterStatus, Patient
+from gui.carried_notes import carried_notes
 from gui.code_combo import CodeComboBox
-from gui.coded_lines_model import CodedLinesModel, PricedLine
+from gui.coded_lines_model import CodedLinesModel
 from gui.coding_messages import CodingMessageList
 from gui.dialogs import dialogs
 from gui.errors import reporting
@@ -62,8 +62,6 @@ from gui.widget_names import named
 
 log = logging.getLogger("superbill.gui")
 
-#: the coding engine's payer word for a visit whose patient (and so insurance) is not chosen yet
-PENDING_PAYER = "commercial"
 #: what the header says while no patient is chosen, and how to choose one
 NO_PATIENT = "No patient chosen yet — find the patient (Ctrl+F, then Enter) or add a new one (Ctrl+N)"
 
@@ -85,8 +83,14 @@ class EncounterEditor(QWidget):
         self._store = store
         self._encounter: EncounterRecord | None = None
         self._patient: Patient | None = None
-        self._payer: Payer | None = None
-        self._result: CodingResult | None = None
+        #: what coding the shown visit needs from the database, read once when it is shown (core.visit)
+        self._context: visit.VisitContext | None = None
+        #: the latest coding of the shown draft (a final encounter: ``None``, its billed lines are shown)
+        self._coded: visit.CodedVisit | None = None
+        self._context_day: date | None = None
+        #: the draft as last saved or read (``Store.save_draft`` then need not read it back)
+        self._saved: EncounterRecord | None = None
+        self._defaults: QuickEntryDefaults | None = None
         #: the stored draft's import notes not dealt with yet (``gui.carried_notes``)
         self._carried: tuple[Message, ...] = ()
         self._day = store.today()
@@ -297,9 +301,19 @@ class EncounterEditor(QWidget):
                 self._keep_pending()
 
     @property
+    def patient(self) -> Patient | None:
+        """The patient of the shown visit (``None`` while none is chosen)."""
+        return self._patient
+
+    @property
+    def coded(self) -> visit.CodedVisit | None:
+        """The latest coding of the shown draft, priced (``None`` for a final encounter)."""
+        return self._coded
+
+    @property
     def result(self) -> CodingResult | None:
         """The latest coding result of the encounter."""
-        return self._result
+        return None if self._coded is None else self._coded.result
 
     def clear(self) -> None:
         """Show an empty pending visit on the shown day: lesions can be typed before the patient is chosen.
@@ -310,8 +324,8 @@ class EncounterEditor(QWidget):
         self._recovered = False
         self._encounter = None  # refresh_choices makes the empty pending visit with the practice's defaults
         self._patient = None
-        self._payer = None
-        self._result = None
+        self._context = None
+        self._coded = None
         self._carried = ()
         self._loading = True
         self.patient_label.setText(NO_PATIENT)
@@ -382,7 +396,8 @@ class EncounterEditor(QWidget):
             )
 
     def refresh_choices(self) -> None:
-        """Reload the providers list (after settings change)."""
+        """Reload the providers list and the practice's defaults (after settings change)."""
+        self._defaults = None
         current = self.provider.currentData()
         if current is None and self._encounter is not None:
             current = self._encounter.provider_id
@@ -452,7 +467,7 @@ class EncounterEditor(QWidget):
         record = self._encounter
         if record is None or not self._is_draft:
             return
-        self._carried = carried_notes(record.messages, self._result.messages if self._result else ())
+        self._carried = carried_notes(record.messages, self._coded.messages if self._coded else ())
         if self._carried:
             self._recode()
             self._show_status()
@@ -466,15 +481,16 @@ class EncounterEditor(QWidget):
         self._loading = True
         try:
             self._encounter = record
+            self._saved = record if record.id is not None else None
             self._patient = patient
-            self._payer = self._store.payer_of(record)
+            self._context = visit.open_context(self._store, record)
             self.refresh_choices()
             self._select(self.provider, record.provider_id)
             self._select(self.place, record.place_of_service)
             self._select(self.em_code, record.em_code)
             self.patient_label.setText(
                 f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   "
-                f"{self._payer.name if self._payer else 'no insurance'}"
+                f"{self._context.payer.name if self._context.payer else 'no insurance'}"
             )
             self.lesion_entry.show_lesions(record.lesions, editable=record.status is EncounterStatus.DRAFT)
         finally:
@@ -530,8 +546,13 @@ class EncounterEditor(QWidget):
 
     # -- editing ---------------------------------------------------------------------------------
     def _quick_entry_defaults(self) -> QuickEntryDefaults:
-        practice = self._store.practice()
-        return QuickEntryDefaults(methods=practice.default_methods, diagnoses=practice.default_diagnoses)
+        """The practice's default method and diagnosis per kind (read once; again after Settings)."""
+        if self._defaults is None:
+            practice = self._store.practice()
+            self._defaults = QuickEntryDefaults(
+                methods=practice.default_methods, diagnoses=practice.default_diagnoses
+            )
+        return self._defaults
 
     def _changed(self) -> None:
         """An edit: take the form's values, recode, and save the draft at once."""
@@ -553,16 +574,15 @@ class EncounterEditor(QWidget):
     @reporting("save the draft")
     def _save_draft(self) -> None:
         assert self._encounter is not None and self._patient is not None
-        produced = self._result.messages if self._result else ()
         # the import's notes stay stored until dealt with, so a crash or a reopen still shows them
-        kept = tuple(m for m in self._carried if m not in produced)
-        record = replace(self._encounter, messages=kept + tuple(produced))
+        coded = self._coded or visit.CodedVisit(CodingResult(), ())
+        record = self._encounter
         try:
-            saved = self._store.save_draft(record)
+            saved = visit.save_draft(self._store, record, coded, self._carried, previous=self._saved)
         except StaleRecordError as changed:
             self._changed_elsewhere(changed, record)
             return
-        self._encounter = saved
+        self._encounter = self._saved = saved
         self._show_status()
         self.saved.emit(saved)
 
@@ -600,53 +620,32 @@ class EncounterEditor(QWidget):
             self._show(self._store.get_encounter(record.id), self._patient)
 
     # -- coding ----------------------------------------------------------------------------------
-    def coding_input(self) -> Encounter:
-        """The engine's view of the encounter being edited (a pending visit: commercial, no history)."""
-        record = self._encounter
-        assert record is not None
-        if self._patient is None:
-            return Encounter(
-                date_of_service=record.date_of_service,
-                place_of_service=record.place_of_service,
-                lesions=record.lesions,
-                payer=PENDING_PAYER,
-                em_code=record.em_code,
-            )
-        return self._store.coding_input(record)
-
-    def coding_settings(self) -> CodingSettings:
-        """The payer's modifier conventions, and today for the future-date check."""
-        if self._patient is None:
-            return CodingSettings.for_payer(PENDING_PAYER, today=self._store.today())
-        return self._store.coding_settings(self._payer)
+    def _visit_context(self) -> visit.VisitContext:
+        """The shown visit's context (read when it was shown); a visit with no patient yet codes as
+        commercial with no history, priced on the day shown."""
+        if self._patient is None and (self._context is None or self._context_day != self._day):
+            self._context = visit.pending_context(self._store, self._day)
+            self._context_day = self._day
+        assert self._context is not None
+        return self._context
 
     def _recode(self) -> None:
+        """Code the draft once (``core.visit.code``: no database query) and show the priced lines."""
         record = self._encounter
         if record is None:
             return
         if record.status is not EncounterStatus.DRAFT:
-            self._result = None
-            priced = [PricedLine.of(line, line.unit_fee_cents) for line in record.lines]
-            self.lines.set_records(priced)
-            self.messages.show_messages(record.messages, priced)
+            self._coded = None
+            self.lines.set_records(record.lines)
+            self.messages.show_messages(record.messages, record.lines)
             paid = f" · paid {format_cents(record.paid_cents)} · balance {format_cents(record.balance_cents)}"
             self.total.setText(format_cents(record.total_cents) + (paid if record.paid_cents else ""))
             return
-        if not record.lesions and not record.em_code:
-            self._result = CodingResult()
-            self.lines.set_records([])
-            self.messages.show_messages((), (), self._carried)
-            self.total.setText(format_cents(0))
-            return
-        self._result = code_encounter(self.coding_input(), self.coding_settings())
-        priced = [
-            PricedLine.of(line, self._store.fee_for(line.cpt, record.date_of_service))
-            for line in self._result.lines
-        ]
-        self.lines.set_records(priced)
-        self.messages.show_messages(self._result.messages, priced, self._carried)
-        total = format_cents(self.lines.total_cents())
-        missing = self.lines.missing_fees()
+        self._coded = visit.code(record, self._visit_context())
+        self.lines.set_records(self._coded.lines)
+        self.messages.show_messages(self._coded.messages, self._coded.lines, self._carried)
+        total = format_cents(self._coded.total_cents)
+        missing = self._coded.missing_fees
         self.total.setText(f"{total} (no fee set for {', '.join(missing)})" if missing else total)
 
     # -- finishing -------------------------------------------------------------------------------
@@ -659,7 +658,9 @@ class EncounterEditor(QWidget):
         if not self._is_draft or self._encounter is None:
             return None
         self._changed()
-        notes = blocking(self._carried)
+        coded = self._coded or visit.CodedVisit(CodingResult(), ())
+        check = visit.check_final(coded, self._carried)
+        notes = check.blocking_notes
         if notes:
             dialogs().problem(
                 self,
@@ -671,33 +672,28 @@ class EncounterEditor(QWidget):
                 "“Mark dealt with” (Ctrl+D), and save as final again.",
             )
             return None
-        result = self._result or CodingResult()
-        errors = [m for m in result.messages if m.severity is Severity.ERROR]
-        if errors or not result.lines:
-            texts = [m.text for m in errors] or ["Add at least one lesion or an office visit first."]
+        if check.errors or check.nothing_to_bill:
+            texts = [m.text for m in check.errors] or ["Add at least one lesion or an office visit first."]
             dialogs().problem(
                 self, "Cannot save as final yet", "Fix these first:\n\n" + "\n".join(f"• {t}" for t in texts)
             )
             return None
-        carried_warnings = tuple(
-            m for m in self._carried if m.severity is not Severity.ERROR and m not in result.messages
-        )
-        warnings = [m for m in (*carried_warnings, *result.messages) if m.severity is Severity.WARNING]
-        if warnings and not dialogs().ask(
+        if check.warnings and not dialogs().ask(
             self,
             "Please look at these warnings",
             "The codes can be billed, but a person should check:\n\n"
-            + "\n".join(f"• {m.text}" for m in warnings)
-            + "\n\nSave as final anyway?",
+            + "\n".join(f"• {m.text}" for m in check.warnings)
+            + "\n\nSave as final anyway? Your name and the time are kept with each warning for the biller.",
             "Save as final",
             "Go back",
         ):
             return None
         assert self._encounter.id is not None
-        # the import's warnings and notes that were looked at stay on record with the final encounter
-        kept = replace(result, messages=(*carried_warnings, *result.messages))
+        # each warning looked at is kept with the final encounter (who and when), and so are the
+        # import's warnings and notes
+        looked_at = dict.fromkeys(check.warnings, "")
         try:
-            final = self._store.finalize(self._encounter.id, kept, version=self._encounter.version)
+            final = visit.finalize(self._store, self._encounter, coded, looked_at, self._carried)
         except StaleRecordError as changed:
             self._refuse_stale(changed)
             return None

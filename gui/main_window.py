@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.patients.patient_chosen.connect(self.start_encounter)
         self.patients.patient_changed.connect(self.patient_changed)
         self.editor.edit_patient_requested.connect(self.patients.edit_patient)
-        self.editor.saved.connect(self.day_sheet.show_encounter)
+        self.editor.saved.connect(self._encounter_saved)
         self.editor.superbill_requested.connect(self.preview_superbill)
         self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
         self.setTabOrder(self.day_sheet.table, self.patients.search)
@@ -313,6 +313,10 @@ class MainWindow(QMainWindow):
             self.editor.clear()
 
     @reporting("open the encounter")
+    def _encounter_saved(self, record: EncounterRecord) -> None:
+        """The editor saved: its row on the day sheet shows the coding the editor just made."""
+        self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
+
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter in the editor."""
         if not self._may_drop_pending("Open the other visit"):

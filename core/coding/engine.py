@@ -115,8 +115,10 @@ def _claim_order_key(line: DraftLine) -> tuple[str, bool, str]:
 def _modifiers(
     drafts: Sequence[DraftLine], settings: CodingSettings, encounter: Encounter
 ) -> tuple[dict[str, list[str]], list[Message]]:
-    payer = tables.payer(encounter.payer)
-    payer_kind = payer.kind if payer is not None else "commercial"
+    payer_kind = settings.payer_kind
+    if payer_kind is None:
+        payer = tables.payer(encounter.payer)
+        payer_kind = payer.kind if payer is not None else "commercial"
     em_added, em_messages = modifiers.same_day_em(drafts)
     distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings)
     multiple_added, multiple_messages = modifiers.multiple_procedures(

@@ -21,6 +21,9 @@ class CodingSettings:
     modifier_51: bool = False
     distinct_modifier: str = "59"
     today: date | None = None
+    #: the payer's kind from the practice's payer record (medicare, medicaid, commercial, self_pay);
+    #: ``None``: taken from the payers table by the encounter's payer word
+    payer_kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.distinct_modifier not in DISTINCT_MODIFIERS:
@@ -32,4 +35,9 @@ class CodingSettings:
         row = tables.payer(payer_id)
         if row is None:
             return cls(today=today)
-        return cls(modifier_51=row.modifier_51, distinct_modifier=row.distinct_modifier, today=today)
+        return cls(
+            modifier_51=row.modifier_51,
+            distinct_modifier=row.distinct_modifier,
+            today=today,
+            payer_kind=row.kind,
+        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from core.store.opening import open_store
 from core.store.records import (
+    Acknowledgement,
     AuditCheck,
     AuditEntry,
     BilledLine,
@@ -23,6 +24,7 @@ from core.store.records import (
     Payer,
     PayerKind,
     Practice,
+    PricedLine,
     Provider,
 )
 from core.store.schema import SCHEMA_VERSION, check_schema
@@ -30,6 +32,7 @@ from core.store.store import Store
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Acknowledgement",
     "AuditCheck",
     "AuditEntry",
     "BilledLine",
@@ -41,6 +44,7 @@ __all__ = [
     "Payer",
     "PayerKind",
     "Practice",
+    "PricedLine",
     "Provider",
     "Store",
     "check_schema",

@@ -65,10 +65,16 @@ def append(
     before: Any = None,
     after: Any = None,
 ) -> int:
-    """Append one row; call inside the transaction of the write it records. Returns the row id."""
-    last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    prev_hash = GENESIS_HASH if last is None else str(last[1])
-    row_id = 1 if last is None else int(last[0]) + 1
+    """Append one row; call inside the transaction of the write it records. Returns the row id.
+
+    The newest row's number and hash come from the head kept in ``meta`` (rows are numbered 1, 2, …
+    without gaps, which ``verify`` checks), so an append is three statements."""
+    head = dict(
+        conn.execute("SELECT name, value FROM meta WHERE name IN (?, ?)", [_HEAD_ROWS, _HEAD_HASH]).fetchall()
+    )
+    count = int(head.get(_HEAD_ROWS) or 0)
+    prev_hash = str(head.get(_HEAD_HASH) or GENESIS_HASH)
+    row_id = count + 1
     row = {
         "id": row_id,
         "at": at.isoformat(),
@@ -85,11 +91,10 @@ def append(
         "VALUES (:id, :at, :who, :entity, :entity_id, :action, :before, :after, :prev_hash, :hash)",
         {**row, "prev_hash": prev_hash, "hash": digest},
     )
-    rows = int(_meta(conn, _HEAD_ROWS) or 0) + 1
-    conn.executemany(
-        "INSERT INTO meta (name, value) VALUES (?, ?) "
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES (?, ?), (?, ?) "
         "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [(_HEAD_ROWS, str(rows)), (_HEAD_HASH, digest)],
+        [_HEAD_ROWS, str(row_id), _HEAD_HASH, digest],
     )
     return row_id
 

@@ -59,6 +59,7 @@ _CHILD_TABLES = (
     ("lesion_groups", "lesion group", rows.lesion_from),
     ("encounter_messages", "coding message", rows.message_from),
     ("billed_lines", "billed line", rows.line_from),
+    ("acknowledgements", "acknowledged warning", rows.acknowledgement_from),
 )
 
 
@@ -323,9 +324,9 @@ def _encounters(conn: sqlite3.Connection, orphans: list[str]) -> Iterator[_Found
 
     for row in _cursor(conn, "SELECT * FROM encounters ORDER BY id"):
         note_orphans(row["id"])
-        lesions, messages, lines = (child.of(row["id"]) for child in children)
+        parts_of_row = tuple(child.of(row["id"]) for child in children)
 
-        def convert(row: sqlite3.Row = row, parts: tuple[list[Any], ...] = (lesions, messages, lines)) -> Any:
+        def convert(row: sqlite3.Row = row, parts: tuple[list[Any], ...] = parts_of_row) -> Any:
             converted = [
                 tuple(child.convert(r) for r in part) for child, part in zip(children, parts, strict=True)
             ]
@@ -362,7 +363,12 @@ _LABELS = {
     "zip": "ZIP code",
 }
 #: list fields of an encounter: what one item is called in a report
-_ITEMS = {"lesions": "lesion group", "messages": "coding message", "lines": "line"}
+_ITEMS = {
+    "lesions": "lesion group",
+    "messages": "coding message",
+    "lines": "line",
+    "acknowledgements": "acknowledged warning",
+}
 
 
 def _label(name: str) -> str:

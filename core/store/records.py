@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from core.coding.model import LesionGroup, LesionKind, Message
+from core.coding.model import CodedLine, LesionGroup, LesionKind, Message, Severity
 
 
 class PayerKind(StrEnum):
@@ -30,6 +30,10 @@ class EncounterStatus(StrEnum):
     FINAL = "final"
     PRINTED = "printed"
     VOID = "void"
+
+
+#: the statuses whose lines count as billed: the one answer to "is this encounter billed?"
+BILLED_STATUSES = frozenset({EncounterStatus.FINAL, EncounterStatus.PRINTED})
 
 
 #: the coding engine's payer words (``Encounter.payer``), see docs/cli.md
@@ -157,11 +161,13 @@ class Patient:
 
 
 @dataclass(frozen=True)
-class BilledLine:
-    """One coded line as it was billed: the engine's line plus the fee in force on the date of service.
+class PricedLine:
+    """One coded line with its price: the one shape of a line from the engine to the printed page.
 
-    ``unit_fee_cents`` is the schedule's fee for one unit; ``charge_cents`` = fee × units. Both are
-    frozen at finalisation, so later fee changes never rewrite a billed encounter.
+    The window shows a draft's lines priced from the fee schedule (``unit_fee_cents`` ``None`` when the
+    schedule has no fee for the code on that day); a final encounter stores them as billed, frozen at
+    finalisation, so later fee changes never rewrite a billed encounter; the superbill prints them.
+    Make one with ``PricedLine.of`` so fee × units is computed in one place.
     """
 
     cpt: str
@@ -169,10 +175,53 @@ class BilledLine:
     modifiers: tuple[str, ...]
     diagnosis_pointers: tuple[str, ...]
     description: str
-    unit_fee_cents: int
-    charge_cents: int
+    unit_fee_cents: int | None
+    charge_cents: int | None
     why: str = ""
     lesion_indexes: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, line: CodedLine, unit_fee_cents: int | None) -> PricedLine:
+        """The engine's ``line`` priced at ``unit_fee_cents`` for one unit (``None``: no fee)."""
+        return cls(
+            cpt=line.cpt,
+            units=line.units,
+            modifiers=line.modifiers,
+            diagnosis_pointers=line.diagnosis_pointers,
+            description=line.description,
+            unit_fee_cents=unit_fee_cents,
+            charge_cents=None if unit_fee_cents is None else unit_fee_cents * line.units,
+            why=line.why,
+            lesion_indexes=line.lesion_indexes,
+        )
+
+
+#: a final encounter's stored line (always priced: finalising refuses a code without a fee)
+BilledLine = PricedLine
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A warning (or note) a person looked at before the encounter was saved as final: which message,
+    who, when, and why it was billed anyway (optional). Kept with the final encounter and in the audit
+    log, for the biller's review sheet."""
+
+    severity: Severity
+    rule: str
+    field: str | None
+    text: str
+    who: str
+    at: datetime
+    reason: str = ""
+
+    def covers(self, message: Message) -> bool:
+        """True when this acknowledgement is of ``message``."""
+        return (self.severity, self.rule, self.field, self.text) == (
+            message.severity,
+            message.rule,
+            message.field,
+            message.text,
+        )
 
 
 @dataclass(frozen=True)
@@ -193,7 +242,8 @@ class EncounterRecord:
     lesions: tuple[LesionGroup, ...] = ()
     status: EncounterStatus = EncounterStatus.DRAFT
     messages: tuple[Message, ...] = ()
-    lines: tuple[BilledLine, ...] = ()
+    lines: tuple[PricedLine, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
     diagnoses: tuple[str, ...] = ()
     payer_id: int | None = None
     coded_at: datetime | None = None
@@ -209,7 +259,12 @@ class EncounterRecord:
     @property
     def total_cents(self) -> int:
         """Total charge of the billed lines (0 for a draft)."""
-        return sum(line.charge_cents for line in self.lines)
+        return sum(line.charge_cents or 0 for line in self.lines)
+
+    @property
+    def is_billed(self) -> bool:
+        """True once final or printed: its lines count as billed (a draft or a void one does not)."""
+        return self.status in BILLED_STATUSES
 
     @property
     def balance_cents(self) -> int:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.store.records import (
+    Acknowledgement,
     BilledLine,
     EncounterRecord,
     EncounterStatus,
@@ -194,11 +195,22 @@ def line_row(encounter_id: int, position: int, line: BilledLine) -> dict[str, An
     )
 
 
+def acknowledgement_from(row: sqlite3.Row) -> Acknowledgement:
+    return record_from(
+        Acknowledgement, row, severity=Severity(row["severity"]), at=datetime.fromisoformat(row["at"])
+    )
+
+
+def acknowledgement_row(encounter_id: int, position: int, a: Acknowledgement) -> dict[str, Any]:
+    return child_row(encounter_id, position, a, severity=str(a.severity), at=a.at.isoformat())
+
+
 def encounter_from(
     row: sqlite3.Row,
     lesions: tuple[LesionGroup, ...],
     messages: tuple[Message, ...],
     lines: tuple[BilledLine, ...],
+    acknowledgements: tuple[Acknowledgement, ...] = (),
 ) -> EncounterRecord:
     return EncounterRecord(
         id=row["id"],
@@ -220,6 +232,7 @@ def encounter_from(
         lesions=lesions,
         messages=messages,
         lines=lines,
+        acknowledgements=acknowledgements,
     )
 
 

@@ -246,6 +246,21 @@ def _record_versions(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
 
 
+def _acknowledgements(db: Database) -> None:
+    """Version 6: each warning a person looked at before saving an encounter as final — who, when, and
+    why it was billed anyway — kept with the final encounter for the biller."""
+    db.execute(
+        """CREATE TABLE acknowledgements (
+            id INTEGER PRIMARY KEY,
+            encounter_id INTEGER NOT NULL REFERENCES encounters(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            severity TEXT NOT NULL, rule TEXT NOT NULL, field TEXT, text TEXT NOT NULL,
+            who TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (encounter_id, position)
+        )"""
+    )
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -253,6 +268,7 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _search_order_indexes,
     _open_sessions,
     _record_versions,
+    _acknowledgements,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

@@ -14,8 +14,9 @@ import threading
 from datetime import date
 from pathlib import Path
 
+from core import visit
 from core.backup import run_daily_backup
-from core.coding import LesionGroup, LesionKind, code_encounter
+from core.coding import LesionGroup, LesionKind
 from core.store import EncounterRecord, open_store
 
 
@@ -43,8 +44,7 @@ def main(db: Path, count: int) -> int:
             print(f"draft {record.id} {lesions}", flush=True)
         if n % 4 == 0:
             assert record.id is not None
-            result = code_encounter(store.coding_input(record), store.coding_settings(store.payer_of(record)))
-            store.finalize(record.id, result)
+            visit.finalize_unattended(store, record, "saved as final by the test's window")
             print(f"final {record.id}", flush=True)
     backup.join()
     store.close()

@@ -15,7 +15,8 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from core.coding import LesionGroup, LesionKind, code_encounter
+from core import visit
+from core.coding import LesionGroup, LesionKind
 from core.store import EncounterRecord, Patient, open_store
 
 KINDS = (
@@ -65,10 +66,10 @@ def main(db: Path, seed: int) -> None:
         )
         print(f"draft {record.id} {lesion_json(groups)}", flush=True)
         if rng.random() < 0.5:
-            result = code_encounter(store.coding_input(record), store.coding_settings(medicare))
-            if not result.has_errors:
+            coded = visit.code_stored(store, record)
+            if not coded.has_errors:
                 assert record.id is not None
-                store.finalize(record.id, result)
+                visit.finalize(store, record, coded, dict.fromkeys(visit.check_final(coded).warnings, ""))
                 print(f"final {record.id}", flush=True)
 
 

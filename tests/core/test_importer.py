@@ -156,6 +156,12 @@ def test_an_existing_patients_other_payer_is_a_warning_and_no_payer_on_file_an_e
     other, none_on_file = report.encounters
     assert (other.status, [m.rule for m in other.messages]) == ("final", ["PAYER_DIFFERS"])
     assert store.get_encounter(other.encounter_id or 0).payer_id == aetna.id
+    # the import's warning stays with the final encounter in the database, acknowledged by the import
+    stored = store.get_encounter(other.encounter_id or 0)
+    assert [m.rule for m in stored.messages] == ["PAYER_DIFFERS"]
+    (looked_at,) = stored.acknowledgements
+    assert looked_at.rule == "PAYER_DIFFERS" and "accepted by the import" in looked_at.reason
+    assert looked_at.who == store.user
     assert none_on_file.status == "draft"
     assert none_on_file.messages[0].field == "patient.payer"
     assert "no insurance on file" in none_on_file.messages[0].text

@@ -7,10 +7,11 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import visit
 from core.coding import code_encounter
-from core.coding.model import Encounter, LesionGroup, LesionKind, Message, Severity
+from core.coding.model import CodingResult, Encounter, LesionGroup, LesionKind, Message, Severity
 from core.coding.settings import CodingSettings
-from gui.carried_notes import blocking, carried_notes, is_import_only
+from gui.carried_notes import carried_notes, is_import_only
 
 LEFT_OUT = Message(
     Severity.ERROR,
@@ -37,7 +38,12 @@ def test_import_only_messages_are_recognised_by_rule_quote_or_field() -> None:
 def test_carried_notes_keep_stored_order_once_and_skip_what_the_engine_says_now() -> None:
     stored = (STALE, PAYER, LEFT_OUT, PAYER, PROVIDER)
     assert carried_notes(stored, produced=(PROVIDER,)) == (PAYER, LEFT_OUT)
-    assert blocking(carried_notes(stored, ())) == (LEFT_OUT, PROVIDER)
+    assert visit.check_final(
+        visit.CodedVisit(CodingResult(), ()), carried_notes(stored, ())
+    ).blocking_notes == (
+        LEFT_OUT,
+        PROVIDER,
+    )
 
 
 LESIONS = st.builds(

@@ -142,7 +142,7 @@ def test_a_known_error_gets_one_calm_message(
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "2 ak face")
 
-    def refuse(_record: object) -> None:
+    def refuse(_record: object, **_options: object) -> None:
         raise InputError("Provider: choose the rendering provider.", field="provider_id")
 
     window.store.save_draft = refuse  # type: ignore[method-assign]
@@ -157,7 +157,7 @@ def test_an_unexpected_error_is_logged_and_the_form_stays(
     open_first_patient(qtbot, window)
     quick_enter(qtbot, window, "2 ak face")
 
-    def broken(_record: object) -> None:
+    def broken(_record: object, **_options: object) -> None:
         raise RuntimeError("disk on fire")
 
     window.store.save_draft = broken  # type: ignore[method-assign]

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from core.coding.model import LesionGroup, LesionKind
-from core.store.records import BilledLine, EncounterRecord, EncounterStatus, Patient
-from gui.coded_lines_model import CodedLinesModel, PricedLine
+from core.coding.model import CodedLine, LesionGroup, LesionKind
+from core.store.records import BilledLine, EncounterRecord, EncounterStatus, Patient, PricedLine
+from gui.coded_lines_model import CodedLinesModel
 from gui.day_model import DayModel, DayRow, lesion_summary
 from gui.lesion_model import LesionTableModel
 from gui.patient_model import PatientResultsModel, PatientRow
@@ -58,13 +58,25 @@ def test_read_only_lesion_model_refuses_edits() -> None:
     assert not model.setData(model.index(0, 1), "3")
 
 
+def _priced(
+    cpt: str,
+    what: str,
+    modifiers: tuple[str, ...],
+    units: int,
+    pointers: tuple[str, ...],
+    fee: int | None,
+    why: str = "",
+) -> PricedLine:
+    return PricedLine.of(CodedLine(cpt, units, modifiers, pointers, what, why), fee)
+
+
 def test_coded_lines_model(qtmodeltester: ModelTester) -> None:
     model = CodedLinesModel()
     model.set_records(
         [
-            PricedLine("17000", "Destroy first", (), 1, ("A",), 15000, "one lesion"),
-            PricedLine("17003", "Destroy 2nd-14th", (), 11, ("A",), 2000),
-            PricedLine("17281", "Malignant", ("59",), 1, ("B",), None),
+            _priced("17000", "Destroy first", (), 1, ("A",), 15000, "one lesion"),
+            _priced("17003", "Destroy 2nd-14th", (), 11, ("A",), 2000),
+            _priced("17281", "Malignant", ("59",), 1, ("B",), None),
         ]
     )
     qtmodeltester.check(model)

@@ -120,8 +120,9 @@ def test_a_second_start_on_the_same_file_brings_the_first_window_forward(desk: D
     other_db = tmp_path / "other practice.db"
     other = desk.start(other_db)  # another file gets its own window
     desk.wait_listening(other_db, first, other)
+    # it listens before it opens its database (a second start must never wait for the file)
+    desk.wait_for("the other window to open its own database", other_db.exists, first, other)
     assert first.poll() is None and other.poll() is None
-    assert other_db.exists()
 
 
 def test_of_two_starts_at_the_same_moment_one_opens_the_window(desk: Desk, tmp_path: Path) -> None:

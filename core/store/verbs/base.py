@@ -134,12 +134,17 @@ class StoreBase:
         return cursor.lastrowid
 
     def _insert_many(self, table: str, many: Sequence[dict[str, Any]]) -> None:
-        """Insert rows that all have the same columns (nothing when ``many`` is empty)."""
+        """Insert rows that all have the same columns (nothing when ``many`` is empty), as one
+        statement per hundred rows."""
         if not many:
             return
-        columns = ", ".join(many[0])
-        marks = ", ".join(f":{name}" for name in many[0])
-        self.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", many)
+        names = list(many[0])
+        row_marks = "(" + ", ".join("?" * len(names)) + ")"
+        for start in range(0, len(many), 100):
+            chunk = many[start : start + 100]
+            values = [row[name] for row in chunk for name in names]
+            marks = ", ".join([row_marks] * len(chunk))
+            self.conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES {marks}", values)
 
     def _get(self, table: str, row_id: int, convert: Callable[[sqlite3.Row], Record], missing: str) -> Record:
         """The record with this id from ``table``, or ``NotFoundError`` with the text ``missing``."""

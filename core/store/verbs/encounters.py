@@ -4,20 +4,20 @@ reopening, payments, and the coding engine's input."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from core.coding.model import CodingResult, Encounter, PriorService, Severity
-from core.coding.settings import CodingSettings
+from core.coding.model import CodingResult, Message, PriorService, Severity
 from core.errors import InputError, NotFoundError, StoreError
 from core.store import rows, stale
 from core.store.records import (
-    BilledLine,
+    Acknowledgement,
     EncounterRecord,
     EncounterStatus,
     Payer,
+    PricedLine,
 )
 from core.store.verbs.patients import PatientVerbs
 from core.store.verbs.practice import POS_CODE
@@ -64,21 +64,33 @@ class EncounterVerbs(PatientVerbs):
         lesions: dict[int, list[Any]] = {i: [] for i in ids}
         messages: dict[int, list[Any]] = {i: [] for i in ids}
         lines: dict[int, list[Any]] = {i: [] for i in ids}
+        acknowledged: dict[int, list[Any]] = {i: [] for i in ids}
+        children: list[tuple[str, dict[int, list[Any]], Any]] = [
+            ("lesion_groups", lesions, rows.lesion_from),
+            ("encounter_messages", messages, rows.message_from),
+        ]
+        if any(r["status"] != EncounterStatus.DRAFT for r in found):  # a draft has neither of these
+            children += [
+                ("billed_lines", lines, rows.line_from),
+                ("acknowledgements", acknowledged, rows.acknowledgement_from),
+            ]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            for table, target, convert in (
-                ("lesion_groups", lesions, rows.lesion_from),
-                ("encounter_messages", messages, rows.message_from),
-                ("billed_lines", lines, rows.line_from),
-            ):
+            for table, target, convert in children:
                 for r in self._query(
                     f"SELECT * FROM {table} WHERE encounter_id IN ({marks}) ORDER BY encounter_id, position",
                     chunk,
                 ):
                     target[r["encounter_id"]].append(convert(r))
         return [
-            rows.encounter_from(r, tuple(lesions[r["id"]]), tuple(messages[r["id"]]), tuple(lines[r["id"]]))
+            rows.encounter_from(
+                r,
+                tuple(lesions[r["id"]]),
+                tuple(messages[r["id"]]),
+                tuple(lines[r["id"]]),
+                tuple(acknowledged[r["id"]]),
+            )
             for r in found
         ]
 
@@ -122,34 +134,6 @@ class EncounterVerbs(PatientVerbs):
         )
         return tuple(PriorService(date.fromisoformat(r["date_of_service"]), r["cpt"]) for r in found)
 
-    def coding_input(self, encounter: EncounterRecord) -> Encounter:
-        """The coding engine's input for a stored or edited encounter: its payer word and history filled in.
-
-        The payer is the encounter's frozen payer once final, else the patient's current payer
-        (no payer on file codes as ``self_pay``).
-        """
-        payer = self.payer_of(encounter)
-        payer_word = "self_pay" if payer is None else payer.coding_payer
-        return Encounter(
-            date_of_service=encounter.date_of_service,
-            place_of_service=encounter.place_of_service,
-            lesions=encounter.lesions,
-            payer=payer_word,
-            em_code=encounter.em_code,
-            prior_services=self.prior_services(
-                encounter.patient_id, encounter.date_of_service, exclude_id=encounter.id
-            ),
-        )
-
-    def coding_settings(self, payer: Payer | None = None) -> CodingSettings:
-        """The coding engine's settings for this payer's conventions, with today's date for the
-        "not in the future" check (``None``: the engine's plain defaults)."""
-        if payer is None:
-            return CodingSettings(today=self.today())
-        return CodingSettings(
-            modifier_51=payer.use_modifier_51, distinct_modifier=payer.distinct_modifier, today=self.today()
-        )
-
     def payer_of(self, encounter: EncounterRecord) -> Payer | None:
         """The payer an encounter is billed to: frozen once final, else the patient's current payer."""
         payer_id = encounter.payer_id
@@ -157,10 +141,15 @@ class EncounterVerbs(PatientVerbs):
             payer_id = self.get_patient(encounter.patient_id).payer_id
         return None if payer_id is None else self.get_payer(payer_id)
 
-    def _check_refs(self, encounter: EncounterRecord) -> None:
-        if self._one("SELECT 1 FROM patients WHERE id = ?", [encounter.patient_id]) is None:
+    def _check_refs(self, encounter: EncounterRecord, stored: EncounterRecord | None) -> None:
+        """The patient and provider exist (looked up only when they are new or changed), the date is a
+        date and the place of service a two-digit code."""
+        new_patient = stored is None or stored.patient_id != encounter.patient_id
+        if new_patient and self._one("SELECT 1 FROM patients WHERE id = ?", [encounter.patient_id]) is None:
             raise InputError("Patient: choose the patient for this encounter.", field="patient_id")
-        if self._one("SELECT 1 FROM providers WHERE id = ?", [encounter.provider_id]) is None:
+        new_provider = stored is None or stored.provider_id != encounter.provider_id
+        known = new_provider and self._one("SELECT 1 FROM providers WHERE id = ?", [encounter.provider_id])
+        if new_provider and known is None:
             raise InputError("Provider: choose the rendering provider.", field="provider_id")
         if not isinstance(encounter.date_of_service, date):
             raise InputError("Date of service: type the date of the visit.", field="date_of_service")
@@ -170,74 +159,162 @@ class EncounterVerbs(PatientVerbs):
                 field="place_of_service",
             )
 
-    def _write_children(self, encounter_id: int, record: EncounterRecord, *, lines: bool) -> None:
-        self.conn.execute("DELETE FROM lesion_groups WHERE encounter_id = ?", [encounter_id])
-        self.conn.execute("DELETE FROM encounter_messages WHERE encounter_id = ?", [encounter_id])
-        self._insert_many(
-            "lesion_groups", [rows.lesion_row(encounter_id, i, g) for i, g in enumerate(record.lesions)]
-        )
-        self._insert_many(
-            "encounter_messages",
-            [rows.message_row(encounter_id, i, m) for i, m in enumerate(record.messages)],
-        )
+    def _write_children(
+        self,
+        encounter_id: int,
+        record: EncounterRecord,
+        *,
+        lines: bool,
+        before: EncounterRecord | None = None,
+    ) -> None:
+        """Replace the lesions and messages (and with ``lines`` the billed lines and acknowledgements);
+        with ``before``, the stored state, a list that did not change is left as it is."""
+        if before is None or before.lesions != record.lesions:
+            self.conn.execute("DELETE FROM lesion_groups WHERE encounter_id = ?", [encounter_id])
+            self._insert_many(
+                "lesion_groups", [rows.lesion_row(encounter_id, i, g) for i, g in enumerate(record.lesions)]
+            )
+        if before is None or before.messages != record.messages:
+            self.conn.execute("DELETE FROM encounter_messages WHERE encounter_id = ?", [encounter_id])
+            self._insert_many(
+                "encounter_messages",
+                [rows.message_row(encounter_id, i, m) for i, m in enumerate(record.messages)],
+            )
         if lines:
             self.conn.execute("DELETE FROM billed_lines WHERE encounter_id = ?", [encounter_id])
             self._insert_many(
                 "billed_lines", [rows.line_row(encounter_id, i, line) for i, line in enumerate(record.lines)]
             )
+            self.conn.execute("DELETE FROM acknowledgements WHERE encounter_id = ?", [encounter_id])
+            self._insert_many(
+                "acknowledgements",
+                [rows.acknowledgement_row(encounter_id, i, a) for i, a in enumerate(record.acknowledgements)],
+            )
 
-    def save_draft(self, encounter: EncounterRecord) -> EncounterRecord:
+    def save_draft(
+        self, encounter: EncounterRecord, *, previous: EncounterRecord | None = None
+    ) -> EncounterRecord:
         """Insert (``id`` None) or update a draft: its patient, provider, date, place, E/M, lesions and the
         last coding messages. Durable when it returns. A final, printed or void encounter is refused:
-        ``reopen`` it first.
+        ``reopen`` it first; a draft changed elsewhere since ``encounter.version`` is refused
+        (``StaleRecordError``). Nothing changed: nothing is written.
+
+        ``previous`` is the draft as this program last saved it (the window saves on every keystroke):
+        when the file still holds that version, it stands in for reading the draft back, so one save is
+        a handful of statements; otherwise the draft is read from the file as usual.
         """
-        self._check_refs(encounter)
-        now = self.now().isoformat()
-        row = {
+        now = self.now()
+        with self.transaction():
+            if encounter.id is None:
+                self._check_refs(encounter, None)
+                saved = self._insert_draft(encounter, now)
+                self._audit("encounter", saved.id, "create", None, rows.as_json_value(saved))
+                return saved
+            stored = previous if previous is not None and previous.id == encounter.id else None
+            if stored is not None and _same_draft(stored, encounter):
+                return stored  # nothing changed: no write, no audit row
+            if stored is None or not self._update_draft(encounter, stored, now):
+                stored = self.get_encounter(encounter.id)
+                self._check_version(stored, encounter.version)
+                if stored.status is not EncounterStatus.DRAFT:
+                    raise StoreError(
+                        f"Encounter {encounter.id} is {stored.status}; it can no longer be edited. "
+                        "Reopen it first to change it."
+                    )
+                if _same_draft(stored, encounter):
+                    return stored
+                self._check_refs(encounter, stored)
+                updated = self._update_draft(encounter, stored, now)
+                assert updated
+            saved = self._saved_draft(encounter, stored, now)
+            self._write_children(encounter.id, saved, lines=False, before=stored)
+            self._audit(
+                "encounter", encounter.id, "save", rows.as_json_value(stored), rows.as_json_value(saved)
+            )
+        return saved
+
+    @staticmethod
+    def _draft_row(encounter: EncounterRecord, now: datetime) -> dict[str, Any]:
+        return {
             "patient_id": encounter.patient_id,
             "provider_id": encounter.provider_id,
             "date_of_service": encounter.date_of_service.isoformat(),
             "place_of_service": encounter.place_of_service,
             "em_code": encounter.em_code or None,
             "status": str(EncounterStatus.DRAFT),
-            "updated_at": now,
+            "updated_at": now.isoformat(),
         }
-        with self.transaction():
-            if encounter.id is None:
-                encounter_id = self._insert("encounters", {**row, "created_at": now, "version": 1})
-                before = None
-            else:
-                encounter_id = encounter.id
-                previous = self.get_encounter(encounter_id)
-                self._check_version(previous, encounter.version)
-                if previous.status is not EncounterStatus.DRAFT:
-                    raise StoreError(
-                        f"Encounter {encounter_id} is {previous.status}; it can no longer be edited. "
-                        "Reopen it first to change it."
-                    )
-                if _same_draft(previous, encounter):
-                    return previous  # nothing changed: no write, no audit row
-                before = rows.as_json_value(previous)
-                self._update("encounters", encounter_id, {**row, "version": previous.version + 1})
-            self._write_children(encounter_id, encounter, lines=False)
-            saved = self.get_encounter(encounter_id)
-            self._audit(
-                "encounter",
-                encounter_id,
-                "create" if before is None else "save",
-                before,
-                rows.as_json_value(saved),
-            )
+
+    def _insert_draft(self, encounter: EncounterRecord, now: datetime) -> EncounterRecord:
+        row = {**self._draft_row(encounter, now), "created_at": now.isoformat(), "version": 1}
+        encounter_id = self._insert("encounters", row)
+        saved = replace(
+            encounter,
+            id=encounter_id,
+            em_code=encounter.em_code or None,
+            status=EncounterStatus.DRAFT,
+            lines=(),
+            acknowledgements=(),
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        self._write_children(encounter_id, saved, lines=False)
         return saved
 
-    def finalize(self, encounter_id: int, result: CodingResult, *, version: int = 0) -> EncounterRecord:
+    def _update_draft(self, encounter: EncounterRecord, stored: EncounterRecord, now: datetime) -> bool:
+        """Write the draft's own row over ``stored`` when the file still holds exactly that version of a
+        draft (one statement that checks and writes); False when it does not (nothing written)."""
+        if stored.patient_id != encounter.patient_id or stored.provider_id != encounter.provider_id:
+            self._check_refs(encounter, stored)
+        elif not POS_CODE.match(encounter.place_of_service or ""):
+            self._check_refs(encounter, stored)  # says what is wrong with the place of service
+        assert stored.id is not None
+        if encounter.version not in (0, stored.version):
+            return False  # made from another version than ``stored``: the full path says what changed
+        row = {**self._draft_row(encounter, now), "version": stored.version + 1}
+        assignments = ", ".join(f"{name} = :{name}" for name in row)
+        cursor = self.conn.execute(
+            f"UPDATE encounters SET {assignments} "
+            "WHERE id = :_id AND version = :_version AND status = 'draft'",
+            {**row, "_id": stored.id, "_version": stored.version},
+        )
+        return cursor.rowcount == 1
+
+    @staticmethod
+    def _saved_draft(encounter: EncounterRecord, stored: EncounterRecord, now: datetime) -> EncounterRecord:
+        """The draft as the file holds it after the update: what the row and its children now say."""
+        return replace(
+            stored,
+            patient_id=encounter.patient_id,
+            provider_id=encounter.provider_id,
+            date_of_service=encounter.date_of_service,
+            place_of_service=encounter.place_of_service,
+            em_code=encounter.em_code or None,
+            lesions=tuple(encounter.lesions),
+            messages=tuple(encounter.messages),
+            updated_at=now,
+            version=stored.version + 1,
+        )
+
+    def finalize(
+        self,
+        encounter_id: int,
+        result: CodingResult,
+        *,
+        version: int = 0,
+        acknowledged: Mapping[Message, str] | None = None,
+    ) -> EncounterRecord:
         """Freeze a draft as billed: the coded lines with the fees in force on the date of service.
 
-        Refuses (``InputError``) a result with errors, a result with no lines, or a code that has no fee
-        on that date; the encounter then stays a draft, unchanged. Later fee changes never change a
-        finalised encounter. The superbill gets its document number here. ``version`` is the version
-        of the encounter ``result`` was coded from: when another program changed it since, the lines
-        would bill what is no longer there, so it is refused (``StaleRecordError``).
+        Refuses (``InputError``) a result with errors, a result with no lines, a warning that nobody
+        acknowledged, or a code that has no fee on that date; the encounter then stays a draft,
+        unchanged. ``acknowledged`` maps each warning of ``result`` to the reason it is billed anyway
+        ("" for none): each is stored with the encounter, with the store's user and the time, and in
+        the audit log. Later fee changes never change a finalised encounter. The superbill gets its
+        document number here. ``version`` is the version of the encounter ``result`` was coded from:
+        when another program changed it since, the lines would bill what is no longer there, so it is
+        refused (``StaleRecordError``). Callers go through ``core.visit.finalize``, the one policy.
         """
         errors = [m for m in result.messages if m.severity is Severity.ERROR]
         if errors:
@@ -245,6 +322,14 @@ class EncounterVerbs(PatientVerbs):
             raise InputError(
                 f"Encounter {encounter_id} cannot be finalised while the coding shows an error: {first.text}",
                 field=first.field,
+            )
+        reasons = dict(acknowledged or {})
+        unseen = [m for m in result.messages if m.severity is Severity.WARNING and m not in reasons]
+        if unseen:
+            raise InputError(
+                f"Encounter {encounter_id} cannot be finalised before each warning is looked at: "
+                + " ".join(f"“{m.text}”" for m in unseen),
+                field=unseen[0].field,
             )
         if not result.lines:
             raise InputError(
@@ -267,22 +352,18 @@ class EncounterVerbs(PatientVerbs):
                         "Add the practice's fee for this code (Settings → Fees), then finalise again.",
                         field="fee_schedule",
                     )
-                billed.append(
-                    BilledLine(
-                        cpt=line.cpt,
-                        units=line.units,
-                        modifiers=line.modifiers,
-                        diagnosis_pointers=line.diagnosis_pointers,
-                        description=line.description,
-                        why=line.why,
-                        lesion_indexes=line.lesion_indexes,
-                        unit_fee_cents=fee,
-                        charge_cents=fee * line.units,
-                    )
-                )
+                billed.append(PricedLine.of(line, fee))
             payer_id = current.payer_id or self.get_patient(current.patient_id).payer_id
             document = current.document_number or self._next_document_number()
-            final = replace(current, lines=tuple(billed), messages=result.messages)
+            at = self.now()
+            acknowledgements = tuple(
+                Acknowledgement(m.severity, m.rule, m.field, m.text, self.user, at, reasons[m])
+                for m in result.messages
+                if m in reasons
+            )
+            final = replace(
+                current, lines=tuple(billed), messages=result.messages, acknowledgements=acknowledgements
+            )
             self._update(
                 "encounters",
                 encounter_id,
@@ -334,8 +415,9 @@ class EncounterVerbs(PatientVerbs):
             encounter_id,
             {**changes, "updated_at": self.now().isoformat(), "version": current.version + 1},
         )
-        if changes.get("status") == str(EncounterStatus.DRAFT):
+        if changes.get("status") == str(EncounterStatus.DRAFT):  # reopened: billed again only when final
             self.conn.execute("DELETE FROM billed_lines WHERE encounter_id = ?", [encounter_id])
+            self.conn.execute("DELETE FROM acknowledgements WHERE encounter_id = ?", [encounter_id])
         saved = self.get_encounter(encounter_id)
         self._audit("encounter", encounter_id, action, rows.as_json_value(current), rows.as_json_value(saved))
         return saved

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core.coding import LesionGroup, LesionKind, code_encounter
+from core import visit
+from core.coding import LesionGroup, LesionKind
 from core.errors import StaleRecordError
 from core.store import EncounterRecord, EncounterStatus, Store, open_store
 
@@ -39,8 +40,7 @@ def _draft(store: Store) -> EncounterRecord:
 def _final(store: Store) -> EncounterRecord:
     draft = _draft(store)
     assert draft.id is not None
-    result = code_encounter(store.coding_input(draft), store.coding_settings(store.payer_of(draft)))
-    return store.finalize(draft.id, result, version=draft.version)
+    return visit.finalize_unattended(store, draft, "looked at in the test")
 
 
 def test_a_patient_saved_from_a_stale_copy_is_refused_and_says_what_changed(two: tuple[Store, Store]) -> None:
@@ -86,7 +86,7 @@ def test_finalising_codes_made_from_lesions_changed_meanwhile_is_refused(two: tu
     mine, theirs = two
     draft = _draft(mine)
     assert draft.id is not None
-    result = code_encounter(mine.coding_input(draft), mine.coding_settings(mine.payer_of(draft)))
+    result = visit.code_stored(mine, draft).result
     theirs.save_draft(replace(theirs.get_encounter(draft.id), lesions=(replace(AK, count=15),)))
 
     with pytest.raises(StaleRecordError):
@@ -116,7 +116,6 @@ def test_every_write_counts_up_the_version(two: tuple[Store, Store]) -> None:
     assert again.version == 2
     unchanged = mine.save_draft(again)
     assert unchanged.version == 2  # nothing changed: no write
-    result = code_encounter(mine.coding_input(again), mine.coding_settings(mine.payer_of(again)))
-    final = mine.finalize(draft.id, result, version=again.version)
+    final = visit.finalize_unattended(mine, again, "looked at in the test")
     paid = mine.record_payment(draft.id, 100, version=final.version)
     assert (final.version, paid.version) == (3, 4)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from core.coding import code_encounter
-from core.coding.model import LesionGroup, LesionKind, Message
+from core import visit
+from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.store import EncounterRecord, Store
 from core.superbill.model import (
     DIAGNOSIS_LETTERS,
@@ -189,10 +189,11 @@ def finalised(
         )
     draft = store.save_draft(EncounterRecord(patient.id, provider.id, day, "11", lesions=lesions))
     assert draft.id is not None
-    result = code_encounter(store.coding_input(draft))
+    result = visit.code_stored(store, draft).result
     assert not result.has_errors, result.messages
     result = replace(result, messages=result.messages + extra_messages)
-    final = store.finalize(draft.id, result)
+    looked_at = {m: "" for m in result.messages if m.severity is Severity.WARNING}
+    final = store.finalize(draft.id, result, version=draft.version, acknowledged=looked_at)
     if paid_cents:
         final = store.record_payment(draft.id, paid_cents)
     return final
