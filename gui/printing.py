@@ -53,7 +53,11 @@ STRIP_ROWS = 256
 
 
 class PrintCancelledError(Exception):
-    """Raised on the worker thread when Cancel was pressed; carries the pages already drawn."""
+    """Raised on the worker thread when Cancel was pressed; ``pages``: how many still go out.
+
+    That is 0 when nothing was drawn, the job could be aborted or its file was removed; otherwise the
+    pages drawn before Cancel (Qt's CUPS engine sends what was drawn when the job is closed).
+    """
 
     def __init__(self, pages: int) -> None:
         super().__init__(f"cancelled after {pages} page(s)")
@@ -125,7 +129,8 @@ def print_pages(
             drawn += 1
             progress(drawn)
     except PrintCancelledError:
-        _close_cancelled(printer, painter)
+        if _close_cancelled(printer, painter):
+            raise PrintCancelledError(0) from None
         raise
     finally:
         if painter.isActive():
@@ -168,14 +173,18 @@ def _draw_in_strips(painter: QPainter, image: QImage, target: QRectF) -> None:
         painter.drawImage(QRectF(target.x(), target.y() + row * scale, target.width(), rows * scale), strip)
 
 
-def _close_cancelled(printer: QPrinter, painter: QPainter) -> None:
+def _close_cancelled(printer: QPrinter, painter: QPainter) -> bool:
+    """End a cancelled job; ``True`` when nothing of it goes out (aborted, or its file removed)."""
     from PySide6.QtPrintSupport import QPrinter
 
+    withdrawn = not painter.isActive()  # nothing drawn yet
     if painter.isActive():
-        printer.abort()  # Qt's PDF and CUPS engines cannot abort: the file is removed below
+        withdrawn = printer.abort()  # Qt's PDF and CUPS engines cannot abort: False
         painter.end()
     if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
         Path(printer.outputFileName()).unlink(missing_ok=True)
+        withdrawn = True
+    return withdrawn
 
 
 @dataclass
@@ -368,7 +377,7 @@ class Printing(QObject):
 
     def _saved(self, path: Path, encounter_ids: list[int]) -> None:
         self._mark_printed(encounter_ids)
-        self._say(f"Saved {path.name} in {path.parent}.", folder=path.parent)
+        self._say(f"Saved {path.name} in {path.parent}.", written=path)
 
     # -- printing --------------------------------------------------------------------------------
     def _print(self, preview: PreviewDialog, encounter_ids: list[int], in_color: bool) -> None:
@@ -431,14 +440,14 @@ class Printing(QObject):
             self._print_finished(job)
             self._mark_printed(encounter_ids)
             if to_file is not None:
-                self._say(f"Printed {drawn} page(s) to the PDF file {to_file}.", folder=to_file.parent)
+                self._say(f"Printed {drawn} page(s) to the PDF file {to_file}.", written=to_file)
             else:
                 self._say(f"Sent {drawn} page(s) to the printer {name}.")
 
         def failed(error: BaseException) -> None:
             self._print_finished(job)
             if isinstance(error, PrintCancelledError):
-                if to_file is not None or not error.pages:
+                if not error.pages:
                     self._say("Printing cancelled: nothing was printed.")
                 else:
                     self._say(
@@ -465,13 +474,17 @@ class Printing(QObject):
         job.progress.deleteLater()
 
     # -- the status line -------------------------------------------------------------------------
-    def _say(self, text: str, folder: Path | None = None) -> None:
-        """Put ``text`` on the status line; with ``folder``, offer *Open folder* for it."""
+    def _say(self, text: str, written: Path | None = None) -> None:
+        """Put ``text`` on the status line; after a file was ``written``, offer to open its folder.
+
+        The button names the file, so it still makes sense once the status line moves on.
+        """
         self.window.status_text.setText(text)
-        self.folder = folder
-        self.open_folder_button.setVisible(folder is not None)
-        if folder is not None:
-            self.open_folder_button.setToolTip(f"Open {folder}")
+        self.folder = written.parent if written is not None else None
+        self.open_folder_button.setVisible(written is not None)
+        if written is not None:
+            self.open_folder_button.setText(f"Open folder ({written.name})")
+            self.open_folder_button.setToolTip(f"Open {written.parent} in the file manager")
 
     def _set_busy(self, text: str) -> None:
         self.window.busy.setVisible(bool(text))
