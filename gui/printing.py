@@ -231,7 +231,7 @@ class Printing(QObject):
         )
         self.open_folder_button.setVisible(False)
         self.open_folder_button.clicked.connect(self.open_folder)
-        window.statusBar().addPermanentWidget(self.open_folder_button)
+        window.statusBar().addWidget(self.open_folder_button)  # right after the message it belongs to
 
     # -- what the menus call ---------------------------------------------------------------------
     def preview_superbill(self, encounter_id: int) -> None:
@@ -484,6 +484,7 @@ class Printing(QObject):
         self.open_folder_button.setVisible(written is not None)
         if written is not None:
             self.open_folder_button.setText(f"Open folder ({written.name})")
+            self.open_folder_button.setMinimumWidth(self.open_folder_button.sizeHint().width())
             self.open_folder_button.setToolTip(f"Open {written.parent} in the file manager")
 
     def _set_busy(self, text: str) -> None:
