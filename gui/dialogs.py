@@ -9,12 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:  # printing modules load only when something is printed (faster start)
-    from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
 
 
@@ -60,36 +57,16 @@ class Dialogs:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), pattern)
         return Path(name) if name else None
 
-    def print_pdf(self, parent: QWidget | None, document: QPdfDocument) -> bool:
-        """Ask for a printer and print every page of ``document``; ``False`` when the user cancels."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def setup_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
+        """The print dialog for ``printer`` (pages 1 to ``pages``); ``False`` when the user cancels.
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setFromTo(1, document.pageCount())
+        Only asks: ``gui.printing`` sets the printer up before (US Letter) and prints after.
+        """
+        from PySide6.QtPrintSupport import QPrintDialog
+
         dialog = QPrintDialog(printer, parent)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return False
-        print_pages(printer, document)
-        return True
-
-
-def print_pages(printer: QPrinter, document: QPdfDocument) -> int:
-    """Draw each page of ``document`` on ``printer`` at the printer's resolution; returns pages printed."""
-    painter = QPainter(printer)
-    try:
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            target = painter.viewport()
-            size = document.pagePointSize(page)
-            scale = min(target.width() / size.width(), target.height() / size.height())
-            image: QImage = document.render(
-                page, QSize(int(size.width() * scale), int(size.height() * scale))
-            )
-            painter.drawImage(0, 0, image)
-    finally:
-        painter.end()
-    return document.pageCount()
+        dialog.setMinMax(1, pages)
+        return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
 
 _current: Dialogs = Dialogs()

@@ -8,11 +8,9 @@ dropped), is shown again in the editor.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -27,10 +25,7 @@ from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting, show_error
 from gui.patient_panel import PatientPanel
 from gui.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
-
-if TYPE_CHECKING:
-    from core.superbill.model import Superbill
-    from gui.preview import PreviewDialog
+from gui.printing import Printing
 
 log = logging.getLogger("superbill.gui")
 
@@ -57,7 +52,6 @@ class MainWindow(QMainWindow):
         self.store = store
         self._drafts_offered = False
         self._leaving = False  # Quit already asked about a visit with no patient
-        self.preview: PreviewDialog | None = None  # the open superbill preview, if any
         self.settings_dialog: QWidget | None = None
 
         self.day_sheet = DaySheet(store)
@@ -92,16 +86,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
+        self.printing = Printing(self)  # preview, print, save as PDF (gui.printing)
 
         self._build_menus()
         self.day_sheet.encounter_activated.connect(self.open_encounter)
         self.day_sheet.day_changed.connect(self.editor.set_day)
-        self.day_sheet.print_day_button.clicked.connect(self.print_day)
+        self.day_sheet.print_day_button.clicked.connect(self.printing.print_day)
         self.patients.patient_chosen.connect(self.start_encounter)
         self.patients.patient_changed.connect(self.patient_changed)
         self.editor.edit_patient_requested.connect(self.patients.edit_patient)
         self.editor.saved.connect(self._encounter_saved)
-        self.editor.superbill_requested.connect(self.preview_superbill)
+        self.editor.superbill_requested.connect(self.printing.preview_superbill)
         self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
         self.setTabOrder(self.day_sheet.table, self.patients.search)
         self.setTabOrder(self.patients.search, self.patients.results)
@@ -188,7 +183,7 @@ class MainWindow(QMainWindow):
         self._action(day, "&Today", "todayAction", "Ctrl+T", self.day_sheet.go_to_today)
         day.addSeparator()
         self.print_day_action = self._action(
-            day, "Print &day…", "printDayAction", "Ctrl+Shift+P", self.print_day
+            day, "Print &day…", "printDayAction", "Ctrl+Shift+P", self.printing.print_day
         )
 
         help_menu = bar.addMenu("&Help")
@@ -367,88 +362,6 @@ class MainWindow(QMainWindow):
             show_error(self, error, "take today's automatic backup")
 
         run_in_background(self, lambda: run_daily_backup(path, today=today, keep_days=keep), done, failed)
-
-    # -- printing --------------------------------------------------------------------------------
-    @reporting("show the superbill")
-    def preview_superbill(self, encounter_id: int) -> None:
-        """Build the superbill of one final encounter and show the preview (Ctrl+P)."""
-        from core.superbill.build import superbill_for  # late: ReportLab is only needed to print
-
-        superbill = superbill_for(self.store, encounter_id)
-        record = self.store.get_encounter(encounter_id)
-        patient = self.store.get_patient(record.patient_id)
-        name = f"superbill-{record.document_number or encounter_id}-{patient.last_name}.pdf"
-        self._render_and_preview([superbill], f"Superbill — {patient.display_name}", name, [encounter_id])
-
-    @reporting("print the day")
-    def print_day(self) -> None:
-        """One PDF with every final superbill of the shown day, built in the background."""
-        from core.superbill.build import superbills_for_day
-
-        day = self.day_sheet.day
-        ids = [e.id for e in self.store.encounters_on(day) if e.status.value in ("final", "printed") and e.id]
-        if not ids:
-            dialogs().inform(
-                self,
-                "Nothing to print yet",
-                f"No visit on {day:%m/%d/%Y} is saved as final yet, so there is no superbill to print. "
-                "Drafts are not printed: open each visit and save it as final (Ctrl+S) first.",
-            )
-            return
-        superbills = superbills_for_day(self.store, day)
-        self._render_and_preview(
-            superbills,
-            f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
-            f"superbills-{day.isoformat()}.pdf",
-            ids,
-        )
-
-    def _render_and_preview(
-        self, superbills: list[Superbill], title: str, name: str, encounter_ids: list[int]
-    ) -> None:
-        from core.pdf.render import render_superbills
-
-        self._set_busy(f"Preparing {len(superbills)} superbill(s)…")
-
-        def render() -> bytes:  # runs on a worker thread: no widgets, no database
-            out = io.BytesIO()
-            render_superbills(superbills, out)
-            return out.getvalue()
-
-        def done(pdf: bytes) -> None:
-            self._set_busy("")
-            self._show_preview(pdf, title, name, encounter_ids)
-
-        def failed(error: BaseException) -> None:
-            self._set_busy("")
-            show_error(self, error, "prepare the superbills")
-
-        run_in_background(self, render, done, failed)
-
-    def _show_preview(self, pdf: bytes, title: str, name: str, encounter_ids: list[int]) -> None:
-        from gui.preview import PreviewDialog  # late: QtPdf loads only when a preview is shown
-
-        if self.preview is not None:
-            self.preview.close()
-
-        def printed() -> None:
-            for record in self.store.mark_printed(encounter_ids):
-                self.day_sheet.show_encounter(record)
-            current = self.editor.encounter
-            if current is not None and current.id in encounter_ids:
-                self.editor.open_encounter(current.id)
-
-        self.preview = PreviewDialog(pdf, title, name, self, on_output=printed)
-        self.preview.destroyed.connect(self._preview_closed)
-        self.preview.show()
-        self.status_text.setText(f"{title}: {self.preview.document.pageCount()} page(s) ready.")
-
-    def _preview_closed(self) -> None:
-        self.preview = None
-
-    def _set_busy(self, text: str) -> None:
-        self.busy.setVisible(bool(text))
-        self.status_text.setText(text)
 
     # -- settings and backups (the settings dialog lives in gui.settings_dialog) -------------------
     @reporting("open the settings")
@@ -629,8 +542,7 @@ class MainWindow(QMainWindow):
                 return
             self._drop_pending()
         self.save_state()
-        if self.preview is not None:
-            self.preview.close()
+        self.printing.close()
         super().closeEvent(event)
 
     def day(self) -> date:

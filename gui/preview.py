@@ -1,7 +1,9 @@
 """The superbill preview: the PDF on screen, with Print and Save as PDF.
 
 The dialog is shown without blocking (``show``), so the day sheet stays usable behind it. The PDF is
-held in memory; nothing is written until the user saves it.
+held in memory; nothing is written until the user saves it. Printing itself is ``gui.printing``'s
+(``on_print``); a day printed without some of its visits (still drafts) names them and offers to open
+them (``go_to``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from gui.widget_names import named
 
 
 class PreviewDialog(QDialog):
-    """Shows ``pdf`` (bytes); ``on_output`` runs after it was printed or saved (to mark it printed)."""
+    """Shows ``pdf`` (bytes); *Print…* calls ``on_print``; ``on_saved(path)`` runs after a save.
+
+    ``left_out`` lists the visits (encounter id, patient name) that are not in the PDF because they
+    are still drafts; *Open the draft* calls ``go_to(encounter_id)`` for each in turn.
+    """
 
     def __init__(
         self,
@@ -29,7 +35,11 @@ class PreviewDialog(QDialog):
         title: str,
         suggested_name: str,
         parent: QWidget | None = None,
-        on_output: Callable[[], None] | None = None,
+        *,
+        on_print: Callable[[], None] | None = None,
+        on_saved: Callable[[Path], None] | None = None,
+        left_out: list[tuple[int, str]] | None = None,
+        go_to: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("superbillPreview")
@@ -38,7 +48,10 @@ class PreviewDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.pdf = pdf
         self._suggested = suggested_name
-        self._on_output = on_output
+        self._on_print = on_print
+        self._on_saved = on_saved
+        self._left_out = list(left_out or [])
+        self._go_to = go_to
 
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self._bytes, self)
@@ -61,6 +74,18 @@ class PreviewDialog(QDialog):
         self.close_button = self._button("Close", "previewCloseButton", "Close the preview", "Esc")
         self.print_button.setDefault(True)
 
+        self.left_out_label = QLabel()
+        self.left_out_label.setObjectName("previewLeftOut")
+        self.left_out_label.setWordWrap(True)
+        self.go_to_draft_button = self._button(
+            "Open the draft", "previewGoToDraftButton", "Open a visit left out because it is a draft", ""
+        )
+        self.go_to_draft_button.clicked.connect(self.go_to_next_draft)
+        left_out_row = QHBoxLayout()
+        left_out_row.addWidget(self.left_out_label, 1)
+        left_out_row.addWidget(self.go_to_draft_button)
+        self._show_left_out()
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.pages)
         buttons.addStretch(1)
@@ -69,6 +94,7 @@ class PreviewDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addLayout(left_out_row)
         layout.addLayout(buttons)
 
         self.print_button.clicked.connect(self.print_document)
@@ -79,13 +105,36 @@ class PreviewDialog(QDialog):
         self.resize(820, 900)
 
     def _button(self, text: str, name: str, accessible: str, keys: str) -> QPushButton:
-        return named(QPushButton(text), name, accessible, f"{accessible} ({keys})")
+        return named(QPushButton(text), name, accessible, f"{accessible} ({keys})" if keys else accessible)
+
+    def _show_left_out(self) -> None:
+        shown = bool(self._left_out)
+        self.left_out_label.setVisible(shown)
+        self.go_to_draft_button.setVisible(shown and self._go_to is not None)
+        if not shown:
+            return
+        names = ", ".join(name for _id, name in self._left_out)
+        self.left_out_label.setText(
+            f"Not in this PDF — still a draft ({len(self._left_out)}): {names}. "
+            "Save a visit as final (Ctrl+S), then print the day again."
+        )
+        self.go_to_draft_button.setText(f"Open the draft of {self._left_out[0][1]}")
+
+    @reporting("open the draft")
+    def go_to_next_draft(self) -> None:
+        """Open the first visit left out (a draft) in the window; the next click opens the next one."""
+        if not self._left_out or self._go_to is None:
+            return
+        encounter_id, _name = self._left_out[0]
+        self._left_out = self._left_out[1:] + self._left_out[:1]  # the next click: the next draft
+        self._go_to(encounter_id)
+        self.go_to_draft_button.setText(f"Open the draft of {self._left_out[0][1]}")
 
     @reporting("print the superbill")
     def print_document(self) -> None:
-        """Ask for a printer (through the dialog seam) and print every page."""
-        if dialogs().print_pdf(self, self.document) and self._on_output:
-            self._on_output()
+        """Ask for a printer and print every page in the background (``gui.printing``)."""
+        if self._on_print:
+            self._on_print()
 
     @reporting("save the PDF")
     def save_document(self) -> Path | None:
@@ -100,8 +149,8 @@ class PreviewDialog(QDialog):
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(self.pdf)  # a crash mid-write never leaves a half PDF under the real name
         partial.replace(target)
-        if self._on_output:
-            self._on_output()
+        if self._on_saved:
+            self._on_saved(target)
         return target
 
     def closeEvent(self, event: object) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -35,6 +35,8 @@ class FakeDialogs(Dialogs):
         }
         self.defaults: dict[str, object] = {}
         self.printed_pages: list[int] = []
+        #: where the print dialog "prints to file" (set by the fixture); ``None``: the user cancels it
+        self.print_to: Path | None = None
 
     def _answer(self, kind: str, title: str, text: str) -> object:
         self.seen.append((kind, title, text))
@@ -66,8 +68,14 @@ class FakeDialogs(Dialogs):
     def open_file(self, parent: QWidget | None, title: str, folder: Path, pattern: str) -> Path | None:
         return self._answer("open_file", title, str(folder))  # type: ignore[return-value]
 
-    def print_pdf(self, parent: QWidget | None, document: QPdfDocument) -> bool:
-        self.printed_pages.append(document.pageCount())
+    def setup_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
+        """As a user choosing *Print to file (PDF)* in the print dialog, with ``print_to`` as the file."""
+        self.seen.append(("setup_printer", "Print", str(pages)))
+        if self.print_to is None:
+            return False
+        self.printed_pages.append(pages)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self.print_to))
         return True
 
     def kinds(self) -> list[str]:
@@ -76,8 +84,9 @@ class FakeDialogs(Dialogs):
 
 
 @pytest.fixture
-def fake_dialogs() -> Iterator[FakeDialogs]:
+def fake_dialogs(tmp_path: Path) -> Iterator[FakeDialogs]:
     fake = FakeDialogs()
+    fake.print_to = tmp_path / "printed.pdf"
     previous = set_dialogs(fake)
     yield fake
     set_dialogs(previous)

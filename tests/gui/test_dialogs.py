@@ -6,13 +6,12 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from reportlab.pdfgen.canvas import Canvas
 
-from gui.dialogs import Dialogs, dialogs, print_pages, set_dialogs
+from gui.dialogs import Dialogs, dialogs, set_dialogs
+from gui.printing import print_pages
 
 
 def two_page_pdf() -> bytes:
@@ -26,16 +25,11 @@ def two_page_pdf() -> bytes:
 
 
 def test_print_pages_sends_every_page(qtbot: QtBot, tmp_path: Path) -> None:
-    data = QByteArray(two_page_pdf())
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     target = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(target))
-    assert print_pages(printer, document) == 2
+    assert print_pages(printer, two_page_pdf()) == 2
     assert len(PdfReader(target).pages) == 2
 
 
