@@ -6,7 +6,7 @@ errors and asks about warnings through the dialog seam.
 
 Before a patient is chosen the editor still takes lesions: they make a *pending* visit on the shown
 day, coded live with commercial-payer conventions. The store only holds encounters of a patient,
-so the pending visit is kept in a small file next to the database (``gui.pending_visit``), rewritten
+so the pending visit is kept in a small file next to the database (``core.pending_visit``), rewritten
 at every edit, until a patient is chosen; then it becomes that patient's draft, is saved at once and
 the file is removed. A window opened after a crash shows it again (``show_pending``).
 
@@ -44,6 +44,9 @@ from core.coding.model import CodingResult, Message
 from core.coding.tables import em_codes, pos_table
 from core.errors import InputError, NotFoundError, StaleRecordError
 from core.money import format_cents, parse_dollars
+from core.pending_visit import pending_file_for
+from core.pending_visit import remove as remove_pending_file
+from core.pending_visit import write as write_pending_file
 from core.quick_entry import QuickEntryDefaults
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
@@ -54,9 +57,6 @@ from gui.coding_messages import CodingMessageList
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.lesion_entry import LesionEntry
-from gui.pending_visit import pending_file_for
-from gui.pending_visit import remove as remove_pending_file
-from gui.pending_visit import write as write_pending_file
 from gui.views import RecordTableView
 from gui.widget_names import named
 

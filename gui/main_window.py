@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QSplitter, QWidget
 
+from core.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
 from gui.background import run_in_background
@@ -24,7 +25,6 @@ from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting, show_error
 from gui.patient_panel import PatientPanel
-from gui.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
 from gui.printing import Printing
 
 log = logging.getLogger("superbill.gui")

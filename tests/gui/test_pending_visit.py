@@ -13,18 +13,18 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from core import pending_visit
 from core.coding.model import LesionGroup, LesionKind
-from core.store import open_store
-from core.store.records import EncounterRecord
-from gui import pending_visit
-from gui.app import build_main_window
-from gui.main_window import MainWindow
-from gui.pending_visit import (
+from core.pending_visit import (
     UnreadablePendingVisitError,
     from_json,
     pending_file_for,
     to_json,
 )
+from core.store import open_store
+from core.store.records import EncounterRecord
+from gui.app import build_main_window
+from gui.main_window import MainWindow
 from tests.gui.conftest import (
     FakeDialogs,
     codes,
