@@ -15,6 +15,8 @@ from core.coding.model import LesionGroup, LesionKind, Message, Severity
 
 MAX_DIAGNOSES = 12
 MAX_POINTERS = 4
+#: CMS-1500 item 21 holds at most twelve diagnoses, lettered A–L; lines point at them by letter (the one
+#: declaration: the engine, the store and the superbill read it here)
 LETTERS = "ABCDEFGHIJKL"
 
 

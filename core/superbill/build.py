@@ -31,7 +31,6 @@ from core.superbill.model import (
 )
 
 #: encounters that have a superbill; printing a printed one again is a reprint
-PRINTABLE = (EncounterStatus.FINAL, EncounterStatus.PRINTED)
 
 
 class NothingToPrintError(SuperbillError):
@@ -44,7 +43,7 @@ def superbill_for(store: Store, encounter_id: int, *, issued: date | None = None
     Raises ``NotFoundError`` for an unknown number and ``NothingToPrintError`` for a draft or void one.
     """
     encounter = store.get_encounter(encounter_id)
-    if encounter.status not in PRINTABLE:
+    if not encounter.is_billed:
         raise NothingToPrintError(_not_printable(encounter))
     return _assemble(store, encounter, issued or store.today())
 
@@ -55,7 +54,7 @@ def superbills_for_day(store: Store, day: date, *, issued: date | None = None) -
     Raises ``NothingToPrintError`` when none is final, saying how many drafts and voids there are.
     """
     encounters = store.encounters_on(day)
-    printable = [e for e in encounters if e.status in PRINTABLE]
+    printable = [e for e in encounters if e.is_billed]
     if not printable:
         raise NothingToPrintError(_nothing_on(day, encounters))
     when = issued or store.today()
@@ -185,18 +184,7 @@ def _service_line(encounter: EncounterRecord, index: int) -> ServiceLine:
     lesions = tuple(
         _lesion_detail(encounter, i) for i in billed.lesion_indexes if 0 <= i < len(encounter.lesions)
     )
-    return ServiceLine(
-        date_of_service=encounter.date_of_service,
-        cpt=billed.cpt,
-        modifiers=billed.modifiers,
-        description=billed.description,
-        diagnosis_pointers=billed.diagnosis_pointers,
-        units=billed.units,
-        unit_charge_cents=billed.unit_fee_cents,
-        line_charge_cents=billed.charge_cents,
-        lesions=lesions,
-        why=billed.why,
-    )
+    return ServiceLine(date_of_service=encounter.date_of_service, line=billed, lesions=lesions)
 
 
 def _lesion_detail(encounter: EncounterRecord, index: int) -> LesionDetail:

@@ -267,7 +267,8 @@ _NAME_TEXT = st.text(
 )
 def test_any_latin_name_and_description_print_readably(name: str, description: str) -> None:
     base = ak_superbill()
-    lines = (replace(base.lines[0], description=description), *base.lines[1:])
+    first = base.lines[0]
+    lines = (replace(first, line=replace(first.line, description=description)), *base.lines[1:])
     superbill = ak_superbill(patient=replace(base.patient, name=name), lines=lines)
     pdf, pages = _render(superbill)
     assert pages == 1
