@@ -113,9 +113,9 @@ def coverage_reminder(encounter: Encounter, lines: Sequence[DraftLine]) -> list[
                 Severity.INFO,
                 rules.COVERAGE_REMINDER,
                 f"lesions[{first}]",
-                f"Insurers often treat removal of {kind.plural} as cosmetic and do not pay for it unless the notes "
-                "document a reason (for example bleeding, pain, intense itching, inflammation, or blocked "
-                "vision). Without one, tell the patient before the visit that they may have to pay.",
+                f"Insurers often treat removal of {kind.plural} as cosmetic and do not pay for it unless "
+                "the notes document a reason (for example bleeding, pain, intense itching, inflammation, or "
+                "blocked vision). Without one, tell the patient before the visit that they may have to pay.",
             )
         )
     return found

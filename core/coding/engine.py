@@ -27,6 +27,7 @@ from core.coding.model import CodedLine, CodingResult, Encounter, Message, Sever
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
 
+
 def code_encounter(
     encounter: Encounter, settings: CodingSettings | None = None, *, icd: Icd10Source | None = None
 ) -> CodingResult:
