@@ -241,3 +241,18 @@ def test_only_the_enum_module_names_kinds() -> None:
     }
     assert "core/coding/model.py" in naming  # the scan does find the enum
     assert naming <= MAY_NAME_KINDS, sorted(naming - MAY_NAME_KINDS)
+
+
+def test_the_window_guide_lists_every_type_with_its_code() -> None:
+    guide = (ROOT / "docs" / "gui.md").read_text(encoding="utf-8")
+    table = guide.split("| type words | kind | diagnosis |", 1)[1].split("\n\n", 1)[0]
+    listed = set()
+    for row in table.strip().splitlines()[1:]:
+        words_cell, kind_cell, code_cell = (c.strip() for c in row.strip("|").split("|"))
+        for word in re.findall(r"`([^`]+)`", words_cell):
+            kind, lesion_type = DECLARED.lookup(word) or (None, None)
+            assert lesion_type is not None and kind is not None, word
+            assert kind.screen_label.lower() == kind_cell, word
+            assert (lesion_type.diagnosis or "none") == code_cell.split(":")[0], word
+            listed.add(lesion_type.name)
+    assert listed == {t.name for t in DECLARED.types}
