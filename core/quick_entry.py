@@ -130,9 +130,9 @@ def _parse_count(word: str) -> int:
 
 
 def kind_hint() -> str:
-    """The kind and type words to suggest: ``pre, ben, tag, vasc or mal, or a lesion type: ak, sk…``."""
+    """The words to suggest: ``a kind (ak, pre, ben… or mal) or a lesion type (wart, sk… or scc)``."""
     declared = kinds.declaration()
-    kind_words = [k.short_word for k in declared.kinds]
+    kind_words = [w for k in declared.kinds for w in k.words if w != k.name]
     type_words = list(dict.fromkeys(t.words[0] for t in declared.types))
     return (
         f"a kind ({', '.join(kind_words[:-1])} or {kind_words[-1]}) or a lesion type "

@@ -71,12 +71,14 @@ def test_defaults_come_from_the_practice() -> None:
         methods={LesionKind.BENIGN: "electrosurgery"},
         diagnoses={LesionKind.PREMALIGNANT: "L57.8", LesionKind.BENIGN: "L82.1"},
     )
-    assert parse_quick_entry("2 pre", defaults) == LesionGroup(
+    assert parse_quick_entry("2 ak", defaults) == LesionGroup(
         LesionKind.PREMALIGNANT, 2, "face", "laser", "L57.8"
     )
+    assert parse_quick_entry("2 pre", defaults).diagnosis == "L57.8"
     assert parse_quick_entry("2 sk", defaults).method == "electrosurgery"
     # a lesion type brings its own code: the practice's default for the kind is not used
-    assert parse_quick_entry("2 ak", defaults).diagnosis == "L57.0"
+    assert parse_quick_entry("2 actinic keratosis", defaults).diagnosis == "L57.0"
+    assert parse_quick_entry("2 sk", defaults).diagnosis == "L82.1"
 
 
 @pytest.mark.parametrize("word", ["mal", "bcc", "scc", "malignant"])
@@ -346,5 +348,5 @@ def test_edit_kind_accepts_type_words_and_changes_only_the_kind() -> None:
 def test_the_hint_names_kind_and_type_words() -> None:
     with pytest.raises(InputError) as caught:
         parse_quick_entry("3 zebra", DEMO_DEFAULTS)
-    for word in ("pre", "ben", "tag", "vasc", "mal", "ak", "sk", "wart", "plantar wart", "molluscum", "bcc"):
+    for word in ("ak", "pre", "ben", "tag", "vasc", "mal", "sk", "wart", "plantar wart", "molluscum", "bcc"):
         assert word in caught.value.text
