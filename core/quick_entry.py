@@ -1,8 +1,8 @@
 """The quick-entry line: ``12 ak face cryo`` typed at the front desk becomes one ``LesionGroup``.
 
 Grammar (docs/gui.md): ``COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]``, words separated by spaces,
-case-insensitive. Only COUNT and KIND are required. KIND is a kind word (``pre``, ``ben``, ``tag``…) or
-a lesion type (``ak``, ``wart``, ``plantar wart``, ``irritated sk``…), one or more words. The optional
+case-insensitive. Only COUNT and KIND are required. KIND is a kind word (``ak``, ``ben``, ``tag``…) or
+a lesion type (``wart``, ``plantar wart``, ``irritated sk``…), one or more words. The optional
 words are recognised by what they look like (a site name, a method, an ICD-10-CM code, a size with its
 unit), so a person who types ``3 sk L82.1 trunk`` is understood too; each optional word may appear once.
 
@@ -150,7 +150,14 @@ def _parse_kind(typed: list[str]) -> tuple[kinds.Kind, kinds.LesionType | None, 
         if found is not None:
             return found[0], found[1], size
     word = typed[1]
-    hint = _suggestion(word.lower(), list(declared.words()))
+    hint = next(
+        (
+            hint
+            for size in range(min(declared.longest_phrase, len(typed) - 1), 0, -1)
+            if (hint := _suggestion(" ".join(typed[1 : 1 + size]).lower(), list(declared.words())))
+        ),
+        "",
+    )
     raise _error(f"The second word “{word}” is not a kind of lesion; type {kind_hint()}.{hint}")
 
 

@@ -350,3 +350,12 @@ def test_the_hint_names_kind_and_type_words() -> None:
         parse_quick_entry("3 zebra", DEMO_DEFAULTS)
     for word in ("ak", "pre", "ben", "tag", "vasc", "mal", "sk", "wart", "plantar wart", "molluscum", "bcc"):
         assert word in caught.value.text
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"), [("3 plantr wart foot", "plantar wart"), ("3 mollusk face", "molluscum")]
+)
+def test_a_mistyped_type_gets_a_suggestion(line: str, meant: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry(line, DEMO_DEFAULTS)
+    assert f"Did you mean “{meant}”?" in caught.value.text
