@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from core.coding import rules, tables
+from core.coding import kinds, rules, tables
 from core.coding.families import DraftLine
-from core.coding.model import Encounter, LesionKind, Message, Severity
+from core.coding.model import Encounter, Message, Severity
 
 #: how far back an unknown global period is worth a note (the longest common global is 90 days)
 _LONGEST_GLOBAL_DAYS = 90
@@ -97,20 +97,15 @@ def _global_text(code: str, billed: date, end: date, days: int, visit: date) -> 
     )
 
 
-_COVERAGE = {
-    LesionKind.BENIGN: "benign lesions",
-    LesionKind.SKIN_TAG: "skin tags",
-    LesionKind.VASCULAR: "vascular lesions",
-}
-
-
 def coverage_reminder(encounter: Encounter, lines: Sequence[DraftLine]) -> list[Message]:
     """Benign, skin-tag and vascular destruction is often cosmetic unless an indication is documented."""
     if encounter.payer == "self_pay":
         return []
     found = []
-    for kind, words in _COVERAGE.items():
-        first = next((i for i, e in enumerate(encounter.lesions) if e.kind == kind), None)
+    for kind in kinds.all_kinds():
+        if not kind.coverage_reminder:
+            continue
+        first = next((i for i, e in enumerate(encounter.lesions) if e.kind == kind.name), None)
         if first is None:
             continue
         found.append(
@@ -118,9 +113,9 @@ def coverage_reminder(encounter: Encounter, lines: Sequence[DraftLine]) -> list[
                 Severity.INFO,
                 rules.COVERAGE_REMINDER,
                 f"lesions[{first}]",
-                f"Insurers often treat removal of {words} as cosmetic and do not pay for it unless the notes "
-                "document a reason (for example bleeding, pain, intense itching, inflammation, or blocked "
-                "vision). Without one, tell the patient before the visit that they may have to pay.",
+                f"Insurers often treat removal of {kind.plural} as cosmetic and do not pay for it unless "
+                "the notes document a reason (for example bleeding, pain, intense itching, inflammation, or "
+                "blocked vision). Without one, tell the patient before the visit that they may have to pay.",
             )
         )
     return found

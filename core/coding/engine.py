@@ -8,10 +8,10 @@ packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
-from core.coding import checks, families, modifiers, rules, tables
+from core.coding import checks, families, kinds, modifiers, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
     Icd10Source,
@@ -22,19 +22,10 @@ from core.coding.diagnoses import (
     pointers,
     support_message,
 )
-from core.coding.families import DraftLine, Entry
-from core.coding.model import CodedLine, CodingResult, Encounter, LesionKind, Message, Severity
+from core.coding.families import DraftLine
+from core.coding.model import CodedLine, CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
-
-#: kind → counting rule, in the order the families are coded
-FAMILIES: tuple[tuple[LesionKind, Callable[[Sequence[Entry]], list[DraftLine]]], ...] = (
-    (LesionKind.PREMALIGNANT, families.premalignant),
-    (LesionKind.BENIGN, families.benign),
-    (LesionKind.SKIN_TAG, families.skin_tags),
-    (LesionKind.VASCULAR, families.vascular),
-    (LesionKind.MALIGNANT, families.malignant),
-)
 
 
 def code_encounter(
@@ -97,10 +88,12 @@ def _draft_lines(encounter: Encounter) -> list[DraftLine]:
         )
         drafts.append(DraftLine(encounter.em_code, 1, (), why))
     procedures: list[DraftLine] = []
-    for kind, rule in FAMILIES:
-        entries = [(i, e) for i, e in enumerate(encounter.lesions) if e.kind == kind]
+    declared = kinds.all_kinds()
+    for family in dict.fromkeys(k.family for k in declared):  # the kinds of one family are counted together
+        members = {k.name for k in declared if k.family == family}
+        entries = [(i, e) for i, e in enumerate(encounter.lesions) if e.kind in members]
         if entries:
-            procedures += rule(entries)
+            procedures += families.RULES[family](entries)
     return drafts + sorted(procedures, key=_claim_order_key)
 
 

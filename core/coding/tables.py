@@ -27,7 +27,7 @@ TABLE_FILES: tuple[str, ...] = (
     "payers.json",
     "ptp_edits.json",
     "lesion_coding.json",
-    "diagnosis_support.json",
+    "lesion_kinds.json",
 )
 
 
@@ -188,22 +188,6 @@ class LesionCoding:
     limits: Limits
 
 
-@dataclass(frozen=True)
-class UncertainDiagnosis:
-    """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
-
-    prefix: str
-    note: str
-
-
-@dataclass(frozen=True)
-class DiagnosisSupport:
-    """Which diagnosis prefixes support one lesion kind."""
-
-    supports: tuple[str, ...]
-    uncertain: tuple[UncertainDiagnosis, ...]
-
-
 def read_table(name: str) -> dict[str, Any]:
     """The parsed JSON of one file under resources/codes (not cached; the loaders below are)."""
     text = resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
@@ -338,21 +322,6 @@ def lesion_coding() -> LesionCoding:
             max_entries=limits["max_entries"],
         ),
     )
-
-
-@cache
-def diagnosis_support() -> tuple[dict[str, DiagnosisSupport], tuple[UncertainDiagnosis, ...]]:
-    """Per lesion kind: supporting and debated diagnosis prefixes; plus cautions for any kind."""
-    d = read_table("diagnosis_support.json")
-    kinds = {
-        kind: DiagnosisSupport(
-            supports=tuple(v["supports"]),
-            uncertain=tuple(UncertainDiagnosis(u["prefix"], u["note"]) for u in v["uncertain"]),
-        )
-        for kind, v in d["kinds"].items()
-    }
-    cautions = tuple(UncertainDiagnosis(c["prefix"], c["note"]) for c in d["cautions"])
-    return kinds, cautions
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from core import icd10
-from core.coding import tables
+from core.coding import kinds, tables
 from core.coding.model import Severity
 from core.errors import SuperbillError
 from core.quick_entry import size_text
@@ -191,7 +191,7 @@ def _lesion_detail(encounter: EncounterRecord, index: int) -> LesionDetail:
     group = encounter.lesions[index]
     return LesionDetail(
         count=group.count,
-        kind=str(group.kind).replace("_", " "),
+        kind=kinds.kind(group.kind).paper_label,
         sites=(group.site.replace("_", " "),),
         method=group.method,
         size=size_text(group),

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.coding import tables
+from core.coding import kinds, tables
 
 CONFIDENCE = {"HIGH", "MED", "LOW", "UNCONFIRMED", "TEST"}
 
@@ -141,10 +141,10 @@ def test_modifiers_named_by_the_engine_exist() -> None:
 
 
 def test_diagnosis_support_covers_every_kind() -> None:
-    kinds, cautions = tables.diagnosis_support()
-    assert set(kinds) == {"premalignant", "benign", "skin_tag", "vascular", "malignant"}
-    assert all(support.supports for support in kinds.values())
-    assert [c.prefix for c in cautions] == ["D48.5"]
+    declared = kinds.shipped()
+    assert declared.names() == ("premalignant", "benign", "skin_tag", "vascular", "malignant")
+    assert all(kind.diagnoses.supports for kind in declared.kinds)
+    assert [c.prefix for c in declared.cautions] == ["D48.5"]
 
 
 def test_tables_are_loaded_once() -> None:
