@@ -11,12 +11,12 @@ from datetime import date
 
 from core import icd10
 from core.coding import kinds, tables
+from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
 from core.coding.model import Severity
 from core.errors import SuperbillError
 from core.quick_entry import size_text
 from core.store import EncounterRecord, EncounterStatus, Patient, PayerKind, Store
 from core.superbill.model import (
-    DIAGNOSIS_LETTERS,
     BillerWarning,
     Diagnosis,
     InsuranceBlock,

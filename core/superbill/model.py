@@ -225,7 +225,8 @@ class Superbill:
     def content(self, version: int = HASH_VERSION) -> dict[str, Any]:
         """What the hash covers: the fields ``HASHED_FIELDS[version]`` lists, read by name — every
         printed fact of what was billed, never the issue date, the practice's note or the warnings."""
-        return _pick(self, HASHED_FIELDS[version])
+        picked: dict[str, Any] = _pick(self, HASHED_FIELDS[version])
+        return picked
 
     def canonical_json(self) -> str:
         """``content()`` as compact JSON with sorted keys; dates as ISO text."""
