@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("encounter_id", nargs="?", type=int, help="the encounter number")
     target.add_argument("--date", metavar="YYYY-MM-DD", help="every final encounter of that day")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write the PDF")
+    prt.add_argument(
+        "--review",
+        action="store_true",
+        help="the biller's review sheet instead (acknowledged warnings, drafts, totals): for staff",
+    )
 
     bak = sub.add_parser("backup", help="copy the database to FILE (safe while the program is open)")
     bak.add_argument("file", type=Path)
