@@ -30,7 +30,7 @@ from core.pdf.styles import (
     box_commands,
     styles,
 )
-from core.superbill.model import Diagnosis, LesionDetail, ServiceLine, Superbill
+from core.superbill.model import Diagnosis, InsuranceBlock, LesionDetail, ServiceLine, Superbill
 
 #: A line with more lesion entries than this may break between them (else it is kept on one page).
 KEEP_WHOLE_DETAIL_ROWS = 24
@@ -125,17 +125,18 @@ def parties(superbill: Superbill) -> Table:
         _p(f"{provider.name}, {provider.credentials}" if provider.credentials else provider.name, "strong"),
         _labelled("NPI", provider.npi),
     ]
+    if provider.taxonomy:
+        provider_body.append(_labelled("Taxonomy", provider.taxonomy))
     if provider.license_number:
         provider_body.append(_labelled("Licence", provider.license_number))
     provider_body.append(_labelled("Place of service", f"{pos.code} – {pos.name}"))
 
     patient = superbill.patient
+    # sex as the record says it (F, M); nothing when it is not known, never a code the patient must decode
+    sex = f"    <b>Sex</b> {escape(patient.sex)}" if patient.sex in ("F", "M") else ""
     patient_body: list[Flowable] = [
         _p(patient.name, "strong"),
-        Paragraph(
-            f"<b>DOB</b> {us_date(patient.date_of_birth)}    <b>Sex</b> {escape(patient.sex)}",
-            styles().body,
-        ),
+        Paragraph(f"<b>DOB</b> {us_date(patient.date_of_birth)}{sex}", styles().body),
     ]
     patient_body += [_p(line) for line in patient.address_lines]
     patient_body.append(_labelled("Chart / account no.", patient.chart_number))
@@ -144,12 +145,12 @@ def parties(superbill: Superbill) -> Table:
     if insurance is None:
         insurance_body: list[Flowable] = [_p("No insurance on file (self-pay).")]
     else:
-        insurance_body = [
-            _p(insurance.payer_name, "strong"),
-            _labelled("Member ID", insurance.member_id),
-            _labelled("Group no.", insurance.group_number or "—"),
-            _labelled("Subscriber", insurance.subscriber_name),
-            _labelled("Relationship to subscriber", insurance.relationship),
+        insurance_body = _coverage(insurance)
+    if superbill.secondary_insurance is not None:
+        insurance_body += [
+            Spacer(1, 3),
+            _p("SECOND INSURANCE", "label"),
+            *_coverage(superbill.secondary_insurance),
         ]
 
     gap = 6
@@ -184,6 +185,22 @@ def parties(superbill: Superbill) -> Table:
         ]
     table.setStyle(_style(commands))
     return table
+
+
+def _coverage(insurance: InsuranceBlock) -> list[Flowable]:
+    """One coverage: the plan and where its claims go, then the member's details."""
+    body: list[Flowable] = [_p(insurance.payer_name, "strong")]
+    if insurance.payer_id:
+        body.append(_labelled("Payer ID", insurance.payer_id))
+    if insurance.claims_address_lines:
+        body.append(_p("Claims: " + ", ".join(insurance.claims_address_lines), "small"))
+    return [
+        *body,
+        _labelled("Member ID", insurance.member_id),
+        _labelled("Group no.", insurance.group_number or "—"),
+        _labelled("Subscriber", insurance.subscriber_name),
+        _labelled("Relationship to subscriber", insurance.relationship),
+    ]
 
 
 def diagnoses(superbill: Superbill) -> Table:

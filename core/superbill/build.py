@@ -15,7 +15,7 @@ from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
 from core.coding.model import Severity
 from core.errors import SuperbillError
 from core.quick_entry import size_text
-from core.store import EncounterRecord, EncounterStatus, Patient, PayerKind, Store
+from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
 from core.superbill.model import (
     BillerWarning,
     Diagnosis,
@@ -106,6 +106,7 @@ def _assemble(store: Store, encounter: EncounterRecord, issued: date) -> Superbi
         place_of_service=_place_of_service(encounter.place_of_service),
         patient=_patient(patient),
         insurance=_insurance(store, encounter, patient),
+        secondary_insurance=_secondary(store, patient),
         diagnoses=tuple(
             Diagnosis(letter, code, _diagnosis_description(code))
             for letter, code in zip(DIAGNOSIS_LETTERS, encounter.diagnoses, strict=False)
@@ -139,6 +140,7 @@ def _provider(store: Store, provider_id: int) -> ProviderBlock:
         name=f"{provider.first_name} {provider.last_name}".strip(),
         credentials=provider.credentials,
         npi=provider.npi,
+        taxonomy=provider.taxonomy or store.practice().taxonomy,
     )
 
 
@@ -171,6 +173,32 @@ def _insurance(store: Store, encounter: EncounterRecord, patient: Patient) -> In
         group_number=patient.group_number or None,
         subscriber_name=patient.subscriber_name or patient.display_name,
         relationship=patient.relationship,
+        payer_id=payer.payer_id,
+        claims_address_lines=_claims_address(payer),
+    )
+
+
+def _claims_address(payer: Payer) -> tuple[str, ...]:
+    return _address(
+        payer.claims_address1, payer.claims_address2, payer.claims_city, payer.claims_state, payer.claims_zip
+    )
+
+
+def _secondary(store: Store, patient: Patient) -> InsuranceBlock | None:
+    """The patient's second coverage as it stands when printed; ``None`` when there is none."""
+    if patient.secondary_payer_id is None:
+        return None
+    payer = store.get_payer(patient.secondary_payer_id)
+    if payer.kind is PayerKind.SELF_PAY:
+        return None
+    return InsuranceBlock(
+        payer_name=payer.name,
+        member_id=patient.secondary_member_id,
+        group_number=patient.secondary_group_number or None,
+        subscriber_name=patient.secondary_subscriber_name or patient.display_name,
+        relationship=patient.secondary_relationship,
+        payer_id=payer.payer_id,
+        claims_address_lines=_claims_address(payer),
     )
 
 

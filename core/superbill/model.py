@@ -71,6 +71,8 @@ class ProviderBlock:
     credentials: str
     npi: str
     license_number: str | None = None
+    #: the provider's taxonomy code (NUCC; CMS-1500 item 24J shaded part), or the practice's
+    taxonomy: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ class InsuranceBlock:
     group_number: str | None
     subscriber_name: str
     relationship: str
+    #: the payer's electronic claims id and where paper claims go (empty when not recorded)
+    payer_id: str = ""
+    claims_address_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,8 @@ class Superbill:
     totals: Totals
     warnings: tuple[BillerWarning, ...] = ()
     note: str = ""  # the practice's own text for every superbill (payment terms…)
+    #: a second coverage, billed after the first (``None``: none on file)
+    secondary_insurance: InsuranceBlock | None = None
 
     def __post_init__(self) -> None:
         if len(self.diagnoses) > len(DIAGNOSIS_LETTERS):
