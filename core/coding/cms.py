@@ -21,6 +21,7 @@ import functools
 import io
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -405,7 +406,9 @@ def table_from_stored(data: dict[str, Any], path: Path) -> RvuTable | MueTable |
 
 
 @functools.cache
-def _active(folder: Path) -> ActiveTables:
+def _active(data_dir_setting: str | None) -> ActiveTables:
+    """The tables for one data-folder setting (``SUPERBILL_DATA_DIR``; the tests give each its own)."""
+    folder = user_folder()
     base = shipped()
     rvu = dict(base.rvu)
     mue = base.mue
@@ -431,7 +434,9 @@ def _active(folder: Path) -> ActiveTables:
 
 def active() -> ActiveTables:
     """The tables in use: the loaded ones where there are any, else the shipped ones."""
-    return _active(user_folder())
+    from core.paths import DATA_DIR_ENV
+
+    return _active(os.environ.get(DATA_DIR_ENV))
 
 
 def forget() -> None:

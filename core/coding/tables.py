@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -346,7 +346,11 @@ def ptp_edits(on: date | None = None) -> tuple[PtpEdit, ...]:
     a loaded file before the shipped extract): its edit if it lists one in force, else none. Indicator
     ``9`` (not applicable) is no edit. Pairs no CMS table covers come from ``ptp_edits.json``.
     """
-    tables = cms.ptp()
+    return _ptp_edits(cms.ptp(), on)
+
+
+@lru_cache(maxsize=64)  # one entry per date of service coded lately
+def _ptp_edits(tables: tuple[cms.PtpTable, ...], on: date | None) -> tuple[PtpEdit, ...]:
     edits: list[PtpEdit] = []
     for position, table in enumerate(tables):
         for pair in table.pairs:
