@@ -19,33 +19,53 @@ _GLOBAL_DAYS = {"000": 0, "010": 10, "090": 90}
 
 
 def units_over_mue(encounter: Encounter, lines: Sequence[DraftLine]) -> list[Message]:
-    """Units above a code's per-day limit are flagged, never cut."""
+    """Units above a code's MUE are flagged, never cut; the text says what the MUE's MAI means."""
     found = []
     for line in lines:
         limit = tables.mue(line.cpt)
         if limit is not None and limit.max_units is not None and line.units > limit.max_units:
             field = f"lesions[{line.lesion_indexes[0]}]" if line.lesion_indexes else None
-            found.append(
-                Message(
-                    Severity.WARNING,
-                    rules.UNITS_OVER_MUE,
-                    field,
-                    f"{line.cpt} × {line.units} is more than the {limit.max_units} unit(s) Medicare "
-                    "normally allows per day; the claim may be denied or cut. The units were kept as "
-                    "entered: check the count, and attach the notes if it is right.",
-                )
-            )
+            found.append(Message(Severity.WARNING, rules.UNITS_OVER_MUE, field, _mue_text(line, limit)))
     return found
 
 
-def _global_days(code: str) -> int | str | None:
-    """Days after the procedure covered by its global period; ``"none"`` if it has none; None unknown."""
+def _mue_text(line: DraftLine, limit: tables.MueLimit) -> str:
+    head = f"{line.cpt} × {line.units} is more than Medicare's limit (MUE) of {limit.max_units} unit(s)"
+    kept = "The units were kept as entered: check the count"
+    source = f" (MUE table: {limit.source})" if limit.source else ""
+    if limit.adjudication_indicator == 1:
+        return (
+            f"{head} on one claim line{source}. Its adjudication indicator is 1, a line edit: the units "
+            f"above {limit.max_units} on the line are denied, and splitting them over several lines is not "
+            f"a fix. {kept}, and ask the biller before sending."
+        )
+    if limit.adjudication_indicator == 2:
+        return (
+            f"{head} per day{source}. Its adjudication indicator is 2, a date-of-service edit set by "
+            f"policy: it is absolute, the units above {limit.max_units} on the day are denied, and appeals "
+            f"rarely succeed. {kept}."
+        )
+    if limit.adjudication_indicator == 3:
+        return (
+            f"{head} per day{source}. Its adjudication indicator is 3, a date-of-service edit set from "
+            f"clinical data: the units above {limit.max_units} on the day are denied, but may be paid on "
+            f"appeal with notes that show they were needed. {kept}, and keep the notes ready."
+        )
+    return (
+        f"{line.cpt} × {line.units} is more than the {limit.max_units} unit(s) Medicare normally allows "
+        f"per day; the claim may be denied or cut. {kept}, and attach the notes if it is right."
+    )
+
+
+def _global_days(code: str, billed: date) -> int | str | None:
+    """Days after the procedure covered by its global period; ``"none"`` if it has none; None unknown.
+
+    The global period is the one of the year ``code`` was billed in (the CMS file of that year).
+    """
     info = tables.cpt(code)
-    if info is None:
-        return None
-    days = info.global_days
-    if days == "ZZZ" and info.primary is not None:
-        return _global_days(info.primary)
+    days = tables.global_days(code, billed)
+    if days == "ZZZ" and info is not None and info.primary is not None:
+        return _global_days(info.primary, billed)
     if days == "XXX":
         return "none"
     return None if days is None else _GLOBAL_DAYS.get(days)
@@ -56,7 +76,7 @@ def in_global_period(encounter: Encounter, lines: Sequence[DraftLine]) -> list[M
     found = []
     for index, prior in enumerate(encounter.prior_services):
         since = (encounter.date_of_service - prior.date_of_service).days
-        days = _global_days(prior.cpt)
+        days = _global_days(prior.cpt, prior.date_of_service)
         field = f"prior_services[{index}]"
         if days == "none" or since < 0:
             continue

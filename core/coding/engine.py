@@ -113,9 +113,10 @@ def _modifiers(
         payer = tables.payer(encounter.payer)
         payer_kind = payer.kind if payer is not None else "commercial"
     em_added, em_messages = modifiers.same_day_em(drafts)
-    distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings)
+    day = encounter.date_of_service
+    distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings, day)
     multiple_added, multiple_messages = modifiers.multiple_procedures(
-        drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added
+        drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added, day.year
     )
     added: dict[str, list[str]] = {}
     for rule_added in (em_added, distinct_added, multiple_added):
