@@ -23,8 +23,6 @@ from core.pdf.styles import (
     PAGE_HEIGHT,
     RULE,
     SHADE,
-    WARN,
-    WARN_FILL,
     ZEBRA,
     PageChrome,
     box_commands,
@@ -393,34 +391,6 @@ def totals_and_payment(superbill: Superbill) -> Table:
     return table
 
 
-def biller_warnings(superbill: Superbill) -> Table | None:
-    """The engine's warnings, boxed in red so a biller cannot miss them; ``None`` when there are none."""
-    if not superbill.warnings:
-        return None
-    s = styles()
-    rows = [[Paragraph("FOR THE BILLER — CHECK BEFORE SUBMITTING", s.warning_title)]]
-    rows += [
-        [Paragraph(f"<b>{escape(w.rule)}</b>: {escape(w.text)}", s.warning, bulletText="!")]
-        for w in superbill.warnings
-    ]
-    table = Table(rows, colWidths=[CONTENT_WIDTH], repeatRows=1)  # one row each: may break between
-    table.setStyle(
-        _style(
-            [
-                ("BOX", (0, 0), (-1, -1), 1.4, WARN),
-                ("BACKGROUND", (0, 0), (-1, -1), WARN_FILL),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("TOPPADDING", (0, 0), (-1, 0), 3),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
-
-
 def signature(superbill: Superbill) -> Table:
     """Provider signature and date lines, with the provider's printed name underneath."""
     provider = superbill.provider
@@ -454,15 +424,12 @@ def signature(superbill: Superbill) -> Table:
 def body(superbill: Superbill) -> list[Flowable]:
     """Everything below the repeated header, in reading order."""
     flowables: list[Flowable] = [parties(superbill), Spacer(0, 7), diagnoses(superbill), Spacer(0, 7)]
-    closing: list[Flowable] = [totals_and_payment(superbill)]
-    warnings = biller_warnings(superbill)
-    if warnings is not None:
-        closing += [Spacer(0, 8), warnings]
-    closing += [Spacer(0, 12), signature(superbill)]
+    # what the checks found is for staff (the review sheet, core.review), never on the patient's paper
+    closing: list[Flowable] = [totals_and_payment(superbill), Spacer(0, 12), signature(superbill)]
     height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] for f in closing)
     if height <= CLOSING_INLINE_LIMIT:
         flowables.append(service_lines(superbill, closing))
-    else:  # very many warnings: let them flow (and break) after the table instead
+    else:  # a long practice note: let it flow (and break) after the table instead
         flowables += [service_lines(superbill), Spacer(0, 6), *closing[:-1], KeepTogether(closing[-1:])]
     return flowables
 

@@ -12,12 +12,10 @@ from datetime import date
 from core import icd10
 from core.coding import kinds, tables
 from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
-from core.coding.model import Severity
 from core.errors import SuperbillError
 from core.quick_entry import size_text
 from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
 from core.superbill.model import (
-    BillerWarning,
     Diagnosis,
     InsuranceBlock,
     LesionDetail,
@@ -113,7 +111,6 @@ def _assemble(store: Store, encounter: EncounterRecord, issued: date) -> Superbi
         ),
         lines=lines,
         totals=Totals(charges_cents=encounter.total_cents, paid_cents=encounter.paid_cents),
-        warnings=_warnings(store, encounter),
         note=str(store.setting("superbill_footer")).strip(),
     )
 
@@ -224,9 +221,3 @@ def _lesion_detail(encounter: EncounterRecord, index: int) -> LesionDetail:
         method=group.method,
         size=size_text(group),
     )
-
-
-def _warnings(store: Store, encounter: EncounterRecord) -> tuple[BillerWarning, ...]:
-    if not store.setting("show_warnings_on_superbill"):
-        return ()
-    return tuple(BillerWarning(m.rule, m.text) for m in encounter.messages if m.severity is Severity.WARNING)

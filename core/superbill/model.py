@@ -188,14 +188,6 @@ class Totals:
 
 
 @dataclass(frozen=True)
-class BillerWarning:
-    """A finding of the coding engine that a biller should read before submitting."""
-
-    rule: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Superbill:
     """Everything printed on one superbill. Raises ``ValueError`` when its parts contradict each other."""
 
@@ -211,7 +203,6 @@ class Superbill:
     diagnoses: tuple[Diagnosis, ...]
     lines: tuple[ServiceLine, ...]
     totals: Totals
-    warnings: tuple[BillerWarning, ...] = ()
     note: str = ""  # the practice's own text for every superbill (payment terms…)
     #: a second coverage, billed after the first (``None``: none on file)
     secondary_insurance: InsuranceBlock | None = None

@@ -10,7 +10,6 @@ from core.coding.model import CodedLine, LesionGroup, LesionKind, Message, Sever
 from core.store import EncounterRecord, PricedLine, Store
 from core.superbill.model import (
     DIAGNOSIS_LETTERS,
-    BillerWarning,
     Diagnosis,
     InsuranceBlock,
     LesionDetail,
@@ -125,7 +124,6 @@ def ak_superbill(**changes: object) -> Superbill:
         ),
         lines=lines,
         totals=Totals(charges_cents=charges, paid_cents=4000),
-        warnings=(BillerWarning("MEDICARE_ONE_POINTER", "Medicare paper claims take one pointer per line."),),
     )
     return replace(superbill, **changes) if changes else superbill
 

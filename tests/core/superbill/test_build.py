@@ -86,15 +86,25 @@ def test_malignant_size_and_self_pay(store: Store) -> None:
     assert superbill.lines[0].lesions[0].kind == "malignant"
 
 
-def test_warnings_follow_the_practice_setting(store: Store) -> None:
+def test_the_patients_superbill_carries_no_finding_for_staff(store: Store) -> None:
+    """A superbill is for the patient and the insurer: warnings and notes (rule ids, instructions to
+    staff) stay with the encounter, acknowledged, for the review sheet — never on the paper."""
+    import io
+
+    from pypdf import PdfReader
+
+    from core.pdf.render import render_superbills
+
     warning = Message(Severity.WARNING, "TEST_WARNING", None, "Check the documentation.")
     info = Message(Severity.INFO, "TEST_INFO", None, "For the record.")
     final = finalised(store, extra_messages=(warning, info))
     assert final.id is not None
-    shown = superbill_for(store, final.id).warnings
-    assert [(w.rule, w.text) for w in shown] == [("TEST_WARNING", "Check the documentation.")]
-    store.set_setting("show_warnings_on_superbill", False)
-    assert superbill_for(store, final.id).warnings == ()
+    assert [a.rule for a in final.acknowledgements] == ["TEST_WARNING"]
+    out = io.BytesIO()
+    render_superbills([superbill_for(store, final.id)], out)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    for staff_only in ("TEST_WARNING", "Check the documentation", "TEST_INFO", "BILLER", "EDIT_UNCONFIRMED"):
+        assert staff_only not in text, staff_only
 
 
 def test_the_practice_footer_setting_is_printed(store: Store) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.superbill.model import HASH_VERSION, HASHED_FIELDS, BillerWarning, Diagnosis, Totals
+from core.superbill.model import HASH_VERSION, HASHED_FIELDS, Diagnosis, Totals
 from tests.core.superbill.samples import ak_superbill, big_superbill, line
 
 
@@ -23,9 +23,9 @@ def test_hash_is_twelve_hex_digits_of_sha256_over_canonical_json() -> None:
     assert superbill.content_hash == hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def test_hash_ignores_the_issue_date_and_the_warnings() -> None:
+def test_hash_ignores_the_issue_date_and_the_practice_note() -> None:
     first = ak_superbill()
-    reprint = ak_superbill(date_issued=date(2027, 1, 5), warnings=())
+    reprint = ak_superbill(date_issued=date(2027, 1, 5), note="Thank you")
     assert reprint.content_hash == first.content_hash
 
 
@@ -76,11 +76,6 @@ def test_a_pointer_to_a_missing_diagnosis_is_refused() -> None:
 def test_totals_must_match_the_lines() -> None:
     with pytest.raises(ValueError, match="total charges"):
         ak_superbill(totals=Totals(1, 0))
-
-
-def test_warnings_are_plain_records() -> None:
-    warning = BillerWarning("RULE", "text")
-    assert ak_superbill(warnings=(warning,)).warnings == (warning,)
 
 
 def test_the_hash_covers_a_named_list_of_fields_so_old_reprints_keep_theirs() -> None:
