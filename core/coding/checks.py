@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from core.coding import kinds, rules, tables
+from core.coding import kinds, payer_words, rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Encounter, Message, Severity
 
@@ -25,35 +25,36 @@ def units_over_mue(encounter: Encounter, lines: Sequence[DraftLine]) -> list[Mes
         limit = tables.mue(line.cpt)
         if limit is not None and limit.max_units is not None and line.units > limit.max_units:
             field = f"lesions[{line.lesion_indexes[0]}]" if line.lesion_indexes else None
-            found.append(Message(Severity.WARNING, rules.UNITS_OVER_MUE, field, _mue_text(line, limit)))
+            kind = payer_words.payer_kind(encounter.payer)
+            found.append(Message(Severity.WARNING, rules.UNITS_OVER_MUE, field, _mue_text(line, limit, kind)))
     return found
 
 
-def _mue_text(line: DraftLine, limit: tables.MueLimit) -> str:
-    head = f"{line.cpt} × {line.units} is more than Medicare's limit (MUE) of {limit.max_units} unit(s)"
+def _mue_text(line: DraftLine, limit: tables.MueLimit, kind: str) -> str:
+    name, whose = payer_words.unit_limit(kind)
+    head = f"{line.cpt} × {line.units} is more than {name} of {limit.max_units} unit(s)"
     kept = "The units were kept as entered: check the count"
     source = f" (MUE table: {limit.source})" if limit.source else ""
     if limit.adjudication_indicator == 1:
         return (
             f"{head} on one claim line{source}. Its adjudication indicator is 1, a line edit: the units "
             f"above {limit.max_units} on the line are denied, and splitting them over several lines is not "
-            f"a fix. {kept}, and ask the biller before sending."
+            f"a fix.{whose} {kept}, and ask the biller before sending."
         )
     if limit.adjudication_indicator == 2:
         return (
             f"{head} per day{source}. Its adjudication indicator is 2, a date-of-service edit set by "
             f"policy: it is absolute, the units above {limit.max_units} on the day are denied, and appeals "
-            f"rarely succeed. {kept}."
+            f"rarely succeed.{whose} {kept}."
         )
     if limit.adjudication_indicator == 3:
         return (
             f"{head} per day{source}. Its adjudication indicator is 3, a date-of-service edit set from "
             f"clinical data: the units above {limit.max_units} on the day are denied, but may be paid on "
-            f"appeal with notes that show they were needed. {kept}, and keep the notes ready."
+            f"appeal with notes that show they were needed.{whose} {kept}, and keep the notes ready."
         )
     return (
-        f"{line.cpt} × {line.units} is more than the {limit.max_units} unit(s) Medicare normally allows "
-        f"per day; the claim may be denied or cut. {kept}, and attach the notes if it is right."
+        f"{head} per day; the claim may be denied or cut.{whose} {kept}, and attach the notes if it is right."
     )
 
 

@@ -9,9 +9,10 @@ packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from core.coding import checks, families, kinds, modifiers, rules, tables
+from core.coding import checks, families, kinds, modifiers, payer_words, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
     Icd10Source,
@@ -40,6 +41,8 @@ def code_encounter(
     """
     if settings is None:
         settings = CodingSettings.for_payer(encounter.payer)
+    if settings.payer_kind is None:  # the messages speak of the visit's payer
+        settings = replace(settings, payer_kind=payer_words.payer_kind(encounter.payer))
     source = Remembering(icd if icd is not None else default_source())
     found = list(validate_encounter(encounter, settings.today, source))
     if any(m.severity is Severity.ERROR for m in found):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from core.coding import rules, tables
+from core.coding import payer_words, rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Message, Severity
 from core.coding.settings import DISTINCT_MODIFIERS, CodingSettings
@@ -55,11 +55,12 @@ def distinct_procedures(
     added: Added = {}
     messages: list[Message] = []
     modifier = settings.distinct_modifier
+    kind = settings.payer_kind or "commercial"
     for edit in tables.ptp_edits(on):
         if edit.column1 not in billed or edit.column2 not in billed:
             continue
         if edit.in_effect and edit.modifier_indicator == "0":
-            messages.append(_not_bypassable(edit, billed[edit.column2]))
+            messages.append(_not_bypassable(edit, billed[edit.column2], kind))
             continue
         column2 = tables.cpt(edit.column2)
         if column2 is None or column2.add_on or column2.family == "em":
@@ -70,9 +71,9 @@ def distinct_procedures(
                     Severity.INFO,
                     rules.EDIT_UNCONFIRMED,
                     _lesion_field(billed[edit.column2]),
-                    f"{edit.column1} and {edit.column2} are billed together. Whether Medicare's edit "
-                    f"table pairs them is not confirmed, so no {modifier} was added. If the payer "
-                    f"denies {edit.column2}, ask the biller whether {modifier} applies.",
+                    f"{edit.column1} and {edit.column2} are billed together. Whether "
+                    f"{payer_words.edit_table(kind)} pairs them is not confirmed, so no {modifier} was "
+                    f"added. If the payer denies {edit.column2}, ask the biller whether {modifier} applies.",
                 )
             )
             continue
@@ -93,12 +94,13 @@ def distinct_procedures(
     return added, messages
 
 
-def _not_bypassable(edit: tables.PtpEdit, line: DraftLine) -> Message:
+def _not_bypassable(edit: tables.PtpEdit, line: DraftLine, kind: str) -> Message:
     return Message(
         Severity.WARNING,
         rules.EDIT_NOT_BYPASSABLE,
         _lesion_field(line),
-        f"{edit.column1} and {edit.column2} are billed together, and Medicare's NCCI edit pairs them with "
+        f"{edit.column1} and {edit.column2} are billed together, and {payer_words.edit_table(kind)} "
+        "pairs them with "
         f"modifier indicator 0: {edit.column2} is not paid with {edit.column1} on the same day, whatever "
         "modifier is added, so no modifier was added. Check with the provider which one to bill. "
         f"(Edit table: {edit.source}.)",
