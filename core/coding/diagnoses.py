@@ -134,6 +134,16 @@ def support_message(lesion: LesionGroup, code: str, field: str) -> Message | Non
         if code.startswith(caution.prefix):
             return _mismatch(field, f"{code} on this entry: {caution.note}")
     kind = declared.kind(lesion.kind)
+    by_site = kind.diagnoses.site_rule(code)
+    if by_site is not None:
+        at_site = lesion.site.strip().lower() in by_site.sites
+        if by_site.supports == at_site:
+            return None
+        return _mismatch(
+            field,
+            f"{code} does not fit {kind.plural} on the {lesion.site.replace('_', ' ')}: "
+            f"{by_site.note} Check the site and the diagnosis on the chart.",
+        )
     if kind.diagnoses.supported(code):
         return None
     uncertain = kind.diagnoses.debated(code)

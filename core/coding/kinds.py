@@ -13,7 +13,7 @@ Tests can read another declaration with :func:`load` and make it the active one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -41,11 +41,32 @@ class UncertainDiagnosis:
 
 
 @dataclass(frozen=True)
+class SiteRule:
+    """Diagnosis prefixes whose fit depends on the site: with ``supports`` true they support the kind
+    only at ``sites``; with false they do not support it at ``sites`` (an ICD-10-CM exclusion)."""
+
+    prefixes: tuple[str, ...]
+    sites: tuple[str, ...]
+    supports: bool
+    note: str
+    source: str
+    confidence: str
+
+    def covers(self, code: str) -> bool:
+        return any(code.startswith(p) for p in self.prefixes)
+
+
+@dataclass(frozen=True)
 class DiagnosisSupport:
-    """Which dotted-code prefixes support one kind, and which are debated."""
+    """Which dotted-code prefixes support one kind, which are debated, and which depend on the site."""
 
     supports: tuple[str, ...]
     uncertain: tuple[UncertainDiagnosis, ...]
+    by_site: tuple[SiteRule, ...] = ()
+
+    def site_rule(self, code: str) -> SiteRule | None:
+        """The site-dependent rule ``code`` falls under, if any."""
+        return next((r for r in self.by_site if r.covers(code)), None)
 
     def supported(self, code: str) -> bool:
         """True when ``code`` starts with one of the supporting prefixes."""
@@ -157,6 +178,20 @@ def _uncertain(rows: list[Mapping[str, str]]) -> tuple[UncertainDiagnosis, ...]:
     return tuple(UncertainDiagnosis(r["prefix"], r["note"]) for r in rows)
 
 
+def _site_rules(rows: Sequence[Mapping[str, Any]]) -> tuple[SiteRule, ...]:
+    return tuple(
+        SiteRule(
+            prefixes=tuple(r["prefixes"]),
+            sites=tuple(r["sites"]),
+            supports=bool(r["supports"]),
+            note=r["note"],
+            source=r["source"],
+            confidence=r["confidence"],
+        )
+        for r in rows
+    )
+
+
 def load(data: Mapping[str, Any]) -> Declaration:
     """A declaration from the parsed JSON, checked; ``KindDeclarationError`` says what is wrong."""
     kinds = []
@@ -175,7 +210,9 @@ def load(data: Mapping[str, Any]) -> Declaration:
                 coverage_reminder=row["coverage_reminder"],
                 default_diagnosis=default["code"] if default else None,
                 diagnoses=DiagnosisSupport(
-                    tuple(row["diagnoses"]["supports"]), _uncertain(row["diagnoses"]["uncertain"])
+                    tuple(row["diagnoses"]["supports"]),
+                    _uncertain(row["diagnoses"]["uncertain"]),
+                    _site_rules(row["diagnoses"].get("by_site", ())),
                 ),
             )
         )

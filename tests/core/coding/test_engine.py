@@ -295,7 +295,7 @@ def test_more_than_12_diagnoses_is_an_error(icd: FakeIcd10) -> None:
         ("premalignant", "L57.0", False),
         ("premalignant", "L82.1", True),
         ("premalignant", "C44.311", True),
-        ("premalignant", "L56.8", True),  # actinic cheilitis: unconfirmed code, softer warning
+        ("premalignant", "L56.8", False),  # actinic cheilitis: ICD-10-CM index, Cheilitis, actinic
         ("benign", "L82.1", False),
         ("benign", "D22.5", False),
         ("benign", "L57.0", True),
@@ -443,3 +443,26 @@ def test_every_line_explains_itself(icd: FakeIcd10) -> None:
     assert whys["17107"].startswith("Vascular lesions, 45 sq cm treated in total: 17107")
     assert "17281" in whys["17281"] and "0.5" in whys["17281"]
     assert all(line.why and line.description for line in result.lines)
+
+
+@pytest.mark.parametrize(
+    ("site", "diagnosis", "mismatch"),
+    [
+        ("lip", "C00.0", False),  # lip vermilion cancer on the lip
+        ("nose", "C00.1", True),  # ... but not on the nose
+        ("lip", "C44.01", False),  # skin of the lip
+        ("genitalia", "C60.0", False),  # prepuce
+        ("genitalia", "D07.4", False),
+        ("trunk", "C51.9", True),  # vulva is not the trunk
+        ("genitalia", "C44.591", True),  # C44 excludes the skin of the genital organs
+        ("trunk", "C4A.59", False),  # Merkel cell carcinoma
+        ("trunk", "C46.0", False),  # Kaposi sarcoma of skin
+    ],
+)
+def test_diagnosis_support_by_kind_and_site_from_icd10cm(site: str, diagnosis: str, mismatch: bool) -> None:
+    """Issue 9.7: where a code's fit depends on the site, ICD-10-CM's own tabular notes decide."""
+    result = code_encounter(encounter(lesion("malignant", 1, site=site, diagnosis=diagnosis, diameter_cm=0.4)))
+    found = [m for m in result.messages if m.rule == rules.DIAGNOSIS_MISMATCH]
+    assert bool(found) == mismatch, result.messages
+    if mismatch and site != "genitalia" and not diagnosis.startswith("C51"):
+        assert "lip" in found[0].text
