@@ -461,7 +461,9 @@ def test_every_line_explains_itself(icd: FakeIcd10) -> None:
 )
 def test_diagnosis_support_by_kind_and_site_from_icd10cm(site: str, diagnosis: str, mismatch: bool) -> None:
     """Issue 9.7: where a code's fit depends on the site, ICD-10-CM's own tabular notes decide."""
-    result = code_encounter(encounter(lesion("malignant", 1, site=site, diagnosis=diagnosis, diameter_cm=0.4)))
+    result = code_encounter(
+        encounter(lesion("malignant", 1, site=site, diagnosis=diagnosis, diameter_cm=0.4))
+    )
     found = [m for m in result.messages if m.rule == rules.DIAGNOSIS_MISMATCH]
     assert bool(found) == mismatch, result.messages
     if mismatch and site != "genitalia" and not diagnosis.startswith("C51"):
