@@ -8,14 +8,12 @@ dropped), is shown again in the editor.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
 
-from core.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
 from gui.backups import Backups
@@ -24,12 +22,11 @@ from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting
 from gui.menus import build_menus, shortcut_list
+from gui.no_patient_yet import recover
 from gui.patient_panel import PatientPanel
 from gui.printing import Printing
 from gui.window_state import restore_state, save_state
 from gui.window_state import window_settings as window_settings  # where tests look for it
-
-log = logging.getLogger("superbill.gui")
 
 #: how the window is named to a restore that must wait for it (core.store.sessions)
 WINDOW_PROGRAM = "Superbill Desk window"
@@ -180,40 +177,14 @@ class MainWindow(QMainWindow):
         )
 
     def recover_pending_visit(self) -> None:
-        """Show again a visit with no patient yet that the program kept on disk when it last ended.
-
-        An unreadable file is renamed ``….damaged`` (kept for a look, never read again) and the
-        status line says so; the window works as usual.
-        """
-        path = pending_file_for(self.store.path)
-        if path is None:
-            return
-        try:
-            record = read(path)
-        except (UnreadablePendingVisitError, OSError) as error:
-            log.warning("the visit with no patient yet in %s cannot be read: %s", path, error)
-            try:
-                where = f"it was kept aside as {set_aside(path)}"
-            except OSError:
-                where = f"it is still at {path}"
-            self.status_text.setText(
-                "A visit typed before its patient was chosen could not be read back after the program "
-                f"ended ({where}). Nothing else is affected; please type that visit's lesions again."
-            )
-            return
-        if record is None:
-            return
-        if not (record.lesions or record.em_code):
-            self.editor.clear()
-            path.unlink(missing_ok=True)
-            return
-        self.day_sheet.set_day(record.date_of_service)
-        self.editor.show_pending(record)
-        groups = len(record.lesions)
-        self.status_text.setText(
-            f"Recovered the visit typed before its patient was chosen ({record.date_of_service:%m/%d/%Y}, "
-            f"{groups} lesion entr{'y' if groups == 1 else 'ies'}). Find or add the patient to save it."
-        )
+        """Show again a visit with no patient yet that the program kept on disk when it last ended
+        (``gui.no_patient_yet.recover``); the status line says what was found, or that it was unreadable."""
+        found = recover(self.store.path)
+        if found.record is not None:
+            self.day_sheet.set_day(found.record.date_of_service)
+            self.editor.show_pending(found.record)
+        if found.message:
+            self.status_text.setText(found.message)
 
     def _drop_pending(self) -> None:
         """The user agreed to drop the visit with no patient yet: empty the editor (and its file)."""
