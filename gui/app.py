@@ -39,7 +39,8 @@ def run(db_path: Path | None = None) -> int:
     this start ends with status 0 before the database is touched.
     """
     configure_logging()
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(SETTINGS_APPLICATION)
     app.setOrganizationName(SETTINGS_ORGANIZATION)
     instance = claim_database(db_path)  # before anything opens the file
