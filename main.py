@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "verify": "core.commands.verify",
     "demo": "core.commands.demo",
     "icd10": "core.commands.icd10",
+    "tables": "core.commands.tables",
 }
 
 
@@ -56,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("encounter_id", nargs="?", type=int, help="the encounter number")
     target.add_argument("--date", metavar="YYYY-MM-DD", help="every final encounter of that day")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write the PDF")
+    prt.add_argument(
+        "--review",
+        action="store_true",
+        help="the biller's review sheet instead (acknowledged warnings, drafts, totals): for staff",
+    )
 
     bak = sub.add_parser("backup", help="copy the database to FILE (safe while the program is open)")
     bak.add_argument("file", type=Path)
@@ -75,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     load = icd_sub.add_parser("load", help="load a CMS ICD-10-CM order file (icd10cm_order_YYYY.txt)")
     load.add_argument("file", type=Path)
     icd_sub.add_parser("info", help="which ICD-10-CM release is in use")
+
+    tab = sub.add_parser("tables", help="official CMS tables (RVUs, MUEs, PTP edits): load a newer file")
+    tab_sub = tab.add_subparsers(dest="tables_action", metavar="ACTION", required=True)
+    tab_load = tab_sub.add_parser(
+        "load",
+        help="load a CMS file as CMS publishes it: PPRRVU…_nonQPP.csv, "
+        "MCR_MUE_PractitionerServices_Eff_….csv or ccipra-v…-f….txt",
+    )
+    tab_load.add_argument("file", type=Path)
+    tab_sub.add_parser("info", help="which CMS releases are in use, and where they came from")
     return parser
 
 

@@ -1,13 +1,17 @@
 """The quick-entry line: ``12 ak face cryo`` typed at the front desk becomes one ``LesionGroup``.
 
 Grammar (docs/gui.md): ``COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]``, words separated by spaces,
-case-insensitive. Only COUNT and KIND are required. The optional words are recognised by what they
-look like (a site name, a method, an ICD-10-CM code, a size with its unit), so a person who types
-``3 sk L82.1 trunk`` is understood too; each optional word may appear once.
+case-insensitive. Only COUNT and KIND are required. KIND is a kind word (``ak``, ``ben``, ``tag``…) or
+a lesion type (``wart``, ``plantar wart``, ``irritated sk``…), one or more words. The optional
+words are recognised by what they look like (a site name, a method, an ICD-10-CM code, a size with its
+unit), so a person who types ``3 sk L82.1 trunk`` is understood too; each optional word may appear once.
 
-Pure: no Qt, no database. The site names come from the lesion coding table (``resources/codes/
-lesion_coding.json``); the short words (``ak``, ``cryo``…) are this grammar's own and live here.
-Whether a diagnosis code exists and is billable is the coding engine's check, not the parser's.
+The diagnosis is, in this order: the code typed on the line; the lesion type's code (a type word never
+takes another type's code, nor the practice's default); the practice's default for the kind; the kind's
+declared default. Kinds, types and their words come from ``core.coding.kinds`` (``resources/codes/
+lesion_kinds.json``), sites and methods from ``resources/codes/lesion_coding.json``; the short method
+words (``cryo``…) are this grammar's own. Pure: no Qt, no database. Whether a diagnosis code exists and
+is billable is the coding engine's check, not the parser's.
 """
 
 from __future__ import annotations
@@ -20,23 +24,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
+from core.coding import kinds
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
-
-#: the kind words of the quick-entry line, and the full kind names
-KIND_WORDS: dict[str, LesionKind] = {
-    "ak": LesionKind.PREMALIGNANT,
-    "pre": LesionKind.PREMALIGNANT,
-    "ben": LesionKind.BENIGN,
-    "sk": LesionKind.BENIGN,
-    "wart": LesionKind.BENIGN,
-    "tag": LesionKind.SKIN_TAG,
-    "vasc": LesionKind.VASCULAR,
-    "mal": LesionKind.MALIGNANT,
-    "bcc": LesionKind.MALIGNANT,
-    "scc": LesionKind.MALIGNANT,
-    **{kind.value: kind for kind in LesionKind},
-}
 
 #: short method words; the full method names are accepted as themselves
 METHOD_WORDS: dict[str, str] = {
@@ -139,35 +129,66 @@ def _parse_count(word: str) -> int:
     return count
 
 
-def _parse_kind(word: str | None) -> LesionKind:
-    expected = "ak or pre, sk, ben or wart, tag, vasc, bcc, scc or mal"
-    if word is None:
-        raise _error(f"After the number, type the kind of lesion: {expected} (for example: 12 ak).")
-    kind = KIND_WORDS.get(word.lower())
-    if kind is None:
-        hint = _suggestion(word.lower(), list(KIND_WORDS))
-        raise _error(f"The second word “{word}” is not a kind of lesion; type {expected}.{hint}")
-    return kind
+def kind_hint() -> str:
+    """The words to suggest: ``a kind (ak, pre, ben… or mal) or a lesion type (wart, sk… or scc)``."""
+    declared = kinds.declaration()
+    kind_words = [w for k in declared.kinds for w in k.words if w != k.name]
+    type_words = list(dict.fromkeys(t.words[0] for t in declared.types))
+    return (
+        f"a kind ({', '.join(kind_words[:-1])} or {kind_words[-1]}) or a lesion type "
+        f"({', '.join(type_words[:-1])} or {type_words[-1]})"
+    )
+
+
+def _parse_kind(typed: list[str]) -> tuple[kinds.Kind, kinds.LesionType | None, int]:
+    """The kind (and lesion type) named from the second word on, and how many words name it."""
+    if len(typed) < 2:
+        raise _error(f"After the number, type the kind of lesion: {kind_hint()} (for example: 12 ak).")
+    declared = kinds.declaration()
+    for size in range(min(declared.longest_phrase, len(typed) - 1), 0, -1):
+        found = declared.lookup(" ".join(typed[1 : 1 + size]))
+        if found is not None:
+            return found[0], found[1], size
+    word = typed[1]
+    hint = next(
+        (
+            hint
+            for size in range(min(declared.longest_phrase, len(typed) - 1), 0, -1)
+            if (hint := _suggestion(" ".join(typed[1 : 1 + size]).lower(), list(declared.words())))
+        ),
+        "",
+    )
+    raise _error(f"The second word “{word}” is not a kind of lesion; type {kind_hint()}.{hint}")
+
+
+def _default_diagnosis(
+    kind: kinds.Kind, lesion_type: kinds.LesionType | None, defaults: QuickEntryDefaults
+) -> str:
+    """The diagnosis when none was typed: the type's own code (even none), else the kind's defaults."""
+    if lesion_type is not None:
+        return lesion_type.diagnosis or ""
+    return defaults.diagnoses.get(LesionKind(kind.name)) or kind.default_diagnosis or ""
 
 
 def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
     """One lesion group from a quick-entry line, or ``InputError`` saying which word is wrong.
 
-    Examples: ``12 ak face cryo``, ``3 sk trunk cryo L82.1``, ``1 bcc nose electro C44.311 0.8cm``.
+    Examples: ``12 ak face cryo``, ``3 plantar wart foot``, ``1 bcc nose electro C44.311 0.8cm``.
     A size is a diameter (``0.8cm`` or ``8mm``) for malignant lesions, an area (``12cm2``) for
     vascular ones. Only COUNT and KIND are required: a missing size, or a missing diagnosis of a kind
-    without a default, is left for the coding engine to report (``diagnosis`` is then empty).
+    or type without a default, is left for the coding engine to report (``diagnosis`` is then empty).
     """
     typed = text.split()  # messages quote each word as it was typed; it is read in lower case
     if not typed:
         raise _error("Type the lesions, for example: 12 ak face cryo.")
     count = _parse_count(typed[0])
-    kind = _parse_kind(typed[1] if len(typed) > 1 else None)
+    declared_kind, lesion_type, kind_size = _parse_kind(typed)
+    kind = LesionKind(declared_kind.name)
 
     found: dict[str, str] = {}
     diameter: float | None = None
     area: float | None = None
-    for position, as_typed in enumerate(typed[2:], start=2):
+    for position, as_typed in enumerate(typed[1 + kind_size :], start=1 + kind_size):
         word = as_typed.lower()
         where = f"The {_ordinal(position)} word “{as_typed}”"
         slot, value = _classify(word)
@@ -184,19 +205,21 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
             raise _error(f"{where} is a second {slot}; type one {slot} per line.")
         found[slot] = as_typed
         if slot == "diameter":
-            if kind is not LesionKind.MALIGNANT:
+            if declared_kind.measurement != "diameter_cm":
                 raise _error(
-                    f"{where} is a diameter, which only malignant lesions need; remove it"
+                    f"{where} is a diameter, which only {_needing('diameter_cm')} lesions need; remove it"
                     + (
                         " or type the area with cm2, for example 12cm2."
-                        if kind is LesionKind.VASCULAR
+                        if declared_kind.measurement == "area_sq_cm"
                         else "."
                     )
                 )
             diameter = float(value)
         elif slot == "area":
-            if kind is not LesionKind.VASCULAR:
-                raise _error(f"{where} is an area, which only vascular lesions need; remove it.")
+            if declared_kind.measurement != "area_sq_cm":
+                raise _error(
+                    f"{where} is an area, which only {_needing('area_sq_cm')} lesions need; remove it."
+                )
             area = float(value)
         else:
             found[slot] = value
@@ -204,7 +227,7 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
         if number is not None and number <= 0:
             raise _error(f"The {slot} {found[slot]} must be more than zero.")
 
-    diagnosis = found.get("diagnosis") or defaults.diagnoses.get(kind) or ""
+    diagnosis = found.get("diagnosis") or _default_diagnosis(declared_kind, lesion_type, defaults)
     return LesionGroup(
         kind=kind,
         count=count,
@@ -214,6 +237,11 @@ def parse_quick_entry(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
         diameter_cm=diameter,
         area_sq_cm=area,
     )
+
+
+def _needing(measurement: str) -> str:
+    """``malignant`` (or ``a or b``): the kinds that need ``measurement``."""
+    return " or ".join(kinds.names_measuring(measurement))
 
 
 def _classify(word: str) -> tuple[str | None, str]:
@@ -234,13 +262,7 @@ def _classify(word: str) -> tuple[str | None, str]:
 
 def format_quick_entry(group: LesionGroup) -> str:
     """The line that reads back as ``group`` (used to show a stored group in quick-entry words)."""
-    short_kind = {
-        LesionKind.PREMALIGNANT: "ak",
-        LesionKind.BENIGN: "ben",
-        LesionKind.SKIN_TAG: "tag",
-        LesionKind.VASCULAR: "vasc",
-        LesionKind.MALIGNANT: "mal",
-    }[group.kind]
+    short_kind = kinds.kind(group.kind).short_word  # a kind word, never a type's: it sets no diagnosis
     words = [str(group.count), short_kind, group.site, group.method]
     if group.diagnosis:
         words.append(group.diagnosis)
@@ -268,15 +290,17 @@ def edit_group(group: LesionGroup, field_name: str, text: str) -> LesionGroup:
                 f"Count: “{text.strip()}” is not a number of lesions; type a whole number, 1 or more."
             )
         return replace(group, count=int(word))
-    if field_name == "kind":
-        kind = KIND_WORDS.get(word.replace(" ", "_"))
-        if kind is None:
-            raise _error(f"Kind: “{text.strip()}” is not a kind of lesion; type ak, sk, tag, vasc or bcc.")
+    if field_name == "kind":  # a type word names its kind here; only the kind changes
+        declared = kinds.declaration()
+        found = declared.lookup(word) or declared.lookup(word.replace("_", " "))
+        if found is None:
+            raise _error(f"Kind: “{text.strip()}” is not a kind of lesion; type {kind_hint()}.")
+        new_kind = found[0]
         return replace(
             group,
-            kind=kind,
-            diameter_cm=group.diameter_cm if kind is LesionKind.MALIGNANT else None,
-            area_sq_cm=group.area_sq_cm if kind is LesionKind.VASCULAR else None,
+            kind=LesionKind(new_kind.name),
+            diameter_cm=group.diameter_cm if new_kind.measurement == "diameter_cm" else None,
+            area_sq_cm=group.area_sq_cm if new_kind.measurement == "area_sq_cm" else None,
         )
     if field_name == "site":
         site = _site(word.replace(" ", "_"))
@@ -304,13 +328,17 @@ def edit_group(group: LesionGroup, field_name: str, text: str) -> LesionGroup:
 
 
 def _edit_size(group: LesionGroup, word: str, typed: str) -> LesionGroup:
-    if group.kind not in (LesionKind.MALIGNANT, LesionKind.VASCULAR):
+    needs = kinds.kind(group.kind).measurement
+    if needs is None:
         if word:
-            raise _error("Size: only malignant lesions (diameter) and vascular lesions (area) have a size.")
+            raise _error(
+                f"Size: only {_needing('diameter_cm')} lesions (diameter) and "
+                f"{_needing('area_sq_cm')} lesions (area) have a size."
+            )
         return group
     if not word:
         return replace(group, diameter_cm=None, area_sq_cm=None)
-    if group.kind is LesionKind.MALIGNANT:
+    if needs == "diameter_cm":
         match = _DIAMETER.match(word) or _NUMBER.match(word)
         if not match or float(match.group(1)) <= 0:
             raise _error(f"Size: “{typed}” is not a diameter; type it in cm, for example 0.8cm.")

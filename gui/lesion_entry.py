@@ -10,6 +10,7 @@ editor to recode.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from textwrap import wrap
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
-from core.quick_entry import QuickEntryDefaults, known_methods, known_sites, parse_quick_entry
+from core.quick_entry import QuickEntryDefaults, kind_hint, known_methods, known_sites, parse_quick_entry
 from gui.delegates import ChoiceDelegate
 from gui.diagnosis_finder import DiagnosisFinder
 from gui.errors import reporting
@@ -51,10 +52,11 @@ class LesionEntry(QGroupBox):
             "lesionQuickEntry",
             "Quick entry of lesions",
             "Type one group of lesions and press Enter, for example: 12 ak face cryo\n"
-            "COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]",
+            "COUNT KIND [SITE] [METHOD] [DIAGNOSIS] [SIZE]\n"
+            + "\n".join(wrap(f"KIND is {kind_hint()}; a lesion type brings its own diagnosis code.", 90)),
         )
         self.quick_entry.setPlaceholderText(
-            "12 ak face cryo   ·   3 sk trunk L82.1   ·   1 bcc nose C44.311 0.8cm"
+            "12 ak face cryo   ·   3 plantar wart foot   ·   1 bcc nose C44.311 0.8cm"
         )
         self.diagnosis_finder = DiagnosisFinder()
         self.message = named(QLabel(), "quickEntryMessage", "Quick entry problem")

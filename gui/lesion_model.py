@@ -11,18 +11,14 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from core import icd10
+from core.coding import kinds
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
 from core.quick_entry import edit_group, size_text
 from gui.table_model import RecordTableModel
 
-KIND_NAMES: dict[LesionKind, str] = {
-    LesionKind.PREMALIGNANT: "Premalignant",
-    LesionKind.BENIGN: "Benign",
-    LesionKind.SKIN_TAG: "Skin tag",
-    LesionKind.VASCULAR: "Vascular",
-    LesionKind.MALIGNANT: "Malignant",
-}
+#: the screen label of each kind, in declaration order (resources/codes/lesion_kinds.json)
+KIND_NAMES: dict[LesionKind, str] = {LesionKind(k.name): k.screen_label for k in kinds.shipped().kinds}
 
 Index = QModelIndex | QPersistentModelIndex
 

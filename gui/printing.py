@@ -178,7 +178,7 @@ class Printing(QObject):
             render_superbills(superbills, out)
             return out.getvalue()
 
-        in_color = any(superbill.warnings for superbill in superbills)  # the red box for the biller
+        in_color = False  # the superbill is black on white; colour can still be chosen in the dialog
 
         def done(pdf: bytes) -> None:
             self._set_busy("")

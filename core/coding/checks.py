@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from core.coding import rules, tables
+from core.coding import kinds, payer_words, rules, tables
 from core.coding.families import DraftLine
-from core.coding.model import Encounter, LesionKind, Message, Severity
+from core.coding.model import Encounter, Message, Severity
 
 #: how far back an unknown global period is worth a note (the longest common global is 90 days)
 _LONGEST_GLOBAL_DAYS = 90
@@ -19,33 +19,54 @@ _GLOBAL_DAYS = {"000": 0, "010": 10, "090": 90}
 
 
 def units_over_mue(encounter: Encounter, lines: Sequence[DraftLine]) -> list[Message]:
-    """Units above a code's per-day limit are flagged, never cut."""
+    """Units above a code's MUE are flagged, never cut; the text says what the MUE's MAI means."""
     found = []
     for line in lines:
         limit = tables.mue(line.cpt)
         if limit is not None and limit.max_units is not None and line.units > limit.max_units:
             field = f"lesions[{line.lesion_indexes[0]}]" if line.lesion_indexes else None
-            found.append(
-                Message(
-                    Severity.WARNING,
-                    rules.UNITS_OVER_MUE,
-                    field,
-                    f"{line.cpt} × {line.units} is more than the {limit.max_units} unit(s) Medicare "
-                    "normally allows per day; the claim may be denied or cut. The units were kept as "
-                    "entered: check the count, and attach the notes if it is right.",
-                )
-            )
+            kind = payer_words.payer_kind(encounter.payer)
+            found.append(Message(Severity.WARNING, rules.UNITS_OVER_MUE, field, _mue_text(line, limit, kind)))
     return found
 
 
-def _global_days(code: str) -> int | str | None:
-    """Days after the procedure covered by its global period; ``"none"`` if it has none; None unknown."""
+def _mue_text(line: DraftLine, limit: tables.MueLimit, kind: str) -> str:
+    name, whose = payer_words.unit_limit(kind)
+    head = f"{line.cpt} × {line.units} is more than {name} of {limit.max_units} unit(s)"
+    kept = "The units were kept as entered: check the count"
+    source = f" (MUE table: {limit.source})" if limit.source else ""
+    if limit.adjudication_indicator == 1:
+        return (
+            f"{head} on one claim line{source}. Its adjudication indicator is 1, a line edit: the units "
+            f"above {limit.max_units} on the line are denied, and splitting them over several lines is not "
+            f"a fix.{whose} {kept}, and ask the biller before sending."
+        )
+    if limit.adjudication_indicator == 2:
+        return (
+            f"{head} per day{source}. Its adjudication indicator is 2, a date-of-service edit set by "
+            f"policy: it is absolute, the units above {limit.max_units} on the day are denied, and appeals "
+            f"rarely succeed.{whose} {kept}."
+        )
+    if limit.adjudication_indicator == 3:
+        return (
+            f"{head} per day{source}. Its adjudication indicator is 3, a date-of-service edit set from "
+            f"clinical data: the units above {limit.max_units} on the day are denied, but may be paid on "
+            f"appeal with notes that show they were needed.{whose} {kept}, and keep the notes ready."
+        )
+    return (
+        f"{head} per day; the claim may be denied or cut.{whose} {kept}, and attach the notes if it is right."
+    )
+
+
+def _global_days(code: str, billed: date) -> int | str | None:
+    """Days after the procedure covered by its global period; ``"none"`` if it has none; None unknown.
+
+    The global period is the one of the year ``code`` was billed in (the CMS file of that year).
+    """
     info = tables.cpt(code)
-    if info is None:
-        return None
-    days = info.global_days
-    if days == "ZZZ" and info.primary is not None:
-        return _global_days(info.primary)
+    days = tables.global_days(code, billed)
+    if days == "ZZZ" and info is not None and info.primary is not None:
+        return _global_days(info.primary, billed)
     if days == "XXX":
         return "none"
     return None if days is None else _GLOBAL_DAYS.get(days)
@@ -56,7 +77,7 @@ def in_global_period(encounter: Encounter, lines: Sequence[DraftLine]) -> list[M
     found = []
     for index, prior in enumerate(encounter.prior_services):
         since = (encounter.date_of_service - prior.date_of_service).days
-        days = _global_days(prior.cpt)
+        days = _global_days(prior.cpt, prior.date_of_service)
         field = f"prior_services[{index}]"
         if days == "none" or since < 0:
             continue
@@ -97,20 +118,15 @@ def _global_text(code: str, billed: date, end: date, days: int, visit: date) -> 
     )
 
 
-_COVERAGE = {
-    LesionKind.BENIGN: "benign lesions",
-    LesionKind.SKIN_TAG: "skin tags",
-    LesionKind.VASCULAR: "vascular lesions",
-}
-
-
 def coverage_reminder(encounter: Encounter, lines: Sequence[DraftLine]) -> list[Message]:
     """Benign, skin-tag and vascular destruction is often cosmetic unless an indication is documented."""
     if encounter.payer == "self_pay":
         return []
     found = []
-    for kind, words in _COVERAGE.items():
-        first = next((i for i, e in enumerate(encounter.lesions) if e.kind == kind), None)
+    for kind in kinds.all_kinds():
+        if not kind.coverage_reminder:
+            continue
+        first = next((i for i, e in enumerate(encounter.lesions) if e.kind == kind.name), None)
         if first is None:
             continue
         found.append(
@@ -118,9 +134,9 @@ def coverage_reminder(encounter: Encounter, lines: Sequence[DraftLine]) -> list[
                 Severity.INFO,
                 rules.COVERAGE_REMINDER,
                 f"lesions[{first}]",
-                f"Insurers often treat removal of {words} as cosmetic and do not pay for it unless the notes "
-                "document a reason (for example bleeding, pain, intense itching, inflammation, or blocked "
-                "vision). Without one, tell the patient before the visit that they may have to pay.",
+                f"Insurers often treat removal of {kind.plural} as cosmetic and do not pay for it unless "
+                "the notes document a reason (for example bleeding, pain, intense itching, inflammation, or "
+                "blocked vision). Without one, tell the patient before the visit that they may have to pay.",
             )
         )
     return found

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from core.coding import rules, tables
-from core.coding.model import LesionGroup, LesionKind, Message, Severity
+from core.coding import kinds, rules
+from core.coding.model import LesionGroup, Message, Severity
 
 MAX_DIAGNOSES = 12
 MAX_POINTERS = 4
+#: CMS-1500 item 21 holds at most twelve diagnoses, lettered A–L; lines point at them by letter (the one
+#: declaration: the engine, the store and the superbill read it here)
 LETTERS = "ABCDEFGHIJKL"
 
 
@@ -125,40 +127,27 @@ def _invalid(field: str, text: str) -> Message:
     return Message(Severity.ERROR, rules.INVALID_DIAGNOSIS, field, text)
 
 
-def _starts(code: str, prefixes: Sequence[str]) -> bool:
-    return any(code.startswith(p) for p in prefixes)
-
-
-_KIND_WORDS = {
-    LesionKind.PREMALIGNANT: "premalignant lesions (such as actinic keratoses)",
-    LesionKind.BENIGN: "benign lesions",
-    LesionKind.SKIN_TAG: "skin tags",
-    LesionKind.VASCULAR: "vascular lesions",
-    LesionKind.MALIGNANT: "malignant lesions",
-}
-
-
 def support_message(lesion: LesionGroup, code: str, field: str) -> Message | None:
     """A ``DIAGNOSIS_MISMATCH`` warning when the dotted ``code`` does not fit the lesion's kind."""
-    kinds, cautions = tables.diagnosis_support()
-    for caution in cautions:
+    declared = kinds.declaration()
+    for caution in declared.cautions:
         if code.startswith(caution.prefix):
             return _mismatch(field, f"{code} on this entry: {caution.note}")
-    support = kinds[lesion.kind.value]
-    if _starts(code, support.supports):
+    kind = declared.kind(lesion.kind)
+    if kind.diagnoses.supported(code):
         return None
-    for uncertain in support.uncertain:
-        if code.startswith(uncertain.prefix):
-            return _mismatch(
-                field,
-                f"{code} may not support destruction of {_KIND_WORDS[lesion.kind]}: "
-                f"{uncertain.note} Check that the kind and the diagnosis agree.",
-            )
-    fits = [LesionKind(k) for k, s in kinds.items() if _starts(code, s.supports)]
-    where = f" It is a diagnosis for {_KIND_WORDS[fits[0]]}." if fits else ""
+    uncertain = kind.diagnoses.debated(code)
+    if uncertain is not None:
+        return _mismatch(
+            field,
+            f"{code} may not support destruction of {kind.described}: "
+            f"{uncertain.note} Check that the kind and the diagnosis agree.",
+        )
+    fits = [k for k in declared.kinds if k.diagnoses.supported(code)]
+    where = f" It is a diagnosis for {fits[0].described}." if fits else ""
     return _mismatch(
         field,
-        f"{code} does not support destruction of {_KIND_WORDS[lesion.kind]}.{where} "
+        f"{code} does not support destruction of {kind.described}.{where} "
         "Check the kind of lesion and the diagnosis on the chart.",
     )
 

@@ -8,10 +8,11 @@ packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from core.coding import checks, families, modifiers, rules, tables
+from core.coding import checks, families, kinds, modifiers, payer_words, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
     Icd10Source,
@@ -22,19 +23,10 @@ from core.coding.diagnoses import (
     pointers,
     support_message,
 )
-from core.coding.families import DraftLine, Entry
-from core.coding.model import CodedLine, CodingResult, Encounter, LesionKind, Message, Severity
+from core.coding.families import DraftLine
+from core.coding.model import CodedLine, CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
-
-#: kind → counting rule, in the order the families are coded
-FAMILIES: tuple[tuple[LesionKind, Callable[[Sequence[Entry]], list[DraftLine]]], ...] = (
-    (LesionKind.PREMALIGNANT, families.premalignant),
-    (LesionKind.BENIGN, families.benign),
-    (LesionKind.SKIN_TAG, families.skin_tags),
-    (LesionKind.VASCULAR, families.vascular),
-    (LesionKind.MALIGNANT, families.malignant),
-)
 
 
 def code_encounter(
@@ -49,6 +41,8 @@ def code_encounter(
     """
     if settings is None:
         settings = CodingSettings.for_payer(encounter.payer)
+    if settings.payer_kind is None:  # the messages speak of the visit's payer
+        settings = replace(settings, payer_kind=payer_words.payer_kind(encounter.payer))
     source = Remembering(icd if icd is not None else default_source())
     found = list(validate_encounter(encounter, settings.today, source))
     if any(m.severity is Severity.ERROR for m in found):
@@ -97,10 +91,12 @@ def _draft_lines(encounter: Encounter) -> list[DraftLine]:
         )
         drafts.append(DraftLine(encounter.em_code, 1, (), why))
     procedures: list[DraftLine] = []
-    for kind, rule in FAMILIES:
-        entries = [(i, e) for i, e in enumerate(encounter.lesions) if e.kind == kind]
+    declared = kinds.all_kinds()
+    for family in dict.fromkeys(k.family for k in declared):  # the kinds of one family are counted together
+        members = {k.name for k in declared if k.family == family}
+        entries = [(i, e) for i, e in enumerate(encounter.lesions) if e.kind in members]
         if entries:
-            procedures += rule(entries)
+            procedures += families.RULES[family](entries)
     return drafts + sorted(procedures, key=_claim_order_key)
 
 
@@ -120,9 +116,10 @@ def _modifiers(
         payer = tables.payer(encounter.payer)
         payer_kind = payer.kind if payer is not None else "commercial"
     em_added, em_messages = modifiers.same_day_em(drafts)
-    distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings)
+    day = encounter.date_of_service
+    distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings, day)
     multiple_added, multiple_messages = modifiers.multiple_procedures(
-        drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added
+        drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added, day.year
     )
     added: dict[str, list[str]] = {}
     for rule_added in (em_added, distinct_added, multiple_added):

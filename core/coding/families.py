@@ -1,13 +1,13 @@
 """Counting rules: the lesions of one kind in one session become CPT codes and units.
 
-Each function takes the (already validated) entries of one kind with their positions in the
+Each function takes the (already validated) entries of one family's kinds with their positions in the
 encounter and returns draft lines: code, units, the entries billed, and one plain sentence saying why.
 Modifiers and diagnosis pointers are added later by the engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -147,3 +147,13 @@ def malignant(entries: Sequence[Entry]) -> list[DraftLine]:
         )
         lines.append(DraftLine(code, units, tuple(indexes), why))
     return lines
+
+
+#: family (``kinds[].family`` in lesion_kinds.json, ``family`` in cpt.json) → its counting rule
+RULES: dict[str, Callable[[Sequence[Entry]], list[DraftLine]]] = {
+    "premalignant": premalignant,
+    "benign": benign,
+    "skin_tag": skin_tags,
+    "vascular": vascular,
+    "malignant": malignant,
+}

@@ -9,9 +9,10 @@ never on a line that already carries 59/XS.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
-from core.coding import rules, tables
+from core.coding import payer_words, rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Message, Severity
 from core.coding.settings import DISTINCT_MODIFIERS, CodingSettings
@@ -42,14 +43,24 @@ def same_day_em(lines: Sequence[DraftLine]) -> tuple[Added, list[Message]]:
     return {em[0].cpt: ["25"]}, [Message(Severity.WARNING, rules.EM_SAME_DAY, "em_code", text)]
 
 
-def distinct_procedures(lines: Sequence[DraftLine], settings: CodingSettings) -> tuple[Added, list[Message]]:
-    """59 (or XS) on the column-2 code of every in-effect edit pair billed together."""
+def distinct_procedures(
+    lines: Sequence[DraftLine], settings: CodingSettings, on: date | None = None
+) -> tuple[Added, list[Message]]:
+    """59 (or XS) on the column-2 code of every edit pair in force on ``on`` with modifier indicator 1.
+
+    A pair with indicator 0 gets no modifier (none can bypass it) but a warning that the column-2 code
+    is not paid with the column-1 code.
+    """
     billed = {line.cpt: line for line in lines}
     added: Added = {}
     messages: list[Message] = []
     modifier = settings.distinct_modifier
-    for edit in tables.ptp_edits():
+    kind = settings.payer_kind or "commercial"
+    for edit in tables.ptp_edits(on):
         if edit.column1 not in billed or edit.column2 not in billed:
+            continue
+        if edit.in_effect and edit.modifier_indicator == "0":
+            messages.append(_not_bypassable(edit, billed[edit.column2], kind))
             continue
         column2 = tables.cpt(edit.column2)
         if column2 is None or column2.add_on or column2.family == "em":
@@ -60,9 +71,9 @@ def distinct_procedures(lines: Sequence[DraftLine], settings: CodingSettings) ->
                     Severity.INFO,
                     rules.EDIT_UNCONFIRMED,
                     _lesion_field(billed[edit.column2]),
-                    f"{edit.column1} and {edit.column2} are billed together. Whether Medicare's edit "
-                    f"table pairs them is not confirmed, so no {modifier} was added. If the payer "
-                    f"denies {edit.column2}, ask the biller whether {modifier} applies.",
+                    f"{edit.column1} and {edit.column2} are billed together. Whether "
+                    f"{payer_words.edit_table(kind)} pairs them is not confirmed, so no {modifier} was "
+                    f"added. If the payer denies {edit.column2}, ask the biller whether {modifier} applies.",
                 )
             )
             continue
@@ -75,11 +86,25 @@ def distinct_procedures(lines: Sequence[DraftLine], settings: CodingSettings) ->
                 rules.DISTINCT_PROCEDURE,
                 _lesion_field(billed[edit.column2]),
                 f"{edit.column2} got modifier {modifier}: the edit table bundles it into {edit.column1} "
-                f"unless the lesions are separate. {modifier} says these were different lesions; the "
-                "notes must show the separate sites.",
+                f"unless the lesions are separate. The edit's modifier indicator is 1, so a modifier may "
+                f"let both be paid: {modifier} says these were different lesions; the notes must show the "
+                f"separate sites. (Edit table: {edit.source}.)",
             )
         )
     return added, messages
+
+
+def _not_bypassable(edit: tables.PtpEdit, line: DraftLine, kind: str) -> Message:
+    return Message(
+        Severity.WARNING,
+        rules.EDIT_NOT_BYPASSABLE,
+        _lesion_field(line),
+        f"{edit.column1} and {edit.column2} are billed together, and {payer_words.edit_table(kind)} "
+        "pairs them with "
+        f"modifier indicator 0: {edit.column2} is not paid with {edit.column1} on the same day, whatever "
+        "modifier is added, so no modifier was added. Check with the provider which one to bill. "
+        f"(Edit table: {edit.source}.)",
+    )
 
 
 def multiple_procedures(
@@ -88,18 +113,21 @@ def multiple_procedures(
     payer_kind: str,
     values: Mapping[str, Decimal | None],
     distinct: Added,
+    year: int | None = None,
 ) -> tuple[Added, list[Message]]:
     """51 on every procedure but the highest-valued one, when the payer wants it.
 
-    Never for Medicare and never on add-on or 51-exempt codes (17004). ``values`` is the total RVU of
-    one unit of each code at the visit's rate (``None`` = not confirmed): procedures are ranked by it,
-    unknown values last, so the main procedure is the highest *known* one, with a note asking the biller
-    to confirm it. A line that carries the distinct-procedure modifier (``distinct``) does not also get
-    51, since some payers refuse the two together on one line; a note says so.
+    Never for Medicare and never on add-on or 51-exempt codes: those whose CMS multiple-procedure
+    indicator for ``year`` is 0 (17004), or flagged in ``cpt.json`` when no CMS file covers the year.
+    ``values`` is the total RVU of one unit of each code at the visit's rate (``None`` = not
+    confirmed): procedures are ranked by it, unknown values last, so the main procedure is the highest
+    *known* one, with a note asking the biller to confirm it. A line that carries the distinct-procedure
+    modifier (``distinct``) does not also get 51, since some payers refuse the two together on one
+    line; a note says so.
     """
     if not settings.modifier_51 or payer_kind == "medicare":
         return {}, []
-    eligible = [line for line in lines if _takes_51(line.cpt)]
+    eligible = [line for line in lines if _takes_51(line.cpt, year)]
     if len(eligible) < 2:
         return {}, []
     ranked = rank_by_value(eligible, values)
@@ -118,9 +146,14 @@ def multiple_procedures(
     return added, messages
 
 
-def _takes_51(code: str) -> bool:
+def _takes_51(code: str, year: int | None) -> bool:
     info = tables.cpt(code)
-    return info is not None and info.family != "em" and not info.add_on and not info.multiple_procedure_exempt
+    return (
+        info is not None
+        and info.family != "em"
+        and not info.add_on
+        and not tables.multiple_procedure_exempt(code, year)
+    )
 
 
 def rank_by_value(lines: Sequence[DraftLine], values: Mapping[str, Decimal | None]) -> list[DraftLine]:

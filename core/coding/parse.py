@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from core.coding import rules, tables, validate
+from core.coding import kinds, rules, tables, validate
 from core.coding.diagnoses import Icd10Source, check_diagnosis, default_source
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
@@ -99,7 +99,7 @@ _WHAT_TO_ADD = {
     "date_of_service": "the date of the visit as YYYY-MM-DD",
     "place_of_service": 'the two-digit place-of-service code, for example "11" for the office',
     "lesions": "a list of lesion entries (it may be empty [] only when em_code is given)",
-    "kind": "one of premalignant, benign, skin_tag, vascular, malignant",
+    "kind": f"one of {', '.join(kinds.declaration().names())}",
     "count": "the number of lesions, a whole number such as 3",
     "site": "the body site, for example face or trunk",
     "method": "the destruction method, for example cryosurgery",

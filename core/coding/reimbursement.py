@@ -6,11 +6,12 @@ conversion factor, using the non-facility or facility total as the place of serv
 highest-valued procedure is paid in full and every other unit of a procedure whose multiple-procedure
 indicator is ``2`` at 50 %; E/M, add-on codes and 17004 (indicator ``0``) are never reduced.
 
-The RVUs live in ``resources/fee_schedule/mpfs_YYYY.json`` (the year of the date of service), each
-value with its source and confidence; ``core.coding.tables.fee_schedule`` reads them (the engine ranks
-procedures for modifier 51 from the same table). Where a value was not confirmed the line says so
-(``confirmed`` False, no amount) — no number is ever made up. Amounts are whole cents here; the JSON
-form writes dollars with two decimals.
+The RVUs, multiple-procedure indicators and conversion factor come from the CMS Relative Value File of
+the date of service's year (``resources/cms/``, or a newer file loaded with ``superbill tables load``;
+``resources/fee_schedule/mpfs_YYYY.json`` only for a year without one); ``core.coding.tables.fee_schedule``
+reads them (the engine ranks procedures for modifier 51 from the same table). Where a value is not known
+the line says so (``confirmed`` False, no amount) — no number is ever made up. Amounts are whole cents
+here; the JSON form writes dollars with two decimals.
 
 This is a benchmark for comparison, not what a particular claim will be paid: real payment adds the
 locality's GPCIs, the payer's own rules, deductibles and sequestration.

@@ -45,6 +45,7 @@ PRIMARY_UNCONFIRMED = "PRIMARY_UNCONFIRMED"
 MODIFIER_51_LEFT_OFF = "MODIFIER_51_LEFT_OFF"
 IMPLAUSIBLE_COUNT = "IMPLAUSIBLE_COUNT"
 IMPLAUSIBLE_MEASUREMENT = "IMPLAUSIBLE_MEASUREMENT"
+EDIT_NOT_BYPASSABLE = "EDIT_NOT_BYPASSABLE"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -142,6 +143,12 @@ RULES: tuple[Rule, ...] = (
         IMPLAUSIBLE_MEASUREMENT,
         "error",
         "a diameter or area above our sanity bound (tables.py): surely a typing mistake, so it is not coded",
+    ),
+    Rule(
+        EDIT_NOT_BYPASSABLE,
+        "warning",
+        "two codes billed together form an NCCI PTP edit with modifier indicator 0: the column-2 code is "
+        "not paid with the column-1 code whatever the modifier, so none was added",
     ),
 )
 

@@ -1,19 +1,27 @@
 """The code tables under ``resources/codes/`` and the fee schedules under ``resources/fee_schedule/``.
 
 This module is the only reader of those files: read once, handed out as frozen records. Each loader
-is cached, so the JSON is parsed at most once per process; nothing here touches the network or the
-user's data folder. Other parts of the program use ``pos(code).facility``, ``cpt(code).global_days``
-and ``rvu_total(code, year, facility=...)`` from here.
+is cached, so the JSON is parsed at most once per process; nothing here touches the network. Other
+parts of the program use ``pos(code).facility``, ``global_days(code, on)`` and ``rvu_total(code, year,
+facility=...)`` from here.
+
+Official data wins: where the CMS tables of ``core.coding.cms`` (shipped in ``resources/cms/`` or loaded
+with ``superbill tables load`` into the user data folder) give a global period, multiple-procedure
+indicator, RVU, MUE or PTP edit, that value is used, and the secondary-source JSON here only answers
+what no official table covers (a year without an RVU file, a code pair outside the PTP extract).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+from core.coding import cms
 
 _PACKAGE = "resources.codes"
 _FEE_PACKAGE = "resources.fee_schedule"
@@ -27,7 +35,7 @@ TABLE_FILES: tuple[str, ...] = (
     "payers.json",
     "ptp_edits.json",
     "lesion_coding.json",
-    "diagnosis_support.json",
+    "lesion_kinds.json",
 )
 
 
@@ -66,12 +74,18 @@ class Modifier:
 
 @dataclass(frozen=True)
 class MueLimit:
-    """Most units of ``code`` per date of service; ``max_units`` is ``None`` when unconfirmed."""
+    """Most units of ``code`` per date of service; ``max_units`` is ``None`` when unconfirmed.
+
+    From the CMS MUE table: ``adjudication_indicator`` (MAI) 1 = a claim-line edit, 2 = a date-of-service
+    edit by policy, 3 = a date-of-service edit from clinical data; ``source`` names the release.
+    """
 
     code: str
     max_units: int | None
     confidence: str
     notes: str
+    adjudication_indicator: int | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,11 @@ class Payer:
 
 @dataclass(frozen=True)
 class PtpEdit:
-    """An NCCI code pair: ``column2`` takes the distinct-procedure modifier when ``in_effect``."""
+    """An NCCI code pair: ``column2`` takes the distinct-procedure modifier when ``in_effect``.
+
+    ``modifier_indicator`` ``"1"``: a modifier may apply; ``"0"``: column 2 is never paid with column 1,
+    whatever the modifier. ``source`` names the CMS release, or the secondary-source table.
+    """
 
     column1: str
     column2: str
@@ -95,6 +113,7 @@ class PtpEdit:
     in_effect: bool
     confidence: str
     notes: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,22 +207,6 @@ class LesionCoding:
     limits: Limits
 
 
-@dataclass(frozen=True)
-class UncertainDiagnosis:
-    """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
-
-    prefix: str
-    note: str
-
-
-@dataclass(frozen=True)
-class DiagnosisSupport:
-    """Which diagnosis prefixes support one lesion kind."""
-
-    supports: tuple[str, ...]
-    uncertain: tuple[UncertainDiagnosis, ...]
-
-
 def read_table(name: str) -> dict[str, Any]:
     """The parsed JSON of one file under resources/codes (not cached; the loaders below are)."""
     text = resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
@@ -266,7 +269,7 @@ def modifier(code: str) -> Modifier | None:
 
 @cache
 def mue_table() -> dict[str, MueLimit]:
-    """Medically Unlikely Edits by code (only codes with a row)."""
+    """Medically Unlikely Edits of ``mue.json`` (secondary sources) by code (only codes with a row)."""
     return {
         r["code"]: MueLimit(r["code"], r["max_units"], r["confidence"], r["notes"])
         for r in read_table("mue.json")["rows"]
@@ -274,7 +277,18 @@ def mue_table() -> dict[str, MueLimit]:
 
 
 def mue(code: str) -> MueLimit | None:
-    """The MUE row for ``code``, or ``None`` when there is none."""
+    """The MUE of ``code``: the CMS table's when it lists the code, else ``mue.json``'s, else ``None``."""
+    official = cms.mue()
+    facts = official.rows.get(code)
+    if facts is not None:
+        return MueLimit(
+            code,
+            facts.value,
+            official.release.confidence,
+            f"{facts.mai_text}; rationale: {facts.rationale}",
+            facts.mai,
+            official.release.name,
+        )
     return mue_table().get(code)
 
 
@@ -293,14 +307,54 @@ def payer(payer_id: str) -> Payer | None:
 
 
 @cache
-def ptp_edits() -> tuple[PtpEdit, ...]:
-    """Every code-pair edit row, confirmed or not."""
+def secondary_ptp_edits() -> tuple[PtpEdit, ...]:
+    """Every code-pair row of ``ptp_edits.json`` (secondary sources), confirmed or not."""
     return tuple(
         PtpEdit(
-            r["column1"], r["column2"], r["modifier_indicator"], r["in_effect"], r["confidence"], r["notes"]
+            r["column1"],
+            r["column2"],
+            r["modifier_indicator"],
+            r["in_effect"],
+            r["confidence"],
+            r["notes"],
+            "resources/codes/ptp_edits.json (secondary sources, not the CMS file)",
         )
         for r in read_table("ptp_edits.json")["rows"]
     )
+
+
+def ptp_edits(on: date | None = None) -> tuple[PtpEdit, ...]:
+    """The code-pair edits in force on ``on`` (``None``: those the CMS files list as not deleted).
+
+    A pair that a CMS PTP table covers is decided by that table alone (the first one that covers it:
+    a loaded file before the shipped extract): its edit if it lists one in force, else none. Indicator
+    ``9`` (not applicable) is no edit. Pairs no CMS table covers come from ``ptp_edits.json``.
+    """
+    return _ptp_edits(cms.ptp(), on)
+
+
+@lru_cache(maxsize=64)  # one entry per date of service coded lately
+def _ptp_edits(tables: tuple[cms.PtpTable, ...], on: date | None) -> tuple[PtpEdit, ...]:
+    edits: list[PtpEdit] = []
+    for position, table in enumerate(tables):
+        for pair in table.pairs:
+            if pair.modifier_indicator == "9" or not pair.in_force(on):
+                continue
+            if any(t.covers(pair.column1, pair.column2) for t in tables[:position]):
+                continue
+            edits.append(
+                PtpEdit(
+                    pair.column1,
+                    pair.column2,
+                    pair.modifier_indicator,
+                    True,
+                    table.release.confidence,
+                    f"effective {pair.effective.isoformat()}",
+                    table.release.name,
+                )
+            )
+    edits += [e for e in secondary_ptp_edits() if not any(t.covers(e.column1, e.column2) for t in tables)]
+    return tuple(edits)
 
 
 def _decimal_or_none(value: str | None) -> Decimal | None:
@@ -340,21 +394,6 @@ def lesion_coding() -> LesionCoding:
     )
 
 
-@cache
-def diagnosis_support() -> tuple[dict[str, DiagnosisSupport], tuple[UncertainDiagnosis, ...]]:
-    """Per lesion kind: supporting and debated diagnosis prefixes; plus cautions for any kind."""
-    d = read_table("diagnosis_support.json")
-    kinds = {
-        kind: DiagnosisSupport(
-            supports=tuple(v["supports"]),
-            uncertain=tuple(UncertainDiagnosis(u["prefix"], u["note"]) for u in v["uncertain"]),
-        )
-        for kind, v in d["kinds"].items()
-    }
-    cautions = tuple(UncertainDiagnosis(c["prefix"], c["note"]) for c in d["cautions"])
-    return kinds, cautions
-
-
 @dataclass(frozen=True)
 class RvuRow:
     """One code of a fee-schedule table; a total is ``None`` when it is unconfirmed."""
@@ -378,9 +417,42 @@ class FeeSchedule:
     rows: dict[str, RvuRow]
 
 
-@cache
 def fee_schedule(year: int) -> FeeSchedule | None:
-    """The ``resources/fee_schedule/mpfs_YYYY.json`` table for ``year``, or ``None`` when none ships."""
+    """The Medicare fee schedule for dates of service in ``year``, or ``None`` when there is none.
+
+    The CMS Relative Value File of that year when there is one (shipped or loaded), else the
+    secondary-source ``resources/fee_schedule/mpfs_YYYY.json``.
+    """
+    official = cms.rvu(year)
+    if official is not None:
+        return _official_schedule(official)
+    return _secondary_fee_schedule(year)
+
+
+@cache
+def _official_schedule(table: cms.RvuTable) -> FeeSchedule:
+    note = f"{table.release.name}."
+    rows = {
+        code: RvuRow(
+            code=code,
+            mult_proc=facts.mult_proc,
+            total_non_facility=facts.total_non_facility,
+            total_facility=facts.total_facility,
+            confidence_non_facility=table.release.confidence,
+            confidence_facility=table.release.confidence,
+            notes=note,
+        )
+        for code, facts in table.rows.items()
+    }
+    source = (
+        f"{table.release.name}; {table.release.source}. National amounts = total RVU (work + PE + MP, "
+        "GPCI 1.0) x conversion factor."
+    )
+    return FeeSchedule(table.year, table.conversion_factor, source, rows)
+
+
+@cache
+def _secondary_fee_schedule(year: int) -> FeeSchedule | None:
     file = resources.files(_FEE_PACKAGE).joinpath(f"mpfs_{year}.json")
     if not file.is_file():
         return None
@@ -398,6 +470,34 @@ def fee_schedule(year: int) -> FeeSchedule | None:
         for r in data["rows"]
     }
     return FeeSchedule(int(data["year"]), Decimal(data["conversion_factor"]), data["source"], rows)
+
+
+def global_days(code: str, on: date) -> str | None:
+    """The global period of ``code`` billed on ``on``: ``000``, ``010``, ``090``, ``XXX``, ``ZZZ``…
+
+    From the CMS Relative Value File of that year when there is one, else ``cpt.json`` (``None``
+    there means unconfirmed; also ``None`` for a code the program does not know).
+    """
+    official = cms.rvu(on.year)
+    facts = official.rows.get(code) if official is not None else None
+    if facts is not None:
+        return facts.global_days
+    info = cpt(code)
+    return None if info is None else info.global_days
+
+
+def multiple_procedure_exempt(code: str, year: int | None) -> bool:
+    """True when modifier 51 never goes on ``code``.
+
+    From the CMS multiple-procedure indicator of ``year`` when there is a row (``0``: no
+    multiple-procedure rule applies; ``9``: the concept does not apply), else ``cpt.json``'s flag.
+    """
+    official = cms.rvu(year) if year is not None else None
+    facts = official.rows.get(code) if official is not None else None
+    if facts is not None:
+        return facts.mult_proc in ("0", "9")
+    info = cpt(code)
+    return info is not None and info.multiple_procedure_exempt
 
 
 def rvu_total(code: str, year: int, *, facility: bool) -> Decimal | None:

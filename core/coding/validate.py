@@ -10,7 +10,7 @@ import math
 from datetime import date
 from decimal import Decimal
 
-from core.coding import rules, tables
+from core.coding import kinds, rules, tables
 from core.coding.diagnoses import Icd10Source, check_diagnosis
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
@@ -164,27 +164,28 @@ def _check_value(
 
 def lesion_kind(kind: object) -> LesionKind | None:
     """The kind as a ``LesionKind`` (a plain string with a known value is accepted), else ``None``."""
-    if not isinstance(kind, str):
+    if not isinstance(kind, str) or kind not in kinds.declaration().names():
         return None
     try:
         return LesionKind(kind)
-    except ValueError:
+    except ValueError:  # declared but not in the enum: kinds.check_enum refuses that at import
         return None
 
 
 def check_kind(kind: object, field: str) -> tuple[Message, ...]:
-    """An error unless the kind is one of the five lesion kinds."""
-    return _check_word(kind, tuple(k.value for k in LesionKind), field, "a kind of lesion")
+    """An error unless the kind is one of the declared lesion kinds (resources/codes/lesion_kinds.json)."""
+    return _check_word(kind, kinds.declaration().names(), field, "a kind of lesion")
 
 
 def check_measurements(lesion: LesionGroup, field: str) -> tuple[Message, ...]:
-    """Malignant entries need a diameter, vascular ones an area; others should have neither."""
+    """Each kind needs its declared measurement (malignant: diameter, vascular: area); others none."""
     coding = tables.lesion_coding()
     kind = lesion_kind(lesion.kind)
     found: list[Message] = []
     if kind is None:
         return ()
-    if kind is LesionKind.MALIGNANT:
+    needs = kinds.kind(kind).measurement
+    if needs == "diameter_cm":
         found += _check_value(
             lesion.diameter_cm,
             f"{field}.diameter_cm",
@@ -205,8 +206,8 @@ def check_measurements(lesion: LesionGroup, field: str) -> tuple[Message, ...]:
                     )
                 )
     elif lesion.diameter_cm is not None:
-        found.append(_ignored(f"{field}.diameter_cm", "A diameter", "malignant", kind))
-    if kind is LesionKind.VASCULAR:
+        found.append(_ignored(f"{field}.diameter_cm", "A diameter", "diameter_cm", kind))
+    if needs == "area_sq_cm":
         found += _check_value(
             lesion.area_sq_cm,
             f"{field}.area_sq_cm",
@@ -215,11 +216,12 @@ def check_measurements(lesion: LesionGroup, field: str) -> tuple[Message, ...]:
             "square cm",
         )
     elif lesion.area_sq_cm is not None:
-        found.append(_ignored(f"{field}.area_sq_cm", "An area", "vascular", kind))
+        found.append(_ignored(f"{field}.area_sq_cm", "An area", "area_sq_cm", kind))
     return tuple(found)
 
 
-def _ignored(field: str, what: str, used_for: str, kind: LesionKind) -> Message:
+def _ignored(field: str, what: str, measurement_field: str, kind: LesionKind) -> Message:
+    used_for = " or ".join(kinds.names_measuring(measurement_field))
     return Message(
         Severity.WARNING,
         rules.MEASUREMENT_IGNORED,

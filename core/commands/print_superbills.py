@@ -1,4 +1,8 @@
-"""`superbill print ENCOUNTER_ID | --date YYYY-MM-DD [-o FILE]`: write superbill PDFs.
+"""`superbill print ENCOUNTER_ID | --date YYYY-MM-DD [-o FILE] [--review]`: write superbill PDFs.
+
+With ``--review`` it writes the biller's review sheet of the day (or of the encounter's day, for that
+encounter) instead: what the checks found and who acknowledged it, the drafts, the totals — for staff,
+never for the patient (``core.review``). Nothing is marked printed then.
 
 One encounter gives ``superbill-<document no>.pdf``; a day gives ``superbills-YYYY-MM-DD.pdf`` with
 every final encounter of the day, a page break per patient, in day-sheet order. The file is written
@@ -14,12 +18,17 @@ import tempfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.commands.common import EXIT_OK, guarded
 from core.errors import InputError, NotFoundError
 
+if TYPE_CHECKING:
+    from core.store import Store
+
 #: how this command is named to a restore that must wait for it (core.store.sessions)
 PROGRAM = "superbill print"
+
 
 def run(args: argparse.Namespace) -> int:
     """Print one encounter's or one day's superbills; prints the path of the PDF written."""
@@ -35,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
                 f"There is no database at {args.db}. Check the path given with --db.", field="db"
             )
         with open_store(args.db, program=PROGRAM) as store:
+            if getattr(args, "review", False):
+                target = _print_review(store, day, args)
+                print(target)
+                return EXIT_OK
             if day is not None:
                 superbills = superbills_for_day(store, day)
                 default_name = f"superbills-{day.isoformat()}.pdf"
@@ -50,6 +63,25 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return guarded(action)
+
+
+def _print_review(store: Store, day: date | None, args: argparse.Namespace) -> Path:
+    """The biller's review sheet of the day (or of one encounter); nothing is marked printed."""
+    from core.pdf.review import render_review
+    from core.review import build_review
+
+    if day is not None:
+        sheet = build_review(store, day)
+        name = f"review-{day.isoformat()}.pdf"
+    else:
+        encounter = store.get_encounter(int(args.encounter_id))
+        sheet = build_review(store, encounter.date_of_service, encounter_id=encounter.id)
+        name = f"review-{encounter.document_number or encounter.id}.pdf"
+    target = output_path(args.output, name)
+    buffer = BytesIO()
+    render_review(sheet, buffer)
+    write_file(target, buffer.getvalue())
+    return target
 
 
 def parse_day(text: str) -> date:

@@ -23,14 +23,12 @@ from core.pdf.styles import (
     PAGE_HEIGHT,
     RULE,
     SHADE,
-    WARN,
-    WARN_FILL,
     ZEBRA,
     PageChrome,
     box_commands,
     styles,
 )
-from core.superbill.model import Diagnosis, LesionDetail, ServiceLine, Superbill
+from core.superbill.model import Diagnosis, InsuranceBlock, LesionDetail, ServiceLine, Superbill
 
 #: A line with more lesion entries than this may break between them (else it is kept on one page).
 KEEP_WHOLE_DETAIL_ROWS = 24
@@ -125,17 +123,18 @@ def parties(superbill: Superbill) -> Table:
         _p(f"{provider.name}, {provider.credentials}" if provider.credentials else provider.name, "strong"),
         _labelled("NPI", provider.npi),
     ]
+    if provider.taxonomy:
+        provider_body.append(_labelled("Taxonomy", provider.taxonomy))
     if provider.license_number:
         provider_body.append(_labelled("Licence", provider.license_number))
     provider_body.append(_labelled("Place of service", f"{pos.code} – {pos.name}"))
 
     patient = superbill.patient
+    # sex as the record says it (F, M); nothing when it is not known, never a code the patient must decode
+    sex = f"    <b>Sex</b> {escape(patient.sex)}" if patient.sex in ("F", "M") else ""
     patient_body: list[Flowable] = [
         _p(patient.name, "strong"),
-        Paragraph(
-            f"<b>DOB</b> {us_date(patient.date_of_birth)}    <b>Sex</b> {escape(patient.sex)}",
-            styles().body,
-        ),
+        Paragraph(f"<b>DOB</b> {us_date(patient.date_of_birth)}{sex}", styles().body),
     ]
     patient_body += [_p(line) for line in patient.address_lines]
     patient_body.append(_labelled("Chart / account no.", patient.chart_number))
@@ -144,12 +143,12 @@ def parties(superbill: Superbill) -> Table:
     if insurance is None:
         insurance_body: list[Flowable] = [_p("No insurance on file (self-pay).")]
     else:
-        insurance_body = [
-            _p(insurance.payer_name, "strong"),
-            _labelled("Member ID", insurance.member_id),
-            _labelled("Group no.", insurance.group_number or "—"),
-            _labelled("Subscriber", insurance.subscriber_name),
-            _labelled("Relationship to subscriber", insurance.relationship),
+        insurance_body = _coverage(insurance)
+    if superbill.secondary_insurance is not None:
+        insurance_body += [
+            Spacer(1, 3),
+            _p("SECOND INSURANCE", "label"),
+            *_coverage(superbill.secondary_insurance),
         ]
 
     gap = 6
@@ -184,6 +183,22 @@ def parties(superbill: Superbill) -> Table:
         ]
     table.setStyle(_style(commands))
     return table
+
+
+def _coverage(insurance: InsuranceBlock) -> list[Flowable]:
+    """One coverage: the plan and where its claims go, then the member's details."""
+    body: list[Flowable] = [_p(insurance.payer_name, "strong")]
+    if insurance.payer_id:
+        body.append(_labelled("Payer ID", insurance.payer_id))
+    if insurance.claims_address_lines:
+        body.append(_p("Claims: " + ", ".join(insurance.claims_address_lines), "small"))
+    return [
+        *body,
+        _labelled("Member ID", insurance.member_id),
+        _labelled("Group no.", insurance.group_number or "—"),
+        _labelled("Subscriber", insurance.subscriber_name),
+        _labelled("Relationship to subscriber", insurance.relationship),
+    ]
 
 
 def diagnoses(superbill: Superbill) -> Table:
@@ -376,34 +391,6 @@ def totals_and_payment(superbill: Superbill) -> Table:
     return table
 
 
-def biller_warnings(superbill: Superbill) -> Table | None:
-    """The engine's warnings, boxed in red so a biller cannot miss them; ``None`` when there are none."""
-    if not superbill.warnings:
-        return None
-    s = styles()
-    rows = [[Paragraph("FOR THE BILLER — CHECK BEFORE SUBMITTING", s.warning_title)]]
-    rows += [
-        [Paragraph(f"<b>{escape(w.rule)}</b>: {escape(w.text)}", s.warning, bulletText="!")]
-        for w in superbill.warnings
-    ]
-    table = Table(rows, colWidths=[CONTENT_WIDTH], repeatRows=1)  # one row each: may break between
-    table.setStyle(
-        _style(
-            [
-                ("BOX", (0, 0), (-1, -1), 1.4, WARN),
-                ("BACKGROUND", (0, 0), (-1, -1), WARN_FILL),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("TOPPADDING", (0, 0), (-1, 0), 3),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
-
-
 def signature(superbill: Superbill) -> Table:
     """Provider signature and date lines, with the provider's printed name underneath."""
     provider = superbill.provider
@@ -437,15 +424,12 @@ def signature(superbill: Superbill) -> Table:
 def body(superbill: Superbill) -> list[Flowable]:
     """Everything below the repeated header, in reading order."""
     flowables: list[Flowable] = [parties(superbill), Spacer(0, 7), diagnoses(superbill), Spacer(0, 7)]
-    closing: list[Flowable] = [totals_and_payment(superbill)]
-    warnings = biller_warnings(superbill)
-    if warnings is not None:
-        closing += [Spacer(0, 8), warnings]
-    closing += [Spacer(0, 12), signature(superbill)]
+    # what the checks found is for staff (the review sheet, core.review), never on the patient's paper
+    closing: list[Flowable] = [totals_and_payment(superbill), Spacer(0, 12), signature(superbill)]
     height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] for f in closing)
     if height <= CLOSING_INLINE_LIMIT:
         flowables.append(service_lines(superbill, closing))
-    else:  # very many warnings: let them flow (and break) after the table instead
+    else:  # a long practice note: let it flow (and break) after the table instead
         flowables += [service_lines(superbill), Spacer(0, 6), *closing[:-1], KeepTogether(closing[-1:])]
     return flowables
 

@@ -40,6 +40,7 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import partial
 from typing import Any
 
 from core.money import format_cents
@@ -237,33 +238,41 @@ def _read(key: int | str, label: str, convert: Callable[[], dict[str, Any]], *no
         return _Found(key, label, None, unreadable=str(err), notes=notes)
 
 
+def _as_json(convert: Callable[[sqlite3.Row], object], row: sqlite3.Row) -> dict[str, Any]:
+    return rows.as_json_value(convert(row))
+
+
+def _setting_value(row: sqlite3.Row) -> dict[str, Any]:
+    return {"value": json.loads(row["value"])}
+
+
 def _practice(conn: sqlite3.Connection) -> Iterator[_Found]:
     for row in _cursor(conn, "SELECT * FROM practice ORDER BY id"):
-        yield _read(row["id"], "The practice", lambda row=row: rows.as_json_value(rows.practice_from(row)))
+        yield _read(row["id"], "The practice", partial(_as_json, rows.practice_from, row))
 
 
 def _providers(conn: sqlite3.Connection) -> Iterator[_Found]:
     for row in _cursor(conn, "SELECT * FROM providers ORDER BY id"):
         label = f"Provider {row['id']} (NPI {row['npi']})"
-        yield _read(row["id"], label, lambda row=row: rows.as_json_value(rows.provider_from(row)))
+        yield _read(row["id"], label, partial(_as_json, rows.provider_from, row))
 
 
 def _payers(conn: sqlite3.Connection) -> Iterator[_Found]:
     for row in _cursor(conn, "SELECT * FROM payers ORDER BY id"):
         label = f"Payer {row['id']} ({row['name']})"
-        yield _read(row["id"], label, lambda row=row: rows.as_json_value(rows.payer_from(row)))
+        yield _read(row["id"], label, partial(_as_json, rows.payer_from, row))
 
 
 def _patients(conn: sqlite3.Connection) -> Iterator[_Found]:
     for row in _cursor(conn, "SELECT * FROM patients ORDER BY id"):
         label = f"Patient {row['id']} (chart {row['chart_number']})"
-        notes = ()
+        notes: tuple[str, ...] = ()
         if (row["first_norm"], row["last_norm"]) != (
             normalise_name(str(row["first_name"])),
             normalise_name(str(row["last_name"])),
         ):
             notes = ("the search names no longer match the patient's name (changed outside the program)",)
-        yield _read(row["id"], label, lambda row=row: rows.as_json_value(rows.patient_from(row)), *notes)
+        yield _read(row["id"], label, partial(_as_json, rows.patient_from, row), *notes)
 
 
 def _fees(conn: sqlite3.Connection) -> Iterator[_Found]:
@@ -275,9 +284,7 @@ def _fees(conn: sqlite3.Connection) -> Iterator[_Found]:
 
 def _settings(conn: sqlite3.Connection) -> Iterator[_Found]:
     for row in _cursor(conn, "SELECT name, value FROM settings ORDER BY name"):
-        yield _read(
-            row["name"], f"The setting {row['name']}", lambda row=row: {"value": json.loads(row["value"])}
-        )
+        yield _read(row["name"], f"The setting {row['name']}", partial(_setting_value, row))
 
 
 def _encounter_label(encounter_id: int | str, document_number: object) -> str:
@@ -493,6 +500,25 @@ def _missing_label(conn: sqlite3.Connection, kind: _Kind, key: int | str) -> str
     return f"Payer {key} ({logged.get('name', '?')})"
 
 
+def _added_outside(found: _Found) -> str:
+    return f"{found.label} is in the file, but the audit log never created it: added outside the program"
+
+
+def _unreadable(found: _Found) -> str:
+    return (
+        f"{found.label}: a value in the file cannot be read ({found.unreadable}): changed outside the program"
+    )
+
+
+def _deleted_outside(conn: sqlite3.Connection, kind: _Kind, key: int | str) -> str:
+    missing = _missing_label(conn, kind, key)
+    return f"{missing} is in the audit log but not in the file: deleted outside the program"
+
+
+def _sentence(words: str) -> str:
+    return words[0].upper() + words[1:]
+
+
 def _compare(
     conn: sqlite3.Connection, kind: _Kind, records: Iterator[_Found], expected: _Expected, report: _Report
 ) -> int:
@@ -503,20 +529,10 @@ def _compare(
         count += 1
         want = states.pop(found.key, None)
         if want is None:
-            report.add(
-                lambda found=found: (
-                    f"{found.label} is in the file, but the audit log never created it: "
-                    "added outside the program"
-                )
-            )
+            report.add(partial(_added_outside, found))
             continue
         if found.values is None:
-            report.add(
-                lambda found=found: (
-                    f"{found.label}: a value in the file cannot be read ({found.unreadable}): "
-                    "changed outside the program"
-                )
-            )
+            report.add(partial(_unreadable, found))
             continue
         names = []
         for i, name in enumerate(kind.slots):
@@ -524,14 +540,9 @@ def _compare(
             if slot and name in found.values and _digest(found.values[name]) != slot:
                 names.append(name)
         if names or found.notes:
-            report.add(lambda found=found, names=names: _changed(conn, kind, found, names))
+            report.add(partial(_changed, conn, kind, found, names))
     for key in sorted(states, key=str):
-        report.add(
-            lambda key=key: (
-                f"{_missing_label(conn, kind, key)} is in the audit log but not in the file: "
-                "deleted outside the program"
-            )
-        )
+        report.add(partial(_deleted_outside, conn, kind, key))
     states.clear()
     return count
 
@@ -593,7 +604,7 @@ def verify_data(conn: sqlite3.Connection, *, shown: int = SHOWN_PROBLEMS) -> Dat
         orphans: list[str] = []
         records += _compare(conn, KINDS["encounter"], _encounters(conn, orphans), expected, report)
         for words in orphans:
-            report.add(lambda words=words: words[0].upper() + words[1:])
+            report.add(partial(_sentence, words))
         _check_counters(conn, expected, report)
     finally:
         if own_transaction:

@@ -93,10 +93,14 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def checked_patient(patient: Patient, payer: Payer | None, today: date) -> Patient:
+def checked_patient(
+    patient: Patient, payer: Payer | None, today: date, secondary: Payer | None = None
+) -> Patient:
     """The patient with tidied text fields, or ``InputError`` naming the first field that is wrong.
 
     ``payer`` is the patient's payer (``None`` when none is chosen); insured payers need a member id.
+    ``secondary`` is the second coverage's payer (``None``: none): it needs its own member id, and it
+    cannot be the first coverage again.
     """
     p = replace(
         patient,
@@ -115,6 +119,10 @@ def checked_patient(patient: Patient, payer: Payer | None, today: date) -> Patie
         subscriber_name=_clean(patient.subscriber_name),
         sex=(patient.sex.strip().upper() or "U"),
         relationship=(patient.relationship.strip().lower() or "self"),
+        secondary_member_id=patient.secondary_member_id.strip(),
+        secondary_group_number=patient.secondary_group_number.strip(),
+        secondary_subscriber_name=_clean(patient.secondary_subscriber_name),
+        secondary_relationship=(patient.secondary_relationship.strip().lower() or "self"),
     )
     if not normalise_name(p.first_name):
         raise InputError("First name: type the patient's first name.", field="first_name")
@@ -158,5 +166,34 @@ def checked_patient(patient: Patient, payer: Payer | None, today: date) -> Patie
         raise InputError(
             f"Member ID: {payer.name} needs the patient's member ID; copy it from the insurance card.",
             field="member_id",
+        )
+    return _checked_secondary(p, secondary)
+
+
+def _checked_secondary(p: Patient, secondary: Payer | None) -> Patient:
+    if secondary is None:
+        return replace(
+            p,
+            secondary_member_id="",
+            secondary_group_number="",
+            secondary_subscriber_name="",
+            secondary_relationship="self",
+        )
+    if secondary.id == p.payer_id:
+        raise InputError(
+            f"Second insurance: {secondary.name} is already the first insurance. Choose another plan "
+            "or none.",
+            field="secondary_payer_id",
+        )
+    if secondary.needs_member_id and not p.secondary_member_id:
+        raise InputError(
+            f"Second member ID: {secondary.name} needs the patient's member ID for that plan; copy it "
+            "from the second insurance card.",
+            field="secondary_member_id",
+        )
+    if p.secondary_relationship not in RELATIONSHIPS:
+        raise InputError(
+            f"Relationship to the second insured: choose one of {', '.join(RELATIONSHIPS)}.",
+            field="secondary_relationship",
         )
     return p

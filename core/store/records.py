@@ -115,6 +115,12 @@ class Payer:
     payer_id: str = ""
     use_modifier_51: bool = False
     distinct_modifier: str = "59"
+    #: where paper claims go (printed on the superbill under the payer); empty when not known
+    claims_address1: str = ""
+    claims_address2: str = ""
+    claims_city: str = ""
+    claims_state: str = ""
+    claims_zip: str = ""
     id: int | None = None
     #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)
     version: int = 0
@@ -149,6 +155,12 @@ class Patient:
     group_number: str = ""
     subscriber_name: str = ""
     relationship: str = "self"
+    #: a second coverage (``Payer.id``; ``None``: none), billed after the first
+    secondary_payer_id: int | None = None
+    secondary_member_id: str = ""
+    secondary_group_number: str = ""
+    secondary_subscriber_name: str = ""
+    secondary_relationship: str = "self"
     is_demo: bool = False
     id: int | None = None
     #: how many times the stored row was written; 0 = not read from the store (see ``StaleRecordError``)

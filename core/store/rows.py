@@ -130,16 +130,22 @@ PATIENT_COLUMNS = (
     "group_number",
     "subscriber_name",
     "relationship",
+    "secondary_payer_id",
+    "secondary_member_id",
+    "secondary_group_number",
+    "secondary_subscriber_name",
+    "secondary_relationship",
     "is_demo",
 )
 
 
 def patient_from(row: sqlite3.Row) -> Patient:
-    values = {name: row[name] for name in PATIENT_COLUMNS}
+    # a file of an older schema, while it is upgraded, lacks the newer columns: their defaults stand
+    names = set(row.keys())  # (sqlite3.Row: "in" would look at the values, not the names)
+    values = {name: row[name] for name in PATIENT_COLUMNS if name in names}
     values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
     values["is_demo"] = bool(values["is_demo"])
-    # a file before schema 5, while it is upgraded (sqlite3.Row: "in" looks at values, not names)
-    version = row["version"] if "version" in row.keys() else 1  # noqa: SIM118
+    version = row["version"] if "version" in names else 1
     return Patient(id=row["id"], version=version, **values)
 
 

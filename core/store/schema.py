@@ -261,6 +261,25 @@ def _acknowledgements(db: Database) -> None:
     )
 
 
+def _claims_details(db: Database) -> None:
+    """Version 7: what billers need on the superbill — the payer's claims mailing address, and a
+    patient's secondary coverage (payer, member id, group, subscriber, relationship)."""
+    statements = [
+        *(
+            f"ALTER TABLE payers ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+            for column in ("claims_address1", "claims_address2", "claims_city", "claims_state", "claims_zip")
+        ),
+        "ALTER TABLE patients ADD COLUMN secondary_payer_id INTEGER REFERENCES payers(id)",
+        *(
+            f"ALTER TABLE patients ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+            for column in ("secondary_member_id", "secondary_group_number", "secondary_subscriber_name")
+        ),
+        "ALTER TABLE patients ADD COLUMN secondary_relationship TEXT NOT NULL DEFAULT 'self'",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -269,6 +288,7 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _open_sessions,
     _record_versions,
     _acknowledgements,
+    _claims_details,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

@@ -34,12 +34,6 @@ SETTINGS: dict[str, Setting] = {
             minimum=1,
         ),
         Setting(
-            "show_warnings_on_superbill",
-            bool,
-            True,
-            "Print the coding warnings at the bottom of each superbill",
-        ),
-        Setting(
             "default_provider_id",
             int,
             0,

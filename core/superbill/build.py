@@ -10,14 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from core import icd10
-from core.coding import tables
-from core.coding.model import Severity
+from core.coding import kinds, tables
+from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
 from core.errors import SuperbillError
 from core.quick_entry import size_text
-from core.store import EncounterRecord, EncounterStatus, Patient, PayerKind, Store
+from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
 from core.superbill.model import (
-    DIAGNOSIS_LETTERS,
-    BillerWarning,
     Diagnosis,
     InsuranceBlock,
     LesionDetail,
@@ -31,7 +29,6 @@ from core.superbill.model import (
 )
 
 #: encounters that have a superbill; printing a printed one again is a reprint
-PRINTABLE = (EncounterStatus.FINAL, EncounterStatus.PRINTED)
 
 
 class NothingToPrintError(SuperbillError):
@@ -44,7 +41,7 @@ def superbill_for(store: Store, encounter_id: int, *, issued: date | None = None
     Raises ``NotFoundError`` for an unknown number and ``NothingToPrintError`` for a draft or void one.
     """
     encounter = store.get_encounter(encounter_id)
-    if encounter.status not in PRINTABLE:
+    if not encounter.is_billed:
         raise NothingToPrintError(_not_printable(encounter))
     return _assemble(store, encounter, issued or store.today())
 
@@ -55,7 +52,7 @@ def superbills_for_day(store: Store, day: date, *, issued: date | None = None) -
     Raises ``NothingToPrintError`` when none is final, saying how many drafts and voids there are.
     """
     encounters = store.encounters_on(day)
-    printable = [e for e in encounters if e.status in PRINTABLE]
+    printable = [e for e in encounters if e.is_billed]
     if not printable:
         raise NothingToPrintError(_nothing_on(day, encounters))
     when = issued or store.today()
@@ -107,13 +104,13 @@ def _assemble(store: Store, encounter: EncounterRecord, issued: date) -> Superbi
         place_of_service=_place_of_service(encounter.place_of_service),
         patient=_patient(patient),
         insurance=_insurance(store, encounter, patient),
+        secondary_insurance=_secondary(store, patient),
         diagnoses=tuple(
             Diagnosis(letter, code, _diagnosis_description(code))
             for letter, code in zip(DIAGNOSIS_LETTERS, encounter.diagnoses, strict=False)
         ),
         lines=lines,
         totals=Totals(charges_cents=encounter.total_cents, paid_cents=encounter.paid_cents),
-        warnings=_warnings(store, encounter),
         note=str(store.setting("superbill_footer")).strip(),
     )
 
@@ -140,6 +137,7 @@ def _provider(store: Store, provider_id: int) -> ProviderBlock:
         name=f"{provider.first_name} {provider.last_name}".strip(),
         credentials=provider.credentials,
         npi=provider.npi,
+        taxonomy=provider.taxonomy or store.practice().taxonomy,
     )
 
 
@@ -172,6 +170,32 @@ def _insurance(store: Store, encounter: EncounterRecord, patient: Patient) -> In
         group_number=patient.group_number or None,
         subscriber_name=patient.subscriber_name or patient.display_name,
         relationship=patient.relationship,
+        payer_id=payer.payer_id,
+        claims_address_lines=_claims_address(payer),
+    )
+
+
+def _claims_address(payer: Payer) -> tuple[str, ...]:
+    return _address(
+        payer.claims_address1, payer.claims_address2, payer.claims_city, payer.claims_state, payer.claims_zip
+    )
+
+
+def _secondary(store: Store, patient: Patient) -> InsuranceBlock | None:
+    """The patient's second coverage as it stands when printed; ``None`` when there is none."""
+    if patient.secondary_payer_id is None:
+        return None
+    payer = store.get_payer(patient.secondary_payer_id)
+    if payer.kind is PayerKind.SELF_PAY:
+        return None
+    return InsuranceBlock(
+        payer_name=payer.name,
+        member_id=patient.secondary_member_id,
+        group_number=patient.secondary_group_number or None,
+        subscriber_name=patient.secondary_subscriber_name or patient.display_name,
+        relationship=patient.secondary_relationship,
+        payer_id=payer.payer_id,
+        claims_address_lines=_claims_address(payer),
     )
 
 
@@ -185,32 +209,15 @@ def _service_line(encounter: EncounterRecord, index: int) -> ServiceLine:
     lesions = tuple(
         _lesion_detail(encounter, i) for i in billed.lesion_indexes if 0 <= i < len(encounter.lesions)
     )
-    return ServiceLine(
-        date_of_service=encounter.date_of_service,
-        cpt=billed.cpt,
-        modifiers=billed.modifiers,
-        description=billed.description,
-        diagnosis_pointers=billed.diagnosis_pointers,
-        units=billed.units,
-        unit_charge_cents=billed.unit_fee_cents,
-        line_charge_cents=billed.charge_cents,
-        lesions=lesions,
-        why=billed.why,
-    )
+    return ServiceLine(date_of_service=encounter.date_of_service, line=billed, lesions=lesions)
 
 
 def _lesion_detail(encounter: EncounterRecord, index: int) -> LesionDetail:
     group = encounter.lesions[index]
     return LesionDetail(
         count=group.count,
-        kind=str(group.kind).replace("_", " "),
+        kind=kinds.kind(group.kind).paper_label,
         sites=(group.site.replace("_", " "),),
         method=group.method,
         size=size_text(group),
     )
-
-
-def _warnings(store: Store, encounter: EncounterRecord) -> tuple[BillerWarning, ...]:
-    if not store.setting("show_warnings_on_superbill"):
-        return ()
-    return tuple(BillerWarning(m.rule, m.text) for m in encounter.messages if m.severity is Severity.WARNING)

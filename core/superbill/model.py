@@ -11,15 +11,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-#: CMS-1500 item 21 holds at most twelve diagnoses, lettered A–L; lines point at them by letter.
-DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"
+from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS  # CMS-1500 item 21: A–L, declared once
+from core.store.records import PricedLine
 
 #: How many hex digits of the SHA-256 the footer prints.
 HASH_LENGTH = 12
+
+#: a field name -> ``None`` (its value) or the fields to take from it (a block, or each item of a list)
+Spec = dict[str, "Spec | None"]
+
+#: What the content hash covers, version by version: an explicit list, so that a field added to these
+#: dataclasses is printed but changes no hash until a new version lists it — the hash on a superbill
+#: handed out last year still matches its reprint. Add a version; never edit one.
+HASHED_FIELDS: dict[int, Spec] = {
+    1: {
+        "encounter_id": None,
+        "document_number": None,
+        "date_of_service": None,
+        "practice": dict.fromkeys(("name", "address_lines", "phone", "tax_id", "group_npi")),
+        "provider": dict.fromkeys(("name", "credentials", "npi", "license_number")),
+        "place_of_service": dict.fromkeys(("code", "name")),
+        "patient": dict.fromkeys(("name", "date_of_birth", "sex", "address_lines", "chart_number")),
+        "insurance": dict.fromkeys(
+            ("payer_name", "member_id", "group_number", "subscriber_name", "relationship")
+        ),
+        "diagnoses": dict.fromkeys(("letter", "code", "description")),
+        "lines": {
+            **dict.fromkeys(("date_of_service", "cpt", "modifiers", "description", "diagnosis_pointers")),
+            **dict.fromkeys(("units", "unit_charge_cents", "line_charge_cents", "why")),
+            "lesions": dict.fromkeys(("count", "kind", "sites", "method", "size")),
+        },
+        "totals": dict.fromkeys(("charges_cents", "paid_cents", "balance_cents")),
+    },
+}
+#: the version new superbills are hashed with
+HASH_VERSION = max(HASHED_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +71,8 @@ class ProviderBlock:
     credentials: str
     npi: str
     license_number: str | None = None
+    #: the provider's taxonomy code (NUCC; CMS-1500 item 24J shaded part), or the practice's
+    taxonomy: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,9 @@ class InsuranceBlock:
     group_number: str | None
     subscriber_name: str
     relationship: str
+    #: the payer's electronic claims id and where paper claims go (empty when not recorded)
+    payer_id: str = ""
+    claims_address_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,18 +134,44 @@ class LesionDetail:
 
 @dataclass(frozen=True)
 class ServiceLine:
-    """One billed code as printed: our short description, pointers (letters), units and charges."""
+    """One billed code as printed: the priced line as it was billed (``core.store.PricedLine``, the one
+    line type from the engine to the page), its date and the lesions it bills."""
 
     date_of_service: date
-    cpt: str
-    modifiers: tuple[str, ...]
-    description: str
-    diagnosis_pointers: tuple[str, ...]
-    units: int
-    unit_charge_cents: int
-    line_charge_cents: int
+    line: PricedLine
     lesions: tuple[LesionDetail, ...] = ()
-    why: str = ""
+
+    @property
+    def cpt(self) -> str:
+        return self.line.cpt
+
+    @property
+    def modifiers(self) -> tuple[str, ...]:
+        return self.line.modifiers
+
+    @property
+    def description(self) -> str:
+        return self.line.description
+
+    @property
+    def diagnosis_pointers(self) -> tuple[str, ...]:
+        return self.line.diagnosis_pointers
+
+    @property
+    def units(self) -> int:
+        return self.line.units
+
+    @property
+    def unit_charge_cents(self) -> int:
+        return self.line.unit_fee_cents or 0
+
+    @property
+    def line_charge_cents(self) -> int:
+        return self.line.charge_cents or 0
+
+    @property
+    def why(self) -> str:
+        return self.line.why
 
 
 @dataclass(frozen=True)
@@ -124,14 +185,6 @@ class Totals:
     def balance_cents(self) -> int:
         """Charges minus paid today (negative when the patient paid more than was charged)."""
         return self.charges_cents - self.paid_cents
-
-
-@dataclass(frozen=True)
-class BillerWarning:
-    """A finding of the coding engine that a biller should read before submitting."""
-
-    rule: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -150,8 +203,9 @@ class Superbill:
     diagnoses: tuple[Diagnosis, ...]
     lines: tuple[ServiceLine, ...]
     totals: Totals
-    warnings: tuple[BillerWarning, ...] = ()
     note: str = ""  # the practice's own text for every superbill (payment terms…)
+    #: a second coverage, billed after the first (``None``: none on file)
+    secondary_insurance: InsuranceBlock | None = None
 
     def __post_init__(self) -> None:
         if len(self.diagnoses) > len(DIAGNOSIS_LETTERS):
@@ -166,13 +220,11 @@ class Superbill:
         if sum(line.line_charge_cents for line in self.lines) != self.totals.charges_cents:
             raise ValueError("total charges differ from the sum of the line charges")
 
-    def content(self) -> dict[str, Any]:
-        """What the hash covers: every printed fact except the issue date, warnings and practice note."""
-        data = asdict(self)
-        for not_billed in ("date_issued", "warnings", "note"):
-            del data[not_billed]
-        data["totals"]["balance_cents"] = self.totals.balance_cents
-        return data
+    def content(self, version: int = HASH_VERSION) -> dict[str, Any]:
+        """What the hash covers: the fields ``HASHED_FIELDS[version]`` lists, read by name — every
+        printed fact of what was billed, never the issue date, the practice's note or the warnings."""
+        picked: dict[str, Any] = _pick(self, HASHED_FIELDS[version])
+        return picked
 
     def canonical_json(self) -> str:
         """``content()`` as compact JSON with sorted keys; dates as ISO text."""
@@ -185,6 +237,15 @@ class Superbill:
         """First 12 hex digits of SHA-256 over ``canonical_json()``: same content, same hash."""
         digest = hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
         return digest[:HASH_LENGTH]
+
+
+def _pick(value: Any, spec: Spec | None) -> Any:
+    """The fields ``spec`` names from ``value`` (a dataclass, a list of them, or a plain value)."""
+    if spec is None or value is None:
+        return value
+    if isinstance(value, tuple | list):
+        return [_pick(item, spec) for item in value]
+    return {name: _pick(getattr(value, name), inner) for name, inner in spec.items()}
 
 
 def _iso(value: object) -> str:

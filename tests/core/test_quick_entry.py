@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.coding import kinds
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
 from core.quick_entry import (
-    KIND_WORDS,
     METHOD_WORDS,
     QuickEntryDefaults,
     edit_group,
@@ -45,7 +45,8 @@ DEFAULTS = QuickEntryDefaults(
         ),
         ("20 tag neck electro", LesionGroup(LesionKind.SKIN_TAG, 20, "neck", "electrosurgery", "L91.8")),
         ("2 AK", LesionGroup(LesionKind.PREMALIGNANT, 2, "trunk", "cryosurgery", "L57.0")),
-        ("  4   Wart  HAND  curette ", LesionGroup(LesionKind.BENIGN, 4, "hand", "curettement", "L82.1")),
+        # a wart is a common wart (B07.8), never the practice's benign default (an SK code here)
+        ("  4   Wart  HAND  curette ", LesionGroup(LesionKind.BENIGN, 4, "hand", "curettement", "B07.8")),
         (
             "1 scc lip chemosurgery c44.02 8mm",
             LesionGroup(LesionKind.MALIGNANT, 1, "lip", "chemosurgery", "C44.02", diameter_cm=0.8),
@@ -73,7 +74,11 @@ def test_defaults_come_from_the_practice() -> None:
     assert parse_quick_entry("2 ak", defaults) == LesionGroup(
         LesionKind.PREMALIGNANT, 2, "face", "laser", "L57.8"
     )
+    assert parse_quick_entry("2 pre", defaults).diagnosis == "L57.8"
     assert parse_quick_entry("2 sk", defaults).method == "electrosurgery"
+    # a lesion type brings its own code: the practice's default for the kind is not used
+    assert parse_quick_entry("2 actinic keratosis", defaults).diagnosis == "L57.0"
+    assert parse_quick_entry("2 sk", defaults).diagnosis == "L82.1"
 
 
 @pytest.mark.parametrize("word", ["mal", "bcc", "scc", "malignant"])
@@ -124,7 +129,7 @@ def test_bad_lines_say_which_word_and_what_is_expected(line: str, words: list[st
 
 def test_every_short_word_maps_to_a_contract_value() -> None:
     assert set(METHOD_WORDS.values()) <= set(known_methods())
-    assert set(KIND_WORDS.values()) == set(LesionKind)
+    assert {kind.name for kind, _ in map(kinds.shipped().lookup, kinds.shipped().words())} == set(LesionKind)
     assert "trunk" in known_sites() and "mucous_membrane" in known_sites()
 
 
@@ -217,3 +222,140 @@ def test_only_plain_digits_count() -> None:
             parse_quick_entry(line, DEFAULTS)
     with pytest.raises(InputError):
         edit_group(AK, "count", "²")
+
+
+# -- lesion types: a type word sets the kind and the diagnosis ------------------------------------
+DEMO_DEFAULTS = QuickEntryDefaults(
+    diagnoses={
+        LesionKind.PREMALIGNANT: "L57.0",
+        LesionKind.BENIGN: "L82.1",
+        LesionKind.SKIN_TAG: "L91.8",
+        LesionKind.VASCULAR: "D18.01",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "diagnosis"),
+    [
+        ("3 wart hand cryo", LesionKind.BENIGN, "B07.8"),
+        ("3 verruca hand", LesionKind.BENIGN, "B07.8"),
+        ("2 plantar wart foot", LesionKind.BENIGN, "B07.0"),
+        ("2 Verruca Plantaris foot laser", LesionKind.BENIGN, "B07.0"),
+        ("4 flat warts face", LesionKind.BENIGN, "B07.8"),
+        ("5 condyloma genitalia", LesionKind.BENIGN, "A63.0"),
+        ("6 molluscum trunk curette", LesionKind.BENIGN, "B08.1"),
+        ("3 sk trunk", LesionKind.BENIGN, "L82.1"),
+        ("3 seb k trunk", LesionKind.BENIGN, "L82.1"),
+        ("2 isk neck", LesionKind.BENIGN, "L82.0"),
+        ("2 irritated sk neck", LesionKind.BENIGN, "L82.0"),
+        ("8 milia face", LesionKind.BENIGN, "L72.0"),
+        ("2 lentigo hand laser", LesionKind.BENIGN, "L81.4"),
+        ("10 skin tags neck electro", LesionKind.SKIN_TAG, "L91.8"),
+        ("10 st neck", LesionKind.SKIN_TAG, "L91.8"),
+        ("1 anal skin tag", LesionKind.SKIN_TAG, "K64.4"),
+        ("2 ak face", LesionKind.PREMALIGNANT, "L57.0"),
+        ("1 actinic cheilitis lip", LesionKind.PREMALIGNANT, "L56.8"),
+        ("4 cherry angioma trunk laser 2cm2", LesionKind.VASCULAR, "I78.1"),
+        ("1 spider angioma face laser 1cm2", LesionKind.VASCULAR, "I78.1"),
+        ("1 port-wine stain face laser 30cm2", LesionKind.VASCULAR, "Q82.5"),
+        ("1 basal cell carcinoma nose 0.8cm", LesionKind.MALIGNANT, ""),
+        # a typed code still wins over the type's code
+        ("3 wart hand B07.9", LesionKind.BENIGN, "B07.9"),
+        # kind words (not types) take the practice's default for the kind
+        ("3 ben trunk", LesionKind.BENIGN, "L82.1"),
+        ("3 vasc face 4cm2", LesionKind.VASCULAR, "D18.01"),
+    ],
+)
+def test_type_words_set_the_kind_and_their_own_diagnosis(line: str, kind: LesionKind, diagnosis: str) -> None:
+    group = parse_quick_entry(line, DEMO_DEFAULTS)
+    assert (group.kind, group.diagnosis) == (kind, diagnosis)
+
+
+def test_a_multi_word_type_leaves_the_later_words_in_place() -> None:
+    assert parse_quick_entry("2 plantar wart foot laser", DEMO_DEFAULTS) == LesionGroup(
+        LesionKind.BENIGN, 2, "foot", "laser", "B07.0"
+    )
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry("2 plantar wart foot ???", DEMO_DEFAULTS)
+    assert "fifth word" in caught.value.text and "“???”" in caught.value.text
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry("2 plantar foot", DEMO_DEFAULTS)
+    assert "second word" in caught.value.text and "“plantar”" in caught.value.text
+
+
+def test_without_a_practice_default_a_kind_word_takes_the_declared_default() -> None:
+    none = QuickEntryDefaults()
+    assert parse_quick_entry("2 pre", none).diagnosis == "L57.0"
+    assert parse_quick_entry("2 tag", none).diagnosis == "L91.8"
+    assert parse_quick_entry("2 ben", none).diagnosis == ""  # no single benign code is sensible
+    assert parse_quick_entry("1 mal", none).diagnosis == ""
+
+
+ALL_TYPES = kinds.shipped().types
+#: every code a practice might have set as a default: each type's and each kind's
+ANY_CODE = sorted({t.diagnosis for t in ALL_TYPES if t.diagnosis} | {"L57.8", "C44.311", "D23.9"})
+
+
+def _cased(word: str, data: st.DataObject) -> str:
+    return "".join(c.upper() if data.draw(st.booleans()) else c for c in word)
+
+
+@settings(max_examples=150)
+@given(
+    st.sampled_from(ALL_TYPES),
+    st.data(),
+    st.dictionaries(st.sampled_from(list(LesionKind)), st.sampled_from(ANY_CODE)),
+    st.integers(min_value=1, max_value=200),
+    st.sampled_from(["", " face", " hand cryo", " trunk laser", " neck electro"]),
+)
+def test_a_type_word_never_takes_another_types_diagnosis(
+    lesion_type: kinds.LesionType,
+    data: st.DataObject,
+    practice: dict[LesionKind, str],
+    count: int,
+    rest: str,
+) -> None:
+    """Whatever the practice's defaults, a type word gives its own code (or none), and its kind."""
+    word = _cased(data.draw(st.sampled_from(lesion_type.words)), data)
+    group = parse_quick_entry(f"{count} {word}{rest}", QuickEntryDefaults(diagnoses=practice))
+    assert group.kind == lesion_type.kind
+    assert group.diagnosis == (lesion_type.diagnosis or "")
+
+
+@settings(max_examples=80)
+@given(
+    st.sampled_from(kinds.shipped().kinds),
+    st.data(),
+    st.dictionaries(st.sampled_from(list(LesionKind)), st.sampled_from(ANY_CODE)),
+)
+def test_a_kind_word_takes_the_practice_default_else_the_declared_one(
+    kind: kinds.Kind, data: st.DataObject, practice: dict[LesionKind, str]
+) -> None:
+    word = _cased(data.draw(st.sampled_from(kind.words)), data)
+    group = parse_quick_entry(f"2 {word}", QuickEntryDefaults(diagnoses=practice))
+    assert group.kind == kind.name
+    assert group.diagnosis == (practice.get(LesionKind(kind.name)) or kind.default_diagnosis or "")
+
+
+def test_edit_kind_accepts_type_words_and_changes_only_the_kind() -> None:
+    assert edit_group(AK, "kind", "plantar wart") == LesionGroup(
+        LesionKind.BENIGN, 12, "face", "cryosurgery", "L57.0"
+    )
+    assert edit_group(AK, "kind", "Skin tag").kind is LesionKind.SKIN_TAG
+
+
+def test_the_hint_names_kind_and_type_words() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry("3 zebra", DEMO_DEFAULTS)
+    for word in ("ak", "pre", "ben", "tag", "vasc", "mal", "sk", "wart", "plantar wart", "molluscum", "bcc"):
+        assert word in caught.value.text
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"), [("3 plantr wart foot", "plantar wart"), ("3 mollusk face", "molluscum")]
+)
+def test_a_mistyped_type_gets_a_suggestion(line: str, meant: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry(line, DEMO_DEFAULTS)
+    assert f"Did you mean “{meant}”?" in caught.value.text

@@ -13,6 +13,7 @@ from core.coding.model import CodingResult, Message, PriorService, Severity
 from core.errors import InputError, NotFoundError, StoreError
 from core.store import rows, stale
 from core.store.records import (
+    BILLED_STATUSES,
     Acknowledgement,
     EncounterRecord,
     EncounterStatus,
@@ -22,6 +23,8 @@ from core.store.records import (
 from core.store.verbs.patients import PatientVerbs
 from core.store.verbs.practice import POS_CODE
 
+#: ``BILLED_STATUSES`` as an SQL list: the one "is this encounter billed?" in a query
+_BILLED_SQL = ", ".join(f"'{status}'" for status in sorted(BILLED_STATUSES))
 #: how far back ``prior_services`` looks: longer than the longest global period (90 days)
 PRIOR_SERVICE_DAYS = 120
 
@@ -128,7 +131,7 @@ class EncounterVerbs(PatientVerbs):
         start = date.fromordinal(before.toordinal() - PRIOR_SERVICE_DAYS).isoformat()
         found = self._query(
             "SELECT e.date_of_service, l.cpt FROM encounters e JOIN billed_lines l ON l.encounter_id = e.id "
-            "WHERE e.patient_id = ? AND e.status IN ('final', 'printed') AND e.date_of_service >= ? "
+            f"WHERE e.patient_id = ? AND e.status IN ({_BILLED_SQL}) AND e.date_of_service >= ? "
             "AND e.date_of_service < ? AND e.id != ? ORDER BY e.date_of_service, l.position",
             [patient_id, start, before.isoformat(), exclude_id or 0],
         )
@@ -424,7 +427,7 @@ class EncounterVerbs(PatientVerbs):
 
     def mark_printed(self, encounter_ids: Iterable[int]) -> list[EncounterRecord]:
         """Record that these final encounters' superbills were printed (printing again is fine)."""
-        printable = (EncounterStatus.FINAL, EncounterStatus.PRINTED)
+        printable = BILLED_STATUSES
         with self.transaction():
             return [
                 self._set_status(i, printable, "printed", {"status": str(EncounterStatus.PRINTED)})

@@ -113,7 +113,12 @@ class PatientVerbs(PracticeVerbs):
         An empty chart number gets ``next_chart_number()``.
         """
         payer = None if patient.payer_id is None else self._payer_for_patient(patient.payer_id)
-        p = checked_patient(patient, payer, self.today())
+        secondary = (
+            None
+            if patient.secondary_payer_id is None
+            else self._payer_for_patient(patient.secondary_payer_id, field="secondary_payer_id")
+        )
+        p = checked_patient(patient, payer, self.today(), secondary)
         with self.transaction():
             if not p.chart_number:
                 p = replace(p, chart_number=self.next_chart_number())
@@ -131,10 +136,9 @@ class PatientVerbs(PracticeVerbs):
             self._note_chart_number(p.chart_number)
             return self._save_record("patients", "patient", p, row, self.get_patient)
 
-    def _payer_for_patient(self, payer_id: int) -> Payer:
+    def _payer_for_patient(self, payer_id: int, *, field: str = "payer_id") -> Payer:
         try:
             return self.get_payer(payer_id)
         except NotFoundError:
-            raise InputError(
-                "Payer: choose the patient's insurance from the list.", field="payer_id"
-            ) from None
+            which = "second insurance" if field == "secondary_payer_id" else "insurance"
+            raise InputError(f"Payer: choose the patient's {which} from the list.", field=field) from None

@@ -370,7 +370,14 @@ def test_site_specific_code_warning(icd: FakeIcd10, site: str, warned: bool) -> 
         ("17110", 5, rules.IN_GLOBAL_PERIOD),
         ("17281", 9, rules.IN_GLOBAL_PERIOD),
         ("99213", 1, None),  # an E/M has no global period
-        ("17106", 30, rules.GLOBAL_PERIOD_UNKNOWN),  # global period unconfirmed
+        # CMS RVU26C: 11200 has 10 days, 17106-17108 have 90 (they were unconfirmed before)
+        ("11200", 10, rules.IN_GLOBAL_PERIOD),
+        ("11200", 11, None),
+        ("11201", 10, rules.IN_GLOBAL_PERIOD),  # ZZZ add-on of 11200
+        ("17106", 30, rules.IN_GLOBAL_PERIOD),
+        ("17107", 90, rules.IN_GLOBAL_PERIOD),
+        ("17108", 90, rules.IN_GLOBAL_PERIOD),
+        ("17108", 91, None),
         ("11102", 3, rules.GLOBAL_PERIOD_UNKNOWN),  # a code we do not know
         ("11102", 200, None),
     ],
@@ -402,8 +409,9 @@ def test_units_over_mue_are_flagged_never_cut(icd: FakeIcd10, monkeypatch: pytes
     assert found.severity is Severity.WARNING and "17003" in found.text
 
 
-def test_engine_never_exceeds_the_shipped_mues(icd: FakeIcd10) -> None:
-    for n in (1, 5, 14, 15, 40, 1000):
+def test_engine_never_exceeds_the_shipped_mues_but_11201(icd: FakeIcd10) -> None:
+    """Counting keeps every session code within its CMS MUE; only 11201 (MUE 1, MAI 3) can go over."""
+    for n in (1, 5, 14, 15, 25, 26, 40, 1000):
         result = code_encounter(
             encounter(
                 lesion("premalignant", n),
@@ -412,7 +420,8 @@ def test_engine_never_exceeds_the_shipped_mues(icd: FakeIcd10) -> None:
             ),
             icd=icd,
         )
-        assert rules.UNITS_OVER_MUE not in rule_ids(result)
+        over = [m for m in result.messages if m.rule == rules.UNITS_OVER_MUE]
+        assert [m.text.split(" ", 1)[0] for m in over] == (["11201"] if n > 25 else [])
 
 
 def test_every_line_explains_itself(icd: FakeIcd10) -> None:

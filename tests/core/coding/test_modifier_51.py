@@ -1,7 +1,7 @@
 """Modifier 51: on every procedure but the highest-valued one (by fee-schedule RVU), payer by payer.
 
-The table cases run the whole engine on the packaged 2026 (and 2025) fee schedules; the ranking cases
-call the rule with made-up values to pin the order where the shipped tables have no numbers yet.
+The table cases run the whole engine on the packaged CMS Relative Value Files (RVU26C, RVU25D); the
+ranking cases call the rule with made-up values to pin the order in every case.
 """
 
 from __future__ import annotations
@@ -71,12 +71,12 @@ CASES = [
         id="medicaid-is-not-medicare",
     ),
     pytest.param(
-        # facility rate: 17110's 2026 facility total is unconfirmed, 17000's is 1.43
+        # facility rate (RVU26C): 17110 1.87 > 17000 1.43 (17110's facility total was unconfirmed before)
         encounter(WARTS, lesion("premalignant", 3), payer="aetna", pos="22"),
         ON,
-        [("17000", 1, ()), ("17003", 2, ()), ("17110", 1, ("51",))],
-        [rules.PRIMARY_UNCONFIRMED],
-        id="facility-rate-17110-unknown-ranked-last-with-a-note",
+        [("17000", 1, ("51",)), ("17003", 2, ()), ("17110", 1, ())],
+        [],
+        id="facility-rate-17110-main-by-the-cms-facility-total",
     ),
     pytest.param(
         encounter(WARTS, lesion("premalignant", 20), payer="bcbs"),
@@ -86,12 +86,20 @@ CASES = [
         id="17004-is-51-exempt-and-17110-is-then-the-only-procedure",
     ),
     pytest.param(
-        # 17263's value is unconfirmed, so 17000 is taken as main; 17263 keeps 59 and gets no 51
+        # RVU26C: 17263 (5.64) is the main procedure and keeps its 59; 17000 (1.99) takes 51
         encounter(lesion("premalignant", 8), BOWEN, payer="aetna"),
         ON,
-        [("17000", 1, ()), ("17003", 7, ()), ("17263", 1, ("59",))],
-        [rules.DISTINCT_PROCEDURE, rules.MODIFIER_51_LEFT_OFF, rules.PRIMARY_UNCONFIRMED],
-        id="malignant-and-premalignant-59-never-with-51",
+        [("17000", 1, ("51",)), ("17003", 7, ()), ("17263", 1, ("59",))],
+        [rules.DISTINCT_PROCEDURE],
+        id="malignant-and-premalignant-malignant-is-main",
+    ),
+    pytest.param(
+        # 17110 (3.33) is main; 11200 (2.76) carries 59, so 51 is left off it; 17000 (1.99) takes 51
+        encounter(lesion("premalignant", 3), lesion("skin_tag", 5, site="neck"), WARTS, payer="aetna"),
+        ON,
+        [("11200", 1, ("59",)), ("17000", 1, ("51",)), ("17003", 2, ()), ("17110", 1, ())],
+        [rules.DISTINCT_PROCEDURE, rules.MODIFIER_51_LEFT_OFF],
+        id="59-never-with-51",
     ),
     pytest.param(
         encounter(lesion("premalignant", 20), BOWEN, payer="uhc"),
@@ -101,7 +109,7 @@ CASES = [
         id="17004-with-malignant-only-one-procedure-takes-51",
     ),
     pytest.param(
-        # 2025 office: 17106 10.44 > 17110 3.40 > 17000 2.05 (17106's 2026 value is unconfirmed)
+        # 2025 office (RVU25D): 17106 10.44 > 17110 3.40 > 17000 2.05
         on(
             date(2025, 6, 2),
             encounter(lesion("premalignant", 2), WARTS, lesion("vascular", 1, area_sq_cm=3.0), payer="cigna"),
@@ -137,14 +145,16 @@ def test_modifier_51(
 
 
 def test_the_notes_name_the_codes_and_the_line(icd: FakeIcd10) -> None:
-    result = code_encounter(encounter(lesion("premalignant", 8), BOWEN, payer="aetna"), ON, icd=icd)
-    by_rule = {m.rule: m for m in result.messages}
+    enc = encounter(lesion("premalignant", 3), lesion("skin_tag", 5, site="neck"), WARTS, payer="aetna")
+    by_rule = {m.rule: m for m in code_encounter(enc, ON, icd=icd).messages}
     left_off = by_rule[rules.MODIFIER_51_LEFT_OFF]
-    assert left_off.field == "lesions[1]" and "17263" in left_off.text and "59" in left_off.text
+    assert left_off.field == "lesions[1]" and "11200" in left_off.text and "59" in left_off.text
+    # no fee schedule for 2024: every value is unknown, the first in claim order is taken as main
+    enc = on(date(2024, 6, 3), encounter(lesion("premalignant", 8), BOWEN, payer="aetna"))
+    by_rule = {m.rule: m for m in code_encounter(enc, ON, icd=icd).messages}
     unconfirmed = by_rule[rules.PRIMARY_UNCONFIRMED]
     assert unconfirmed.field is None
     assert "17263" in unconfirmed.text and "17000 was taken as the main procedure" in unconfirmed.text
-    assert "17000" not in unconfirmed.text.split("value of", 1)[1].split("for this date", 1)[0]
 
 
 def draft(cpt: str, units: int = 1) -> DraftLine:
@@ -229,7 +239,8 @@ def test_51_properties(
     for line in result.lines:
         info = tables.cpt(line.cpt)
         assert info is not None
-        takes_51 = info.family != "em" and not info.add_on and not info.multiple_procedure_exempt
+        exempt = tables.multiple_procedure_exempt(line.cpt, year)
+        takes_51 = info.family != "em" and not info.add_on and not exempt
         if "51" in line.modifiers:
             assert takes_51 and payer != "medicare" and distinct not in line.modifiers
         if takes_51:

@@ -79,11 +79,35 @@ def test_facility_place_of_service_uses_the_facility_total() -> None:
     bench = medicare_benchmark(visit("22"), lines(("17000", 1), ("17003", 2)))
     assert bench.rate == FACILITY
     assert [line.unit_amount_cents for line in bench.lines] == [4776, 167]  # 1.43 and 0.05 RVU
-    assert [line.confidence for line in bench.lines] == ["MED", "MED"]
+    assert [line.confidence for line in bench.lines] == ["HIGH", "HIGH"]  # the CMS file's values
     assert bench.total_cents == 4776 + 2 * 167
 
 
-def test_unconfirmed_facility_totals_give_no_amount() -> None:
+def test_17004_and_17110_at_the_facility_rate_are_the_cms_totals() -> None:
+    """RVU26C gives the facility totals that secondary sources left unconfirmed (17004 2.48, 17110 1.87)."""
+    bench = medicare_benchmark(visit("22"), lines(("17004", 1), ("17110", 1)))
+    first, benign = bench.lines
+    assert (first.rvu_total, first.unit_amount_cents, first.reduction_cents) == (Decimal("2.48"), 8283, 0)
+    assert first.note == "Full amount (never reduced for multiple procedures)."  # indicator 0
+    assert (benign.rvu_total, benign.amount_cents) == (Decimal("1.87"), 6246)  # the only reducible one
+    assert bench.complete and bench.total_cents == 8283 + 6246
+
+
+def _without(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``code``'s 2026 RVUs unknown (no shipped year lacks a value any more)."""
+    from dataclasses import replace
+
+    from core.coding import reimbursement
+
+    real = tables.fee_schedule(2026)
+    assert real is not None
+    row = replace(real.rows[code], total_facility=None, total_non_facility=None)
+    schedule = replace(real, rows={**real.rows, code: row})
+    monkeypatch.setattr(reimbursement, "fee_schedule", lambda year: schedule if year == 2026 else None)
+
+
+def test_unconfirmed_totals_give_no_amount(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without("17004", monkeypatch)
     bench = medicare_benchmark(visit("22"), lines(("17004", 1)))
     (line,) = bench.lines
     assert not line.confirmed
@@ -96,11 +120,18 @@ def test_unconfirmed_facility_totals_give_no_amount() -> None:
     assert "confirmed=false" in data["note"]
 
 
-@pytest.mark.parametrize("code", ["99213", "99214", "11200", "11201", "17106", "17260", "17286"])
-def test_codes_without_confirmed_rvus_are_flagged(code: str) -> None:
-    (line,) = medicare_benchmark(visit(), lines((code, 1))).lines
-    assert not line.confirmed
-    assert line.amount_cents is None
+@pytest.mark.parametrize("year", [2025, 2026])
+@pytest.mark.parametrize("pos", ["11", "22"])
+def test_every_code_has_its_cms_amount(year: int, pos: str) -> None:
+    """Nothing CMS publishes stays unconfirmed: every billable code is priced from the year's file."""
+    schedule = tables.fee_schedule(year)
+    assert schedule is not None
+    for code in tables.cpt_table():
+        (line,) = medicare_benchmark(visit(pos, date(year, 6, 2)), lines((code, 1))).lines
+        row = schedule.rows[code]
+        total = row.total_facility if pos == "22" else row.total_non_facility
+        assert line.confirmed and line.confidence == "HIGH", code
+        assert total is not None and line.amount_cents == to_cents(total * schedule.conversion_factor)
 
 
 def test_em_and_add_ons_are_never_reduced_and_a_lone_procedure_is_paid_in_full() -> None:
@@ -109,7 +140,7 @@ def test_em_and_add_ons_are_never_reduced_and_a_lone_procedure_is_paid_in_full()
     assert by_code["17000"].reduction_cents == 0  # 17004 is treated as exempt, so 17000 is alone
     assert by_code["17004"].reduction_cents == 0
     assert by_code["17003"].reduction_cents == 0
-    assert not by_code["99213"].confirmed
+    assert by_code["99213"].confirmed and by_code["99213"].reduction_cents == 0
 
 
 def test_multiple_procedure_reduction_pays_the_highest_in_full_and_others_at_half() -> None:
@@ -131,7 +162,8 @@ def test_several_units_of_the_highest_code_only_the_first_is_in_full() -> None:
     assert line.reduction_cents == 2 * (12993 - reduced_unit_cents(12993))
 
 
-def test_an_unconfirmed_procedure_blocks_the_reduction_of_the_others() -> None:
+def test_an_unconfirmed_procedure_blocks_the_reduction_of_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without("17260", monkeypatch)
     bench = medicare_benchmark(visit(), lines(("17000", 1), ("17260", 1)))
     first, malignant = bench.lines
     assert not malignant.confirmed

@@ -38,7 +38,7 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(dict(entry("premalignant"), diagnosis="L82.1")),
     visit(em_code=None),
     visit(entry("premalignant", 3), prior_services=[{"date_of_service": "2026-11-20", "cpt": "17000"}]),
-    visit(entry("premalignant", 3), prior_services=[{"date_of_service": "2026-11-20", "cpt": "17106"}]),
+    visit(entry("premalignant", 3), prior_services=[{"date_of_service": "2026-11-20", "cpt": "11102"}]),
     visit(entry("premalignant", 3), entry("malignant", diameter_cm=0.8)),
     visit(entry("premalignant", 3), entry("benign", 2)),
     visit(dict(entry("benign"), site="eyelid")),
@@ -53,7 +53,10 @@ SCENARIOS: list[dict[str, Any]] = [
 
 #: scenarios for a payer that wants modifier 51 (no payer in the shipped table does by default)
 WITH_51: list[dict[str, Any]] = [
-    visit(entry("premalignant", 3), entry("malignant", diameter_cm=2.2), payer="aetna"),
+    # 17110 is the main procedure; 11200 carries 59 (so no 51), 17000 takes 51
+    visit(entry("premalignant", 3), entry("skin_tag", 5), entry("benign", 2), payer="aetna"),
+    # no fee schedule for 2024: which procedure is primary is not confirmed
+    visit(entry("premalignant", 3), entry("benign", 2), payer="aetna", date_of_service="2024-06-03"),
 ]
 
 
@@ -77,6 +80,10 @@ def test_every_rule_fires_somewhere(
     monkeypatch.setattr(
         tables, "mue", lambda code: tables.MueLimit(code, 1, "TEST", "") if code == "17003" else real(code)
     )
+    # no shipped CMS pair with modifier indicator 0 is ever billed together: add one
+    real_edits = tables.ptp_edits
+    never = tables.PtpEdit("17110", "17000", "0", True, "TEST", "", "a test table")
+    monkeypatch.setattr(tables, "ptp_edits", lambda on=None: (*real_edits(on), never))
     fired = _fired_by_scenarios()
     monkeypatch.setattr(tables, "mue", real)
     path = tmp_path / "e.json"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.coding import tables
+from core.coding import kinds, tables
 
 CONFIDENCE = {"HIGH", "MED", "LOW", "UNCONFIRMED", "TEST"}
 
@@ -113,17 +113,30 @@ def test_mue_rows() -> None:
     assert (tables.mue("17000").max_units, tables.mue("17003").max_units) == (1, 13)  # type: ignore[union-attr]
 
 
-def test_ptp_edits() -> None:
+def test_secondary_ptp_edits() -> None:
     codes = tables.cpt_table()
-    for edit in tables.ptp_edits():
+    for edit in tables.secondary_ptp_edits():
         assert edit.column1 in codes and edit.column2 in codes
         if edit.in_effect:
-            assert edit.modifier_indicator == "1"  # the engine handles bypassable edits only
+            assert edit.modifier_indicator == "1"
             assert not codes[edit.column2].add_on
         else:
             assert edit.modifier_indicator is None and edit.confidence == "UNCONFIRMED"
     unconfirmed = {(e.column1, e.column2) for e in tables.ptp_edits() if not e.in_effect}
     assert unconfirmed == {("17000", "17110"), ("17000", "17111"), ("17004", "17110"), ("17004", "17111")}
+
+
+def test_ptp_edits_take_the_cms_pairs_first() -> None:
+    codes = tables.cpt_table()
+    edits = {(e.column1, e.column2): e for e in tables.ptp_edits(date(2026, 11, 27))}
+    assert all(c1 in codes and c2 in codes for c1, c2 in edits)
+    assert edits[("17004", "17000")].modifier_indicator == "0"  # never together, whatever the modifier
+    assert edits[("17000", "99213")].modifier_indicator == "1"
+    assert "v32.2/v32.3" in edits[("17000", "99213")].source
+    assert "secondary" in edits[("17000", "17263")].source  # no CMS table covers 17263 yet
+    # 99202/99211 was deleted at the end of 2019 and came back on 2020-10-01
+    assert ("99202", "99211") not in {(e.column1, e.column2) for e in tables.ptp_edits(date(2020, 5, 1))}
+    assert ("99202", "99211") in {(e.column1, e.column2) for e in tables.ptp_edits(date(2019, 5, 1))}
 
 
 def test_payers() -> None:
@@ -141,10 +154,10 @@ def test_modifiers_named_by_the_engine_exist() -> None:
 
 
 def test_diagnosis_support_covers_every_kind() -> None:
-    kinds, cautions = tables.diagnosis_support()
-    assert set(kinds) == {"premalignant", "benign", "skin_tag", "vascular", "malignant"}
-    assert all(support.supports for support in kinds.values())
-    assert [c.prefix for c in cautions] == ["D48.5"]
+    declared = kinds.shipped()
+    assert declared.names() == ("premalignant", "benign", "skin_tag", "vascular", "malignant")
+    assert all(kind.diagnoses.supports for kind in declared.kinds)
+    assert [c.prefix for c in declared.cautions] == ["D48.5"]
 
 
 def test_tables_are_loaded_once() -> None:

@@ -68,16 +68,25 @@ def test_bad_fee_names_the_field(empty_store: Store, cpt: str, cents: int, field
     assert err.value.field == field
 
 
-def test_settings_defaults_and_user_values(db_path: Path, clock: FakeClock) -> None:
+@pytest.fixture
+def yes_no_setting(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A yes/no setting for the tests (the practice settings hold none today)."""
+    from core.store.settings import Setting
+
+    monkeypatch.setitem(SETTINGS, "print_logo", Setting("print_logo", bool, True, "Print the logo"))
+    return "print_logo"
+
+
+def test_settings_defaults_and_user_values(db_path: Path, clock: FakeClock, yes_no_setting: str) -> None:
     with open_store(db_path, clock=clock) as store:
         assert store.setting("backup_days_to_keep") == 14
-        assert store.setting("show_warnings_on_superbill") is True
+        assert store.setting(yes_no_setting) is True
         assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0  # defaults not stored
         assert store.set_setting("backup_days_to_keep", "30") == 30
-        assert store.set_setting("show_warnings_on_superbill", "no") is False
+        assert store.set_setting(yes_no_setting, "no") is False
     with open_store(db_path, clock=clock) as store:
         assert store.setting("backup_days_to_keep") == 30
-        assert store.setting("show_warnings_on_superbill") is False
+        assert store.setting(yes_no_setting) is False
 
 
 def test_changed_default_never_overwrites_a_user_value(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,10 +105,12 @@ def test_changed_default_never_overwrites_a_user_value(store: Store, monkeypatch
     [
         ("backup_days_to_keep", "two weeks"),
         ("backup_days_to_keep", 0),
-        ("show_warnings_on_superbill", "maybe"),
+        ("print_logo", "maybe"),
     ],
 )
-def test_bad_setting_value_names_the_setting(store: Store, name: str, value: object) -> None:
+def test_bad_setting_value_names_the_setting(
+    store: Store, name: str, value: object, yes_no_setting: str
+) -> None:
     with pytest.raises(InputError) as err:
         store.set_setting(name, value)
     assert err.value.field == name

@@ -6,11 +6,10 @@ from dataclasses import replace
 from datetime import date
 
 from core import visit
-from core.coding.model import LesionGroup, LesionKind, Message, Severity
-from core.store import EncounterRecord, Store
+from core.coding.model import CodedLine, LesionGroup, LesionKind, Message, Severity
+from core.store import EncounterRecord, PricedLine, Store
 from core.superbill.model import (
     DIAGNOSIS_LETTERS,
-    BillerWarning,
     Diagnosis,
     InsuranceBlock,
     LesionDetail,
@@ -46,18 +45,8 @@ def line(
     why: str = "",
     description: str = "",
 ) -> ServiceLine:
-    return ServiceLine(
-        date_of_service=DOS,
-        cpt=cpt,
-        modifiers=modifiers,
-        description=description or f"Destruction service {cpt}",
-        diagnosis_pointers=pointers,
-        units=units,
-        unit_charge_cents=unit_cents,
-        line_charge_cents=units * unit_cents,
-        lesions=lesions,
-        why=why,
-    )
+    coded = CodedLine(cpt, units, modifiers, pointers, description or f"Destruction service {cpt}", why)
+    return ServiceLine(date_of_service=DOS, line=PricedLine.of(coded, unit_cents), lesions=lesions)
 
 
 def ak_superbill(**changes: object) -> Superbill:
@@ -135,7 +124,6 @@ def ak_superbill(**changes: object) -> Superbill:
         ),
         lines=lines,
         totals=Totals(charges_cents=charges, paid_cents=4000),
-        warnings=(BillerWarning("MEDICARE_ONE_POINTER", "Medicare paper claims take one pointer per line."),),
     )
     return replace(superbill, **changes) if changes else superbill
 

@@ -86,15 +86,25 @@ def test_malignant_size_and_self_pay(store: Store) -> None:
     assert superbill.lines[0].lesions[0].kind == "malignant"
 
 
-def test_warnings_follow_the_practice_setting(store: Store) -> None:
+def test_the_patients_superbill_carries_no_finding_for_staff(store: Store) -> None:
+    """A superbill is for the patient and the insurer: warnings and notes (rule ids, instructions to
+    staff) stay with the encounter, acknowledged, for the review sheet — never on the paper."""
+    import io
+
+    from pypdf import PdfReader
+
+    from core.pdf.render import render_superbills
+
     warning = Message(Severity.WARNING, "TEST_WARNING", None, "Check the documentation.")
     info = Message(Severity.INFO, "TEST_INFO", None, "For the record.")
     final = finalised(store, extra_messages=(warning, info))
     assert final.id is not None
-    shown = superbill_for(store, final.id).warnings
-    assert [(w.rule, w.text) for w in shown] == [("TEST_WARNING", "Check the documentation.")]
-    store.set_setting("show_warnings_on_superbill", False)
-    assert superbill_for(store, final.id).warnings == ()
+    assert [a.rule for a in final.acknowledgements] == ["TEST_WARNING"]
+    out = io.BytesIO()
+    render_superbills([superbill_for(store, final.id)], out)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    for staff_only in ("TEST_WARNING", "Check the documentation", "TEST_INFO", "BILLER", "EDIT_UNCONFIRMED"):
+        assert staff_only not in text, staff_only
 
 
 def test_the_practice_footer_setting_is_printed(store: Store) -> None:
@@ -148,3 +158,68 @@ def test_a_day_with_nothing_final_says_why(store: Store) -> None:
     store.save_draft(EncounterRecord(patient.id, store.providers()[0].id or 0, DOS))
     with pytest.raises(NothingToPrintError, match=r"1 still a draft and 1 void"):
         superbills_for_day(store, DOS)
+
+
+def test_billers_details_taxonomy_payer_id_claims_address_and_a_second_insurance(store: Store) -> None:
+    import io
+    from dataclasses import replace
+
+    from pypdf import PdfReader
+
+    from core.pdf.render import render_superbills
+
+    medicare = next(p for p in store.payers() if p.coding_payer == "medicare")
+    aetna = next(p for p in store.payers() if p.coding_payer == "aetna")
+    store.save_payer(
+        replace(
+            medicare,
+            payer_id="MCR01",
+            claims_address1="PO Box 6701",
+            claims_city="Fargo",
+            claims_state="ND",
+            claims_zip="58108",
+        )
+    )
+    provider = store.providers()[0]
+    store.save_provider(replace(provider, taxonomy="207N00000X"))
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None and aetna.id is not None
+    store.save_patient(
+        replace(
+            patient,
+            sex="U",
+            secondary_payer_id=aetna.id,
+            secondary_member_id="W2204",
+            secondary_group_number="G7",
+        )
+    )
+    final = finalised(store)
+    assert final.id is not None
+    superbill = superbill_for(store, final.id)
+
+    assert superbill.provider.taxonomy == "207N00000X"
+    assert superbill.insurance is not None and superbill.insurance.payer_id == "MCR01"
+    assert superbill.insurance.claims_address_lines == ("PO Box 6701", "Fargo, ND 58108")
+    second = superbill.secondary_insurance
+    assert second is not None and (second.payer_name, second.member_id) == (aetna.name, "W2204")
+    out = io.BytesIO()
+    render_superbills([superbill], out)
+    text = PdfReader(out).pages[0].extract_text()
+    for printed in ("207N00000X", "MCR01", "PO Box 6701", "SECOND INSURANCE", "W2204"):
+        assert printed in text, printed
+    assert "Sex U" not in text.replace("\n", " ")  # unknown sex prints nothing, not a code
+
+
+def test_a_second_insurance_needs_its_member_id_and_is_not_the_first_again(store: Store) -> None:
+    from dataclasses import replace
+
+    from core.errors import InputError
+
+    aetna = next(p for p in store.payers() if p.coding_payer == "aetna")
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None
+    with pytest.raises(InputError, match="Second member ID") as err:
+        store.save_patient(replace(patient, secondary_payer_id=aetna.id))
+    assert err.value.field == "secondary_member_id"
+    with pytest.raises(InputError, match="already the first insurance"):
+        store.save_patient(replace(patient, secondary_payer_id=patient.payer_id, secondary_member_id="X"))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.superbill.model import BillerWarning, Diagnosis, Totals
+from core.superbill.model import HASH_VERSION, HASHED_FIELDS, Diagnosis, Totals
 from tests.core.superbill.samples import ak_superbill, big_superbill, line
 
 
@@ -23,9 +23,9 @@ def test_hash_is_twelve_hex_digits_of_sha256_over_canonical_json() -> None:
     assert superbill.content_hash == hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def test_hash_ignores_the_issue_date_and_the_warnings() -> None:
+def test_hash_ignores_the_issue_date_and_the_practice_note() -> None:
     first = ak_superbill()
-    reprint = ak_superbill(date_issued=date(2027, 1, 5), warnings=())
+    reprint = ak_superbill(date_issued=date(2027, 1, 5), note="Thank you")
     assert reprint.content_hash == first.content_hash
 
 
@@ -41,7 +41,7 @@ def test_hash_changes_when_what_was_billed_changes() -> None:
 def test_any_line_charge_change_changes_the_hash(index: int, unit_cents: int) -> None:
     first = ak_superbill()
     old = first.lines[index]
-    new = replace(old, unit_charge_cents=unit_cents, line_charge_cents=unit_cents * old.units)
+    new = replace(old, line=replace(old.line, unit_fee_cents=unit_cents, charge_cents=unit_cents * old.units))
     lines = (*first.lines[:index], new, *first.lines[index + 1 :])
     changed = ak_superbill(
         lines=lines, totals=Totals(sum(x.line_charge_cents for x in lines), first.totals.paid_cents)
@@ -78,6 +78,18 @@ def test_totals_must_match_the_lines() -> None:
         ak_superbill(totals=Totals(1, 0))
 
 
-def test_warnings_are_plain_records() -> None:
-    warning = BillerWarning("RULE", "text")
-    assert ak_superbill(warnings=(warning,)).warnings == (warning,)
+def test_the_hash_covers_a_named_list_of_fields_so_old_reprints_keep_theirs() -> None:
+    """Hashes printed on superbills already handed out (version 1) stay what they were: pinned here.
+    A field added to the superbill's dataclasses changes no hash until a new version lists it."""
+    assert HASH_VERSION == 1
+    assert ak_superbill().content_hash == "d0264a8bb7b7"
+    assert big_superbill().content_hash == "512cc2de125a"
+
+
+def test_a_field_the_list_does_not_name_is_not_hashed() -> None:
+    first = ak_superbill()
+    assert "date_issued" not in first.content() and "note" not in first.content()
+    with_note = replace(first, note="Payment is due at the time of service.")
+    assert with_note.content_hash == first.content_hash
+    spec = HASHED_FIELDS[HASH_VERSION]
+    assert set(first.content()) == set(spec)
