@@ -13,8 +13,9 @@ from core.errors import SuperbillError
 from core.logs import configure_logging
 from core.store import open_store
 from gui.errors import install_excepthook
-from gui.main_window import SETTINGS_APPLICATION, SETTINGS_ORGANIZATION, WINDOW_PROGRAM, MainWindow
+from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.single_instance import ALREADY_OPEN, InstanceServer, bring_to_front, claim_database
+from gui.window_state import SETTINGS_APPLICATION, SETTINGS_ORGANIZATION
 
 log = logging.getLogger("superbill.gui")
 
@@ -38,7 +39,8 @@ def run(db_path: Path | None = None) -> int:
     this start ends with status 0 before the database is touched.
     """
     configure_logging()
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(SETTINGS_APPLICATION)
     app.setOrganizationName(SETTINGS_ORGANIZATION)
     instance = claim_database(db_path)  # before anything opens the file

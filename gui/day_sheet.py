@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -210,7 +210,7 @@ class DaySheet(QWidget):
             else "No visit of this day is saved as final yet: save visits as final (Ctrl+S) to print them"
         )
 
-    def _activated(self, index: object) -> None:
+    def _activated(self, index: QModelIndex) -> None:
         record: DayRow = self.proxy.data(index, RECORD_ROLE)
         if record is not None and record.encounter.id is not None:
             self.encounter_activated.emit(record.encounter.id)

@@ -38,9 +38,12 @@ class DiagnosisFinder(QLineEdit):
         self.drop_down.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.drop_down.setMaxVisibleItems(MATCHES)
         self.drop_down.setWidget(self)
-        self.drop_down.popup().setObjectName("diagnosisMatches")
-        self.drop_down.popup().setAccessibleName("Diagnosis codes found")
-        self.drop_down.activated[str].connect(self._chosen)
+        popup = self.drop_down.popup()
+        assert popup is not None  # a completer always has its popup list once it has a widget
+        popup.setObjectName("diagnosisMatches")
+        popup.setAccessibleName("Diagnosis codes found")
+        # the stubs type the overloaded signal as one SignalInstance; [str] picks the text overload
+        self.drop_down.activated[str].connect(self._chosen)  # type: ignore[index]
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)

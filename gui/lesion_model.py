@@ -60,7 +60,7 @@ class LesionTableModel(RecordTableModel):
 
     def remove_lesion(self, row: int) -> LesionGroup:
         """Take a group out; returns it."""
-        group = self.remove_record(row)
+        group: LesionGroup = self.remove_record(row)
         self.lesions_changed.emit()
         return group
 

@@ -8,38 +8,29 @@ dropped), is shown again in the editor.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QSplitter, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
 
-from core.pending_visit import UnreadablePendingVisitError, pending_file_for, read, set_aside
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
-from gui.background import run_in_background
+from gui.backups import Backups
 from gui.day_sheet import DaySheet
 from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
-from gui.errors import reporting, show_error
+from gui.errors import reporting
+from gui.menus import build_menus, shortcut_list
+from gui.no_patient_yet import recover
 from gui.patient_panel import PatientPanel
 from gui.printing import Printing
-
-log = logging.getLogger("superbill.gui")
-
-SETTINGS_ORGANIZATION = "SuperbillDesk"
-SETTINGS_APPLICATION = "Superbill Desk"
-
-
-def window_settings() -> QSettings:
-    """Where the window remembers its size and splitter positions."""
-    return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
-
+from gui.window_state import restore_state, save_state
+from gui.window_state import window_settings as window_settings  # where tests look for it
 
 #: how the window is named to a restore that must wait for it (core.store.sessions)
 WINDOW_PROGRAM = "Superbill Desk window"
+
 
 class MainWindow(QMainWindow):
     """The whole front desk for one open ``Store``."""
@@ -87,8 +78,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
         self.printing = Printing(self)  # preview, print, save as PDF (gui.printing)
+        self.backups = Backups(self)  # back up, restore, today's automatic backup (gui.backups)
 
-        self._build_menus()
+        build_menus(self)  # gui.menus
         self.day_sheet.encounter_activated.connect(self.open_encounter)
         self.day_sheet.day_changed.connect(self.editor.set_day)
         self.day_sheet.print_day_button.clicked.connect(self.printing.print_day)
@@ -105,90 +97,8 @@ class MainWindow(QMainWindow):
         self.resize(1360, 860)
         self.splitter.setSizes([560, 800])
         self.left.setSizes([480, 320])
-        self._restore_state()
+        restore_state(self, self._splitters())
         self.recover_pending_visit()
-
-    # -- menus -----------------------------------------------------------------------------------
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        name: str,
-        keys: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot: Callable[[], object],
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if keys is not None:
-            sequence = keys if isinstance(keys, QKeySequence) else QKeySequence(keys)
-            action.setShortcut(sequence)
-            native = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({native})")
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.settings_action = self._action(
-            file_menu, "&Settings…", "settingsAction", "Ctrl+,", self.open_settings
-        )
-        file_menu.addSeparator()
-        self._action(file_menu, "&Back up now…", "backupAction", None, self.backup_now)
-        self._action(file_menu, "&Restore from a backup…", "restoreAction", None, self.restore_backup)
-        self.remove_demo_action = self._action(
-            file_menu, "Remove the &demo patients…", "removeDemoAction", None, self.remove_demo_data
-        )
-        file_menu.aboutToShow.connect(lambda: self.remove_demo_action.setEnabled(self.store.has_demo_data()))
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, self.quit)
-
-        visit = bar.addMenu("&Visit")
-        self._action(
-            visit, "&Find patient", "findPatientAction", QKeySequence.StandardKey.Find, self.focus_search
-        )
-        self._action(
-            visit, "&New patient…", "newPatientAction", QKeySequence.StandardKey.New, self.patients.open_form
-        )
-        self._action(
-            visit, "&Edit patient…", "editPatientAction", "Ctrl+Shift+E", self.editor.request_patient_edit
-        )
-        self._action(
-            visit,
-            "New visit, patient &later",
-            "newVisitAction",
-            "Ctrl+Shift+N",
-            self.new_visit_without_patient,
-        )
-        visit.addSeparator()
-        self._action(visit, "&Quick entry", "quickEntryAction", "Ctrl+L", self.editor.quick_entry.setFocus)
-        self.save_action = self._action(
-            visit, "&Save as final", "saveAction", QKeySequence.StandardKey.Save, self.editor.finalize
-        )
-        self.print_action = self._action(
-            visit,
-            "Superbill &preview…",
-            "printAction",
-            QKeySequence.StandardKey.Print,
-            self.editor.request_superbill,
-        )
-        self._action(visit, "&Reopen final encounter…", "reopenAction", None, self.editor.reopen)
-        visit.addAction(self.editor.dealt_with_action)  # Ctrl+D: a note from the import is dealt with
-
-        day = bar.addMenu("&Day")
-        self._action(day, "&Previous day", "previousDayAction", "Alt+Left", lambda: self.day_sheet.step(-1))
-        self._action(day, "&Next day", "nextDayAction", "Alt+Right", lambda: self.day_sheet.step(1))
-        self._action(day, "&Today", "todayAction", "Ctrl+T", self.day_sheet.go_to_today)
-        day.addSeparator()
-        self.print_day_action = self._action(
-            day, "Print &day…", "printDayAction", "Ctrl+Shift+P", self.printing.print_day
-        )
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", self.show_shortcuts)
-        self._action(help_menu, "&About Superbill Desk", "aboutAction", None, self.show_about)
 
     def focus_search(self) -> None:
         """Put the cursor in the patient search (Ctrl+F)."""
@@ -252,7 +162,7 @@ class MainWindow(QMainWindow):
         self.day_sheet.reload()
         self.status_text.setText(f"{patient.display_name}: details saved.")
 
-    def _may_drop_pending(self, doing: str) -> bool:
+    def may_drop_pending(self, doing: str) -> bool:
         """Lesions typed before a patient was chosen live only in memory: ask before dropping them."""
         if self.editor.pending is None:
             return True
@@ -267,40 +177,14 @@ class MainWindow(QMainWindow):
         )
 
     def recover_pending_visit(self) -> None:
-        """Show again a visit with no patient yet that the program kept on disk when it last ended.
-
-        An unreadable file is renamed ``….damaged`` (kept for a look, never read again) and the
-        status line says so; the window works as usual.
-        """
-        path = pending_file_for(self.store.path)
-        if path is None:
-            return
-        try:
-            record = read(path)
-        except (UnreadablePendingVisitError, OSError) as error:
-            log.warning("the visit with no patient yet in %s cannot be read: %s", path, error)
-            try:
-                where = f"it was kept aside as {set_aside(path)}"
-            except OSError:
-                where = f"it is still at {path}"
-            self.status_text.setText(
-                "A visit typed before its patient was chosen could not be read back after the program "
-                f"ended ({where}). Nothing else is affected; please type that visit's lesions again."
-            )
-            return
-        if record is None:
-            return
-        if not (record.lesions or record.em_code):
-            self.editor.clear()
-            path.unlink(missing_ok=True)
-            return
-        self.day_sheet.set_day(record.date_of_service)
-        self.editor.show_pending(record)
-        groups = len(record.lesions)
-        self.status_text.setText(
-            f"Recovered the visit typed before its patient was chosen ({record.date_of_service:%m/%d/%Y}, "
-            f"{groups} lesion entr{'y' if groups == 1 else 'ies'}). Find or add the patient to save it."
-        )
+        """Show again a visit with no patient yet that the program kept on disk when it last ended
+        (``gui.no_patient_yet.recover``); the status line says what was found, or that it was unreadable."""
+        found = recover(self.store.path)
+        if found.record is not None:
+            self.day_sheet.set_day(found.record.date_of_service)
+            self.editor.show_pending(found.record)
+        if found.message:
+            self.status_text.setText(found.message)
 
     def _drop_pending(self) -> None:
         """The user agreed to drop the visit with no patient yet: empty the editor (and its file)."""
@@ -314,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter in the editor."""
-        if not self._may_drop_pending("Open the other visit"):
+        if not self.may_drop_pending("Open the other visit"):
             return
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
@@ -343,25 +227,6 @@ class MainWindow(QMainWindow):
             self.day_sheet.set_day(latest.date_of_service)
             assert latest.id is not None
             self.open_encounter(latest.id)
-
-    def start_daily_backup(self) -> None:
-        """Take today's automatic backup in the background (once a day; old ones are pruned)."""
-        from core.backup import keep_days_setting, run_daily_backup
-
-        path = self.store.path
-        if path is None:
-            return
-        today = self.store.today()
-        keep = keep_days_setting(self.store)
-
-        def done(made: object) -> None:
-            if made is not None:
-                self.status_text.setText(f"Today's automatic backup was saved: {made}")
-
-        def failed(error: BaseException) -> None:
-            show_error(self, error, "take today's automatic backup")
-
-        run_in_background(self, lambda: run_daily_backup(path, today=today, keep_days=keep), done, failed)
 
     # -- settings and backups (the settings dialog lives in gui.settings_dialog) -------------------
     @reporting("open the settings")
@@ -392,62 +257,20 @@ class MainWindow(QMainWindow):
 
     @reporting("back up the database")
     def backup_now(self) -> None:
-        """Copy the database to a file the user picks."""
-        from core.backup import backup_database
-
-        if self.store.path is None:
-            dialogs().inform(
-                self, "Back up", "This database lives in memory only; there is no file to back up."
-            )
-            return
-        suggested = self.store.path.parent / f"superbill-backup-{self.store.today().isoformat()}.db"
-        target = dialogs().save_file(
-            self, "Back up the database to…", suggested, "Superbill Desk backups (*.db)"
-        )
-        if target is None:
-            return
-        written = backup_database(self.store.path, target)
-        dialogs().inform(self, "Backup done", f"The database was copied to\n{written}")
+        """Copy the database to a file the user picks (``gui.backups``)."""
+        self.backups.backup_now()
 
     @reporting("restore the backup")
     def restore_backup(self) -> None:
-        """Replace the database with a checked backup (the current file is kept aside)."""
-        from core.backup import check_database_file, restore_database
-        from core.store import open_store
+        """Replace the database with a checked backup (``gui.backups``)."""
+        self.backups.restore_backup()
 
-        path = self.store.path
-        if path is None:
-            return
-        backup = dialogs().open_file(
-            self, "Restore from which backup?", path.parent, "Superbill Desk backups (*.db)"
-        )
-        if backup is None:
-            return
-        check_database_file(backup)
-        if not self._may_drop_pending("Restore the backup"):
-            return
-        if not dialogs().ask(
-            self,
-            "Replace the database?",
-            f"Everything entered since that backup was made will be replaced by the backup\n{backup}\n\n"
-            "The current database is kept aside as a copy first.",
-            "Restore the backup",
-            "Keep the current database",
-        ):
-            return
-        self.editor.clear()
-        if self.settings_dialog is not None:
-            self.settings_dialog.close()  # it holds the old store
-        self.store.close()
-        try:
-            kept = restore_database(backup, path)
-        finally:
-            self.store = open_store(path, seed_demo=False, program=WINDOW_PROGRAM)
-            for panel in (self.day_sheet, self.patients, self.editor):
-                panel.set_store(self.store)
-            self.day_sheet.reload()
-        note = f"\nThe previous database was kept as\n{kept}" if kept else ""
-        dialogs().inform(self, "Backup restored", f"The backup was restored.{note}")
+    def use_store(self, store: Store) -> None:
+        """Work on ``store`` from now on (a restored backup reopened) and show what it holds."""
+        self.store = store
+        for panel in (self.day_sheet, self.patients, self.editor):
+            panel.set_store(store)
+        self.day_sheet.reload()
 
     @reporting("remove the demo patients")
     def remove_demo_data(self) -> None:
@@ -477,14 +300,8 @@ class MainWindow(QMainWindow):
 
     # -- help --------------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        """List every menu command with its keys."""
-        lines = []
-        for menu in self.menuBar().findChildren(QMenu):
-            for action in menu.actions():
-                if not action.shortcut().isEmpty():
-                    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                    lines.append(f"{keys:<16} {action.text().replace('&', '')}")
-        dialogs().inform(self, "Keyboard shortcuts", "\n".join(lines))
+        """List every menu command with its keys (F1)."""
+        dialogs().inform(self, "Keyboard shortcuts", shortcut_list(self.menuBar()))
 
     def show_about(self) -> None:
         """Name, database file and log file."""
@@ -496,39 +313,28 @@ class MainWindow(QMainWindow):
             f"Superbill Desk\n\nDatabase: {self.store.path or 'in memory'}\nLog file: {log_file()}",
         )
 
-    # -- window state ----------------------------------------------------------------------------
-    def _restore_state(self) -> None:
-        settings = window_settings()
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        for key, splitter in (
-            ("window/mainSplitter", self.splitter),
-            ("window/leftSplitter", self.left),
-            ("window/encounterSplitter", self.editor.splitter),
-        ):
-            state = settings.value(key)
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+    # -- window state (gui.window_state) -----------------------------------------------------------
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "mainSplitter": self.splitter,
+            "leftSplitter": self.left,
+            "encounterSplitter": self.editor.splitter,
+        }
 
     def save_state(self) -> None:
         """Remember size and splitter positions for next time."""
-        settings = window_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/mainSplitter", self.splitter.saveState())
-        settings.setValue("window/leftSplitter", self.left.saveState())
-        settings.setValue("window/encounterSplitter", self.editor.splitter.saveState())
+        save_state(self, self._splitters())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._drafts_offered:
             self._drafts_offered = True
             QTimer.singleShot(0, self.offer_drafts)
-            QTimer.singleShot(0, self.start_daily_backup)
+            QTimer.singleShot(0, self.backups.start_daily_backup)
 
     def quit(self) -> None:
         """File → Quit: asks first when lesions were typed for a visit with no patient yet."""
-        if self._may_drop_pending("Quit"):
+        if self.may_drop_pending("Quit"):
             self._drop_pending()
             self._leaving = True
             self.close()
@@ -537,7 +343,7 @@ class MainWindow(QMainWindow):
         # the user closing the window (title bar, Alt+F4) is asked like Quit; a close() from code
         # (a test, the event loop ending) never waits on a question
         if event.spontaneous() and not self._leaving:
-            if not self._may_drop_pending("Close the window"):
+            if not self.may_drop_pending("Close the window"):
                 event.ignore()
                 return
             self._drop_pending()

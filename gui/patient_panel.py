@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,30 +24,13 @@ from PySide6.QtWidgets import (
 
 from core.errors import InputError, StaleRecordError
 from core.store import Store
-from core.store.patients import parse_search_date
 from core.store.records import Patient
 from gui.dialogs import dialogs
 from gui.errors import reporting
+from gui.patient_form import PatientForm
 from gui.patient_model import PatientResultsModel, PatientRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
 from gui.views import RecordTableView
-from gui.widget_names import named
-
-#: the store's field names (``InputError.field``) → the form's widget names
-FIELD_WIDGETS: dict[str, str] = {
-    "first_name": "patientFirstName",
-    "last_name": "patientLastName",
-    "date_of_birth": "patientDob",
-    "sex": "patientSex",
-    "payer_id": "patientPayer",
-    "member_id": "patientMemberId",
-    "address1": "patientAddress",
-    "city": "patientCity",
-    "state": "patientState",
-    "zip": "patientZip",
-    "phone": "patientPhone",
-    "chart_number": "patientChartNumber",
-}
 
 
 class SearchLine(QLineEdit):
@@ -101,8 +81,7 @@ class PatientPanel(QWidget):
         self.hint.setObjectName("patientSearchHint")
         self.hint.setAccessibleName("Search result count")
 
-        self._editing: Patient | None = None
-        self.form = self._build_form()
+        self.form = PatientForm()
         # the form scrolls on small screens instead of squeezing the day sheet above it
         self.form_area = QScrollArea()
         self.form_area.setObjectName("patientFormArea")
@@ -133,6 +112,10 @@ class PatientPanel(QWidget):
         self.search.down_pressed.connect(self._focus_results)
         self.results.activated.connect(self._result_activated)
         self.new_button.clicked.connect(self.open_form)
+        self.form.save_button.clicked.connect(self.save_patient)
+        self.form.cancel_button.clicked.connect(self.close_form)
+        for line in self.form.text_fields():
+            line.returnPressed.connect(self.save_patient)
 
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
@@ -175,143 +158,23 @@ class PatientPanel(QWidget):
             if not self.results.currentIndex().isValid():
                 self.results.setCurrentIndex(self.proxy.index(0, 0))
 
-    def _result_activated(self, index: object) -> None:
+    def _result_activated(self, index: QModelIndex) -> None:
         row: PatientRow | None = self.proxy.data(index, RECORD_ROLE)
         if row is not None:
             self.patient_chosen.emit(row.patient)
 
-    # -- the form --------------------------------------------------------------------------------
-    def _field(self, widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
-        named(widget, name, accessible, tip)
-        error = QLabel()
-        error.setObjectName(f"{name}Error")
-        error.setAccessibleName(f"Problem with {accessible.lower()}")
-        error.setStyleSheet("color: #b3261e;")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        self._errors[name] = error
-        return widget
-
-    def _build_form(self) -> QGroupBox:
-        self._errors: dict[str, QLabel] = {}
-        box = QGroupBox("New patient")
-        box.setObjectName("patientForm")
-        self.first_name = self._field(QLineEdit(), "patientFirstName", "First name")
-        self.last_name = self._field(QLineEdit(), "patientLastName", "Last name")
-        self.dob = self._field(QLineEdit(), "patientDob", "Date of birth", "MM/DD/YYYY")
-        self.dob.setPlaceholderText("MM/DD/YYYY")
-        self.sex = self._field(QComboBox(), "patientSex", "Sex")
-        for text, value in (("unknown", "U"), ("female", "F"), ("male", "M")):
-            self.sex.addItem(text, value)
-        self.payer = self._field(QComboBox(), "patientPayer", "Insurance")
-        self.member_id = self._field(QLineEdit(), "patientMemberId", "Member ID", "From the insurance card")
-        self.address = self._field(QLineEdit(), "patientAddress", "Street address")
-        self.city = self._field(QLineEdit(), "patientCity", "City")
-        self.state = self._field(QLineEdit(), "patientState", "State", "Two letters, for example NY")
-        self.state.setMaxLength(2)
-        self.zip = self._field(QLineEdit(), "patientZip", "ZIP code", "12345 or 12345-6789")
-        self.phone = self._field(QLineEdit(), "patientPhone", "Phone")
-        self.save_button = QPushButton("Save patient and start visit")
-        self.save_button.setObjectName("savePatientButton")
-        self.save_button.setAccessibleName("Save the patient and start a visit")
-        self.save_button.setToolTip("Save the patient and open a new encounter for them (Enter)")
-        self.save_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelPatientButton")
-        self.cancel_button.setAccessibleName("Close the new patient form")
-
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        rows = (
-            ("First name", self.first_name),
-            ("Last name", self.last_name),
-            ("Date of birth", self.dob),
-            ("Sex", self.sex),
-            ("Insurance", self.payer),
-            ("Member ID", self.member_id),
-            ("Address", self.address),
-            ("City", self.city),
-            ("State", self.state),
-            ("ZIP", self.zip),
-            ("Phone", self.phone),
-        )
-        for label, widget in rows:
-            column = QVBoxLayout()
-            column.setSpacing(1)
-            column.addWidget(widget)
-            column.addWidget(self._errors[widget.objectName()])
-            form.addRow(label, column)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        form.addRow(buttons)
-        self.save_button.clicked.connect(self.save_patient)
-        self.cancel_button.clicked.connect(self.close_form)
-        for line in self._text_fields():
-            line.returnPressed.connect(self.save_patient)
-            line.textEdited.connect(lambda _t, w=line: self._clear_error(w.objectName()))
-        self.payer.activated.connect(lambda _i: self._clear_error("patientMemberId"))
-        return box
-
-    def _text_fields(self) -> tuple[QLineEdit, ...]:
-        """The form's typed fields: Enter in any of them saves, and a new form empties them."""
-        return (
-            self.first_name,
-            self.last_name,
-            self.dob,
-            self.member_id,
-            self.address,
-            self.city,
-            self.state,
-            self.zip,
-            self.phone,
-        )
-
+    # -- the form (gui.patient_form) ---------------------------------------------------------------
     def edit_patient(self, patient: Patient) -> None:
         """Show the form filled with ``patient`` to correct it (insurance, address, spelling)."""
         self.open_form()
-        self._editing = patient
-        self.form.setTitle(f"Patient {patient.chart_number}")
-        self.save_button.setText("Save changes")
-        self.first_name.setText(patient.first_name)
-        self.last_name.setText(patient.last_name)
-        self.dob.setText(f"{patient.date_of_birth:%m/%d/%Y}")
-        self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
-        self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
-        self.member_id.setText(patient.member_id)
-        self.address.setText(patient.address1)
-        self.city.setText(patient.city)
-        self.state.setText(patient.state)
-        self.zip.setText(patient.zip)
-        self.phone.setText(patient.phone)
+        self.form.show_patient(patient)
 
     def open_form(self) -> None:
         """Show an empty new-patient form, prefilled with a name typed in the search."""
-        self._editing = None
-        self.form.setTitle("New patient")
-        self.save_button.setText("Save patient and start visit")
-        self.payer.clear()
-        self.payer.addItem("no insurance (self-pay)", None)
-        for payer in self._store.payers():
-            self.payer.addItem(payer.name, payer.id)
-        for line in self._text_fields():
-            line.clear()
-        self.sex.setCurrentIndex(0)
-        self._clear_errors()
-        typed = self.search.text().split()
-        words = [w for w in typed if parse_search_date(w) is None and not w.isdigit()]
-        dates = [w for w in typed if parse_search_date(w) is not None]
-        if len(words) >= 2:
-            self.first_name.setText(words[0].capitalize())
-            self.last_name.setText(" ".join(words[1:]).capitalize())
-        elif words:
-            self.last_name.setText(words[0].capitalize())
-        if dates:
-            self.dob.setText(f"{parse_search_date(dates[0]):%m/%d/%Y}")
+        self.form.start_new(self._store.payers(), self.search.text())
         self.form_area.setVisible(True)
         self.results.setVisible(False)
-        self.first_name.setFocus()
+        self.form.first_name.setFocus()
 
     def close_form(self) -> None:
         """Hide the form (what was typed is dropped)."""
@@ -319,66 +182,20 @@ class PatientPanel(QWidget):
         self.results.setVisible(True)
         self.search.setFocus()
 
-    def _clear_errors(self) -> None:
-        for name in self._errors:
-            self._clear_error(name)
-
-    def _clear_error(self, name: str) -> None:
-        label = self._errors.get(name)
-        if label is not None:
-            label.clear()
-            label.setVisible(False)
-
     def field_error(self, name: str) -> str:
-        """The problem shown under the field ``name`` (empty when none)."""
-        label = self._errors[name]
-        return label.text() if label.isVisible() else ""
+        """The problem shown under the form's field ``name`` (empty when none)."""
+        return self.form.field_error(name)
 
     def _show_field_error(self, error: InputError) -> None:
-        name = FIELD_WIDGETS.get(error.field or "")
-        if name is None or name not in self._errors:
+        if not self.form.show_field_error(error):
             dialogs().problem(self, "Could not save the patient", error.text)
-            return
-        label = self._errors[name]
-        label.setText(error.text)
-        label.setVisible(True)
-        widget = self.findChild(QWidget, name)
-        if widget is not None:
-            widget.setFocus()
-
-    def _patient_from_form(self) -> Patient:
-        text = self.dob.text().strip()
-        born = parse_search_date(text)
-        if born is None:
-            raise InputError(
-                f"Date of birth: “{text}” is not a date; type it as MM/DD/YYYY, for example 03/14/1962."
-                if text
-                else "Date of birth: type it as MM/DD/YYYY, for example 03/14/1962.",
-                field="date_of_birth",
-            )
-        fields = dict(
-            first_name=self.first_name.text(),
-            last_name=self.last_name.text(),
-            date_of_birth=born,
-            sex=self.sex.currentData(),
-            address1=self.address.text(),
-            city=self.city.text(),
-            state=self.state.text(),
-            zip=self.zip.text(),
-            phone=self.phone.text(),
-            payer_id=self.payer.currentData(),
-            member_id=self.member_id.text(),
-        )
-        if self._editing is not None:  # keep what the form does not show (chart number, subscriber…)
-            return replace(self._editing, **fields)
-        return Patient(**fields)
 
     @reporting("save the patient")
     def save_patient(self) -> Patient | None:
         """Check and save the form; asks first when a similar patient is already on file."""
-        self._clear_errors()
+        self.form.clear_errors()
         try:
-            patient = self._patient_from_form()
+            patient = self.form.patient()
             if patient.id is not None:
                 return self._save_changes(patient)
             similar = self._store.similar_patients(patient)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -110,7 +111,8 @@ class SettingsDialog(QDialog):
     @reporting("save the practice")
     def save_practice(self) -> None:
         """Store the practice details (the store checks NPI, tax id, ZIP)."""
-        values = {field: edit.text() for field, edit in self.practice_fields.items()}
+        # the practice's text fields by name (the store checks each)
+        values: dict[str, Any] = {field: edit.text() for field, edit in self.practice_fields.items()}
         try:
             self._store.update_practice(replace(self._store.practice(), **values))
         except InputError as error:
@@ -152,7 +154,7 @@ class SettingsDialog(QDialog):
             row.addWidget(method)
             row.addWidget(diagnosis)
             form.addRow(KIND_NAMES[kind], row)
-        self.setting_widgets: dict[str, QWidget] = {}
+        self.setting_widgets: dict[str, QComboBox | QCheckBox | QSpinBox | QLineEdit] = {}
         for name, setting in SETTINGS.items():
             value = self._store.setting(name)
             widget: QWidget

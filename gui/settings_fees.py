@@ -37,6 +37,11 @@ def _date_field(day: date, name: str, accessible: str) -> QDateEdit:
     return field
 
 
+def as_date(day: QDate) -> date:
+    """The ``date`` of a ``QDate`` (``QDate.toPython`` is typed as any of date, datetime or time)."""
+    return date(day.year(), day.month(), day.day())
+
+
 class FeesPage(QWidget):
     """The fee of each code, in force on the day chosen at the top; *Set fee* adds a fee from a day on."""
 
@@ -85,7 +90,7 @@ class FeesPage(QWidget):
 
     def _load(self) -> None:
         descriptions = cpt_table()
-        entries = self._store.fee_schedule(self.day.date().toPython())
+        entries = self._store.fee_schedule(as_date(self.day.date()))
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             until = f"until {entry.effective_to:%m/%d/%Y}" if entry.effective_to else "no end date"
@@ -111,7 +116,7 @@ class FeesPage(QWidget):
         """Set the chosen code's fee from the chosen day on (earlier fees stay for earlier visits)."""
         try:
             cents = parse_dollars(self.amount.text(), field="Fee per unit")
-            entry = self._store.set_fee(self.cpt.currentData(), cents, self.effective_from.date().toPython())
+            entry = self._store.set_fee(self.cpt.currentData(), cents, as_date(self.effective_from.date()))
         except InputError as error:
             show_message(self.message, error.text, ok=False)
             return

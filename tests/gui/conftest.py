@@ -1,20 +1,28 @@
-"""GUI test fixtures: a scripted dialog seam, a synchronous background pool, and a shown window."""
+"""GUI test fixtures: a scripted dialog seam, a synchronous background pool, a shown window, and the
+panels on their own (``editor``, ``patient_panel``) on the ``store`` of the demo practice."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.store import Store, open_store
+from core.store.records import Patient
 from gui import background
 from gui.app import build_main_window
 from gui.dialogs import Dialogs, set_dialogs
-from gui.main_window import MainWindow
+from gui.encounter_editor import EncounterEditor
+from gui.main_window import WINDOW_PROGRAM, MainWindow
+from gui.patient_panel import PatientPanel
+
+W = TypeVar("W", bound=QWidget)
 
 
 class FakeDialogs(Dialogs):
@@ -113,6 +121,56 @@ def window(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: ob
     qtbot.waitExposed(win)
     win.activateWindow()
     return win
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """The demo practice's database, for a test that builds one panel instead of the whole window."""
+    with open_store(db_path, program=WINDOW_PROGRAM) as opened:
+        yield opened
+
+
+def shown(qtbot: QtBot, widget: W) -> W:
+    """``widget`` shown on its own, as a top-level window with the focus (pytest-qt deletes it)."""
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    return widget
+
+
+def gone(widget: QWidget) -> None:
+    """Close ``widget`` and stop its timers before the ``store`` it reads is closed (the window owns its
+    store instead): the search as you type must not fire on a closed database in a later test. pytest-qt
+    deletes the widget afterwards."""
+    for timer in widget.findChildren(QTimer):
+        timer.stop()
+    widget.close()
+
+
+@pytest.fixture
+def editor(
+    store: Store, qtbot: QtBot, fake_dialogs: FakeDialogs, sync_pool: object
+) -> Iterator[EncounterEditor]:
+    """The encounter editor on its own, showing a visit with no patient yet."""
+    widget = shown(qtbot, EncounterEditor(store))
+    yield widget
+    gone(widget)
+
+
+@pytest.fixture
+def patient_panel(store: Store, qtbot: QtBot, fake_dialogs: FakeDialogs) -> Iterator[PatientPanel]:
+    """The patient search and form on their own."""
+    widget = shown(qtbot, PatientPanel(store))
+    yield widget
+    gone(widget)
+
+
+def start_visit(editor: EncounterEditor, store: Store, query: str = "sample") -> Patient:
+    """Start a visit in ``editor`` for the first patient ``query`` finds, on today, as choosing them does."""
+    patient = store.search_patients(query)[0]
+    editor.start_new(patient, store.today())
+    return patient
 
 
 def named(window: QWidget, name: str) -> QWidget:

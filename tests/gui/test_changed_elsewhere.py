@@ -9,13 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.store import EncounterStatus, open_store
-from gui.main_window import MainWindow
-from tests.gui.conftest import FakeDialogs, codes, named, open_first_patient, quick_enter
+from core.store import EncounterStatus, Store, open_store
+from gui.encounter_editor import EncounterEditor
+from gui.patient_panel import PatientPanel
+from tests.gui.conftest import FakeDialogs, codes, named, quick_enter, start_visit
 
 
-def _other_program_changes_the_draft(db_path: Path, window: MainWindow, count: int) -> None:
-    encounter = window.current_encounter()
+def _other_program_changes_the_draft(db_path: Path, editor: EncounterEditor, count: int) -> None:
+    encounter = editor.encounter
     assert encounter is not None and encounter.id is not None
     with open_store(db_path, seed_demo=False, user="second_window") as other:
         stored = other.get_encounter(encounter.id)
@@ -23,92 +24,89 @@ def _other_program_changes_the_draft(db_path: Path, window: MainWindow, count: i
 
 
 def test_typing_over_a_draft_changed_elsewhere_asks_and_can_show_theirs(
-    qtbot: QtBot, window: MainWindow, db_path: Path, fake_dialogs: FakeDialogs
+    qtbot: QtBot, editor: EncounterEditor, store: Store, db_path: Path, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "3 ak face cryo")
-    _other_program_changes_the_draft(db_path, window, 9)
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "3 ak face cryo")
+    _other_program_changes_the_draft(db_path, editor, 9)
 
     fake_dialogs.answers["choose"].append(0)  # "Show it as it is now"
-    quick_enter(qtbot, window, "2 sk trunk")
+    quick_enter(qtbot, editor, "2 sk trunk")
 
     kind, title, text = fake_dialogs.seen[-1]
     assert (kind, title) == ("choose", "Changed in another window")
     assert "lesions" in text and "second_window" in text
-    current = window.current_encounter()
+    current = editor.encounter
     assert current is not None and [g.count for g in current.lesions] == [9]
-    assert codes(window) == [("17000", "1"), ("17003", "8")]
+    assert codes(editor) == [("17000", "1"), ("17003", "8")]
     with open_store(db_path, seed_demo=False) as check:
         assert [g.count for g in check.get_encounter(current.id or 0).lesions] == [9]
 
 
 def test_keep_mine_saves_what_was_typed_over_the_other_change(
-    qtbot: QtBot, window: MainWindow, db_path: Path, fake_dialogs: FakeDialogs
+    qtbot: QtBot, editor: EncounterEditor, store: Store, db_path: Path, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "3 ak face cryo")
-    _other_program_changes_the_draft(db_path, window, 9)
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "3 ak face cryo")
+    _other_program_changes_the_draft(db_path, editor, 9)
 
     fake_dialogs.answers["choose"].append(1)  # "Keep mine and save it"
-    quick_enter(qtbot, window, "2 sk trunk")
+    quick_enter(qtbot, editor, "2 sk trunk")
 
-    current = window.current_encounter()
+    current = editor.encounter
     assert current is not None
     with open_store(db_path, seed_demo=False) as check:
         stored = check.get_encounter(current.id or 0)
-        assert [g.count for g in stored.lesions] == [3, 2]  # what this window showed, saved knowingly
+        assert [g.count for g in stored.lesions] == [3, 2]  # what this editor showed, saved knowingly
         assert check.audit_entries("encounter", current.id)[-1].who != "second_window"
 
 
 def test_a_payment_recorded_elsewhere_is_never_overwritten(
-    qtbot: QtBot, window: MainWindow, db_path: Path, fake_dialogs: FakeDialogs
+    qtbot: QtBot, editor: EncounterEditor, store: Store, db_path: Path, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face cryo")
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face cryo")
     fake_dialogs.defaults["ask"] = True
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    final = window.current_encounter()
+    qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    final = editor.encounter
     assert final is not None and final.status is EncounterStatus.FINAL and final.id is not None
     with open_store(db_path, seed_demo=False, user="biller") as other:
         other.record_payment(final.id, 4000, version=other.get_encounter(final.id).version)
 
-    paid = named(window, "encounterPaid")
+    paid = named(editor, "encounterPaid")
     qtbot.keyClicks(paid, "25")
     qtbot.keyClick(paid, Qt.Key.Key_Return)
 
     kind, title, text = fake_dialogs.seen[-1]
     assert (kind, title) == ("problem", "Changed in another window")
     assert "amount paid" in text and "biller" in text
-    shown = window.current_encounter()
-    assert shown is not None and shown.paid_cents == 4000  # the window now shows what is stored
-    assert "paid $40.00" in named(window, "encounterTotal").text()
+    shown = editor.encounter
+    assert shown is not None and shown.paid_cents == 4000  # the editor now shows what is stored
+    assert "paid $40.00" in named(editor, "encounterTotal").text()
 
 
 def test_a_patient_changed_elsewhere_keeps_the_form_until_the_user_chooses(
-    qtbot: QtBot, window: MainWindow, db_path: Path, fake_dialogs: FakeDialogs
+    qtbot: QtBot, patient_panel: PatientPanel, store: Store, db_path: Path, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    qtbot.keyClick(
-        window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
-    assert named(window, "patientForm").isVisible()
-    (patient,) = window.store.search_patients("sample")
+    (patient,) = store.search_patients("sample")
+    patient_panel.edit_patient(patient)  # Edit patient… on the open visit
+    assert named(patient_panel, "patientForm").isVisible()
     with open_store(db_path, seed_demo=False, user="second_window") as other:
         other.save_patient(replace(other.get_patient(patient.id or 0), member_id="1EG4TE5MK99"))
-    phone = named(window, "patientPhone")
+    phone = named(patient_panel, "patientPhone")
     phone.clear()
     qtbot.keyClicks(phone, "(217) 555-0199")
 
     fake_dialogs.answers["choose"].append(None)  # the question is closed: nothing happens
-    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
-    assert named(window, "patientForm").isVisible()
-    assert named(window, "patientPhone").text() == "(217) 555-0199"  # the typing is kept
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert named(patient_panel, "patientForm").isVisible()
+    assert named(patient_panel, "patientPhone").text() == "(217) 555-0199"  # the typing is kept
     assert "member ID" in fake_dialogs.seen[-1][2]
 
     fake_dialogs.answers["choose"].append(0)  # show the patient as it is now
-    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
-    assert named(window, "patientMemberId").text() == "1EG4TE5MK99"
-    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)  # now it saves
-    assert not named(window, "patientForm").isVisible()
-    (saved,) = window.store.search_patients("sample")
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert named(patient_panel, "patientMemberId").text() == "1EG4TE5MK99"
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)  # now it saves
+    assert not named(patient_panel, "patientForm").isVisible()
+    (saved,) = store.search_patients("sample")
     assert saved.member_id == "1EG4TE5MK99"

@@ -1,4 +1,7 @@
-"""The encounter editor driven like a user: quick entry, live coding, in-place edits, save and reopen."""
+"""The encounter editor driven like a user: quick entry, live coding, in-place edits, save and reopen.
+
+Most tests build the editor alone (``editor``); the window is built where the day sheet or the
+window's shortcuts are the point."""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox
 from pytestqt.qtbot import QtBot
 
-from core.store import open_store
+from core.store import Store, open_store
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
+from gui.encounter_editor import EncounterEditor
 from gui.main_window import MainWindow
 from tests.gui.conftest import (
     FakeDialogs,
@@ -18,93 +22,102 @@ from tests.gui.conftest import (
     named,
     open_first_patient,
     quick_enter,
+    start_visit,
     table_rows,
     type_in_cell,
 )
 
 
-def test_twelve_aks_code_as_17000_and_17003_times_11(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face cryo")
-    assert codes(window) == [("17000", "1"), ("17003", "11")]
-    assert named(window, "lesionQuickEntry").text() == ""
-    assert table_rows(named(window, "lesionTable")) == [
+def test_twelve_aks_code_as_17000_and_17003_times_11(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face cryo")
+    assert codes(editor) == [("17000", "1"), ("17003", "11")]
+    assert named(editor, "lesionQuickEntry").text() == ""
+    assert table_rows(named(editor, "lesionTable")) == [
         ["Premalignant", "12", "face", "cryosurgery", "", "L57.0"]
     ]
-    assert named(window, "encounterTotal").text().startswith("$")
+    assert named(editor, "encounterTotal").text().startswith("$")
 
 
-def test_fifteen_aks_flip_to_17004(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "14 ak face")
-    assert codes(window) == [("17000", "1"), ("17003", "13")]
-    quick_enter(qtbot, window, "1 ak scalp")
-    assert codes(window) == [("17004", "1")]
+def test_fifteen_aks_flip_to_17004(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "14 ak face")
+    assert codes(editor) == [("17000", "1"), ("17003", "13")]
+    quick_enter(qtbot, editor, "1 ak scalp")
+    assert codes(editor) == [("17004", "1")]
 
 
-def test_a_bad_word_keeps_the_line_and_says_what_is_wrong(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak fcae cryo")
-    assert named(window, "lesionQuickEntry").text() == "12 ak fcae cryo"
-    message = named(window, "quickEntryMessage").text()
+def test_a_bad_word_keeps_the_line_and_says_what_is_wrong(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak fcae cryo")
+    assert named(editor, "lesionQuickEntry").text() == "12 ak fcae cryo"
+    message = named(editor, "quickEntryMessage").text()
     assert "“fcae”" in message and "site" in message
-    assert named(window, "lesionTable").model().rowCount() == 0
-    assert codes(window) == []
+    assert named(editor, "lesionTable").model().rowCount() == 0
+    assert codes(editor) == []
     # fixing the word clears the message and adds the group
-    entry = named(window, "lesionQuickEntry")
+    entry = named(editor, "lesionQuickEntry")
     entry.selectAll()
-    quick_enter(qtbot, window, "12 ak face cryo")
-    assert named(window, "quickEntryMessage").text() == ""
-    assert codes(window) == [("17000", "1"), ("17003", "11")]
+    quick_enter(qtbot, editor, "12 ak face cryo")
+    assert named(editor, "quickEntryMessage").text() == ""
+    assert codes(editor) == [("17000", "1"), ("17003", "11")]
 
 
-def test_every_edit_is_saved_as_a_draft(qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "3 sk trunk")
-    day_rows = table_rows(named(window, "dayTable"))
-    assert [row[5] for row in day_rows] == ["Draft"]
+def test_every_edit_is_saved_as_a_draft(
+    qtbot: QtBot, editor: EncounterEditor, store: Store, db_path: Path
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "3 sk trunk")
+    shown = editor.encounter
+    assert shown is not None and shown.id is not None and shown.status is EncounterStatus.DRAFT
     with open_store(db_path) as other:
         (draft,) = other.drafts()
         assert draft.lesions[0].count == 3
 
 
-def test_lesion_table_edits_in_place_and_recodes(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face")
-    table = named(window, "lesionTable")
+def test_lesion_table_edits_in_place_and_recodes(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face")
+    table = named(editor, "lesionTable")
     table.setFocus()
     table.setCurrentIndex(table.model().index(0, 1))
     type_in_cell(qtbot, table, "20")
-    assert codes(window) == [("17004", "1")]
+    assert codes(editor) == [("17004", "1")]
     # a bad value is refused with a message and the row stays as it was
     table.setCurrentIndex(table.model().index(0, 1))
     type_in_cell(qtbot, table, "zero")
     assert table.model().index(0, 1).data() == "20"
-    assert "Count" in named(window, "quickEntryMessage").text()
+    assert "Count" in named(editor, "quickEntryMessage").text()
 
 
-def test_delete_removes_a_lesion_row(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face")
-    quick_enter(qtbot, window, "3 sk trunk")
-    table = named(window, "lesionTable")
+def test_delete_removes_a_lesion_row(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face")
+    quick_enter(qtbot, editor, "3 sk trunk")
+    table = named(editor, "lesionTable")
     table.setFocus()
     table.setCurrentIndex(table.model().index(1, 0))
-    qtbot.mouseClick(named(window, "removeLesionButton"), Qt.MouseButton.LeftButton)
-    assert codes(window) == [("17000", "1"), ("17003", "11")]
+    qtbot.mouseClick(named(editor, "removeLesionButton"), Qt.MouseButton.LeftButton)
+    assert codes(editor) == [("17000", "1"), ("17003", "11")]
 
 
-def test_em_code_adds_a_visit_line_with_modifier_25(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "2 ak face")
-    combo = named(window, "encounterEmCode")
+def test_em_code_adds_a_visit_line_with_modifier_25(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "2 ak face")
+    combo = named(editor, "encounterEmCode")
     combo.setFocus()
     index = combo.findData("99213")
     combo.setCurrentIndex(index)
     combo.activated.emit(index)  # what choosing an item with the mouse or keys emits
-    rows = table_rows(named(window, "codedLinesTable"))
+    rows = table_rows(named(editor, "codedLinesTable"))
     assert rows[0][0] == "99213" and "25" in rows[0][2]
-    messages = named(window, "codingMessages")
+    messages = named(editor, "codingMessages")
     texts = [messages.item(i).text() for i in range(messages.count())]
     assert any(text.startswith("Warning:") for text in texts)
     assert any(text.startswith("Why 17000") for text in texts)
@@ -140,43 +153,47 @@ def test_ctrl_s_saves_final_and_reopening_shows_the_same_encounter(
     assert not named(again, "lesionQuickEntry").isEnabled()
 
 
-def test_errors_block_saving_as_final(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "1 bcc nose C44.311")  # no diameter: the engine reports an error
-    qtbot.mouseClick(named(window, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+def test_errors_block_saving_as_final(
+    qtbot: QtBot, editor: EncounterEditor, store: Store, fake_dialogs: FakeDialogs
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "1 bcc nose C44.311")  # no diameter: the engine reports an error
+    qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
     assert fake_dialogs.kinds() == ["problem"]
     assert "diameter" in fake_dialogs.seen[0][2].lower()
-    assert window.current_encounter().status is EncounterStatus.DRAFT
+    assert editor.encounter.status is EncounterStatus.DRAFT
 
 
 def test_warnings_ask_and_going_back_keeps_the_draft(
-    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+    qtbot: QtBot, editor: EncounterEditor, store: Store, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "3 ak genitalia")  # a site-specific warning
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "3 ak genitalia")  # a site-specific warning
     fake_dialogs.answers["ask"].append(False)
-    qtbot.mouseClick(named(window, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
     assert fake_dialogs.kinds() == ["ask"]
-    assert window.current_encounter().status is EncounterStatus.DRAFT
+    assert editor.encounter.status is EncounterStatus.DRAFT
 
 
-def test_reopen_a_final_encounter(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "2 ak face")
+def test_reopen_a_final_encounter(
+    qtbot: QtBot, editor: EncounterEditor, store: Store, fake_dialogs: FakeDialogs
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "2 ak face")
     fake_dialogs.defaults["ask"] = True
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_encounter().status is EncounterStatus.FINAL
-    qtbot.mouseClick(named(window, "reopenEncounterButton"), Qt.MouseButton.LeftButton)
-    assert window.current_encounter().status is EncounterStatus.DRAFT
-    quick_enter(qtbot, window, "1 ak scalp")
-    assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17000", "17003"]
+    qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    assert editor.encounter.status is EncounterStatus.FINAL
+    qtbot.mouseClick(named(editor, "reopenEncounterButton"), Qt.MouseButton.LeftButton)
+    assert editor.encounter.status is EncounterStatus.DRAFT
+    quick_enter(qtbot, editor, "1 ak scalp")
+    assert [row[0] for row in table_rows(named(editor, "codedLinesTable"))] == ["17000", "17003"]
 
 
-def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "1 bcc nose electro C44.311 0.8cm")
-    assert table_rows(named(window, "codedLinesTable"))[0][0] == "17281"
-    table = named(window, "lesionTable")
+def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "1 bcc nose electro C44.311 0.8cm")
+    assert table_rows(named(editor, "codedLinesTable"))[0][0] == "17281"
+    table = named(editor, "lesionTable")
     table.setFocus()
     table.setCurrentIndex(table.model().index(0, 2))
     qtbot.keyClick(table, Qt.Key.Key_F2)
@@ -185,13 +202,13 @@ def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, window: MainWindow) ->
     qtbot.keyClick(combo, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
     assert table_rows(table)[0][2] == "trunk"
-    assert table_rows(named(window, "codedLinesTable"))[0][0] == "17261"  # trunk group, 0.6-1.0 cm
+    assert table_rows(named(editor, "codedLinesTable"))[0][0] == "17261"  # trunk group, 0.6-1.0 cm
 
 
-def test_diagnosis_cell_explains_the_code(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "2 ak face")
-    model = named(window, "lesionTable").model()
+def test_diagnosis_cell_explains_the_code(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "2 ak face")
+    model = named(editor, "lesionTable").model()
     assert "keratosis" in model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole).lower()
 
 
@@ -211,11 +228,13 @@ def test_void_a_draft_entered_by_mistake(qtbot: QtBot, window: MainWindow, fake_
     assert not named(window, "lesionQuickEntry").isEnabled()
 
 
-def test_find_a_diagnosis_by_words_and_add_it_to_the_line(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    entry = named(window, "lesionQuickEntry")
+def test_find_a_diagnosis_by_words_and_add_it_to_the_line(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    entry = named(editor, "lesionQuickEntry")
     qtbot.keyClicks(entry, "3 sk trunk")
-    finder = named(window, "diagnosisSearch")
+    finder = named(editor, "diagnosisSearch")
     finder.setFocus()
     qtbot.keyClicks(finder, "other seborrheic keratosis")
     qtbot.waitUntil(lambda: any(m.startswith("L82.1 ") for m in finder.matches()))
@@ -226,46 +245,50 @@ def test_find_a_diagnosis_by_words_and_add_it_to_the_line(qtbot: QtBot, window: 
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert entry.text() == "3 sk trunk L82.1"
     qtbot.keyClick(entry, Qt.Key.Key_Return)
-    assert table_rows(named(window, "lesionTable"))[0][5] == "L82.1"
+    assert table_rows(named(editor, "lesionTable"))[0][5] == "L82.1"
 
 
-def test_the_diagnosis_finder_offers_only_billable_codes(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    finder = named(window, "diagnosisSearch")
+def test_the_diagnosis_finder_offers_only_billable_codes(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    finder = named(editor, "diagnosisSearch")
     qtbot.keyClicks(finder, "L57")
     qtbot.waitUntil(lambda: bool(finder.matches()))
     assert "L57.0 — Actinic keratosis" in finder.matches()
     assert not any(m.startswith("L57 ") for m in finder.matches())
 
 
-def test_delete_key_in_the_lesion_table_removes_the_row(qtbot: QtBot, window: MainWindow) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face")
-    quick_enter(qtbot, window, "3 sk trunk")
-    table = named(window, "lesionTable")
+def test_delete_key_in_the_lesion_table_removes_the_row(
+    qtbot: QtBot, editor: EncounterEditor, store: Store
+) -> None:
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face")
+    quick_enter(qtbot, editor, "3 sk trunk")
+    table = named(editor, "lesionTable")
     table.setFocus()
     table.setCurrentIndex(table.model().index(0, 0))
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert [row[0] for row in table_rows(table)] == ["Benign"]
-    assert [row[0] for row in table_rows(named(window, "codedLinesTable"))] == ["17110"]
+    assert [row[0] for row in table_rows(named(editor, "codedLinesTable"))] == ["17110"]
 
 
 def test_record_what_was_paid_at_the_desk(
-    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+    qtbot: QtBot, editor: EncounterEditor, store: Store, fake_dialogs: FakeDialogs
 ) -> None:
-    open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "12 ak face cryo")
-    assert not named(window, "encounterPaid").isVisible()  # only once final
+    start_visit(editor, store)
+    quick_enter(qtbot, editor, "12 ak face cryo")
+    assert not named(editor, "encounterPaid").isVisible()  # only once final
     fake_dialogs.defaults["ask"] = True
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    paid = named(window, "encounterPaid")
+    qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
+    paid = named(editor, "encounterPaid")
     assert paid.isVisible()
     qtbot.keyClicks(paid, "twenty")
     qtbot.keyClick(paid, Qt.Key.Key_Return)
     assert fake_dialogs.kinds()[-1] == "problem"
     paid.clear()
     qtbot.keyClicks(paid, "25")
-    qtbot.mouseClick(named(window, "recordPaymentButton"), Qt.MouseButton.LeftButton)
-    assert window.current_encounter().paid_cents == 2500
-    total = named(window, "encounterTotal").text()
+    qtbot.mouseClick(named(editor, "recordPaymentButton"), Qt.MouseButton.LeftButton)
+    assert editor.encounter.paid_cents == 2500
+    total = named(editor, "encounterTotal").text()
     assert "paid $25.00" in total and "balance" in total

@@ -1,0 +1,119 @@
+"""The window's menus: every command with its shortcut, shown in the menu and in its tooltip.
+
+``build_menus(window)`` fills the menu bar of a ``MainWindow`` and connects each action to the
+window or to the panel that does the work; ``shortcut_list`` is what F1 shows. Each action has an
+object name (``saveAction``, ``printDayAction``…) so tests and the shortcut list can find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+Keys = QKeySequence | QKeySequence.StandardKey | str | None
+
+
+def add_action(
+    window: QWidget, menu: QMenu, text: str, name: str, keys: Keys, slot: Callable[[], object]
+) -> QAction:
+    """A ``window``-wide action in ``menu`` calling ``slot``; its tooltip names its shortcut."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys is not None:
+        sequence = keys if isinstance(keys, QKeySequence) else QKeySequence(keys)
+        action.setShortcut(sequence)
+        native = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({native})")
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """File, Visit, Day and Help, with every command of the window."""
+    bar = window.menuBar()
+    editor, day_sheet = window.editor, window.day_sheet
+
+    file_menu = bar.addMenu("&File")
+    add_action(window, file_menu, "&Settings…", "settingsAction", "Ctrl+,", window.open_settings)
+    file_menu.addSeparator()
+    add_action(window, file_menu, "&Back up now…", "backupAction", None, window.backup_now)
+    add_action(window, file_menu, "&Restore from a backup…", "restoreAction", None, window.restore_backup)
+    remove_demo = add_action(
+        window, file_menu, "Remove the &demo patients…", "removeDemoAction", None, window.remove_demo_data
+    )
+    file_menu.aboutToShow.connect(lambda: remove_demo.setEnabled(window.store.has_demo_data()))
+    file_menu.addSeparator()
+    add_action(window, file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, window.quit)
+
+    visit = bar.addMenu("&Visit")
+    add_action(
+        window,
+        visit,
+        "&Find patient",
+        "findPatientAction",
+        QKeySequence.StandardKey.Find,
+        window.focus_search,
+    )
+    add_action(
+        window,
+        visit,
+        "&New patient…",
+        "newPatientAction",
+        QKeySequence.StandardKey.New,
+        window.patients.open_form,
+    )
+    add_action(
+        window, visit, "&Edit patient…", "editPatientAction", "Ctrl+Shift+E", editor.request_patient_edit
+    )
+    add_action(
+        window,
+        visit,
+        "New visit, patient &later",
+        "newVisitAction",
+        "Ctrl+Shift+N",
+        window.new_visit_without_patient,
+    )
+    visit.addSeparator()
+    add_action(window, visit, "&Quick entry", "quickEntryAction", "Ctrl+L", editor.quick_entry.setFocus)
+    add_action(window, visit, "&Save as final", "saveAction", QKeySequence.StandardKey.Save, editor.finalize)
+    add_action(
+        window,
+        visit,
+        "Superbill &preview…",
+        "printAction",
+        QKeySequence.StandardKey.Print,
+        editor.request_superbill,
+    )
+    add_action(window, visit, "&Reopen final encounter…", "reopenAction", None, editor.reopen)
+    visit.addAction(editor.dealt_with_action)  # Ctrl+D: a note from the import is dealt with
+
+    day = bar.addMenu("&Day")
+    add_action(window, day, "&Previous day", "previousDayAction", "Alt+Left", lambda: day_sheet.step(-1))
+    add_action(window, day, "&Next day", "nextDayAction", "Alt+Right", lambda: day_sheet.step(1))
+    add_action(window, day, "&Today", "todayAction", "Ctrl+T", day_sheet.go_to_today)
+    day.addSeparator()
+    add_action(window, day, "Print &day…", "printDayAction", "Ctrl+Shift+P", window.printing.print_day)
+
+    help_menu = bar.addMenu("&Help")
+    add_action(window, help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", window.show_shortcuts)
+    add_action(window, help_menu, "&About Superbill Desk", "aboutAction", None, window.show_about)
+
+
+def shortcut_list(bar: QMenuBar) -> str:
+    """Every menu command that has keys, one a line: the keys, then the command."""
+    lines = []
+    for menu in bar.findChildren(QMenu):
+        for action in menu.actions():
+            if not action.shortcut().isEmpty():
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                lines.append(f"{keys:<16} {action.text().replace('&', '')}")
+    return "\n".join(lines)

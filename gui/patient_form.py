@@ -1,0 +1,232 @@
+"""The patient form: a new patient, or the corrections to one on file, with problems shown by the field.
+
+``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``), each with its problem
+line (``<name>Error``), and *Save* / *Cancel*. It fills itself from a patient or from what was typed
+in the search, and reads a ``Patient`` back; saving it (and asking about a likely duplicate) is the
+patient panel's business (``gui.patient_panel``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import InputError
+from core.store.patients import parse_search_date
+from core.store.records import Patient, Payer
+from gui.widget_names import named
+
+W = TypeVar("W", bound=QWidget)
+
+#: the store's field names (``InputError.field``) → the form's widget names
+FIELD_WIDGETS: dict[str, str] = {
+    "first_name": "patientFirstName",
+    "last_name": "patientLastName",
+    "date_of_birth": "patientDob",
+    "sex": "patientSex",
+    "payer_id": "patientPayer",
+    "member_id": "patientMemberId",
+    "address1": "patientAddress",
+    "city": "patientCity",
+    "state": "patientState",
+    "zip": "patientZip",
+    "phone": "patientPhone",
+    "chart_number": "patientChartNumber",
+}
+
+
+class PatientForm(QGroupBox):
+    """``patientForm``: the patient's fields, a problem line under each, Save and Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("New patient", parent)
+        self.setObjectName("patientForm")
+        self._errors: dict[str, QLabel] = {}
+        #: the patient being corrected (``None``: a new patient)
+        self.editing: Patient | None = None
+        self.first_name = self._field(QLineEdit(), "patientFirstName", "First name")
+        self.last_name = self._field(QLineEdit(), "patientLastName", "Last name")
+        self.dob = self._field(QLineEdit(), "patientDob", "Date of birth", "MM/DD/YYYY")
+        self.dob.setPlaceholderText("MM/DD/YYYY")
+        self.sex = self._field(QComboBox(), "patientSex", "Sex")
+        for text, value in (("unknown", "U"), ("female", "F"), ("male", "M")):
+            self.sex.addItem(text, value)
+        self.payer = self._field(QComboBox(), "patientPayer", "Insurance")
+        self.member_id = self._field(QLineEdit(), "patientMemberId", "Member ID", "From the insurance card")
+        self.address = self._field(QLineEdit(), "patientAddress", "Street address")
+        self.city = self._field(QLineEdit(), "patientCity", "City")
+        self.state = self._field(QLineEdit(), "patientState", "State", "Two letters, for example NY")
+        self.state.setMaxLength(2)
+        self.zip = self._field(QLineEdit(), "patientZip", "ZIP code", "12345 or 12345-6789")
+        self.phone = self._field(QLineEdit(), "patientPhone", "Phone")
+        self.save_button = named(
+            QPushButton("Save patient and start visit"),
+            "savePatientButton",
+            "Save the patient and start a visit",
+            "Save the patient and open a new encounter for them (Enter)",
+        )
+        self.save_button.setDefault(True)
+        self.cancel_button = named(QPushButton("Cancel"), "cancelPatientButton", "Close the new patient form")
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        rows: tuple[tuple[str, QWidget], ...] = (
+            ("First name", self.first_name),
+            ("Last name", self.last_name),
+            ("Date of birth", self.dob),
+            ("Sex", self.sex),
+            ("Insurance", self.payer),
+            ("Member ID", self.member_id),
+            ("Address", self.address),
+            ("City", self.city),
+            ("State", self.state),
+            ("ZIP", self.zip),
+            ("Phone", self.phone),
+        )
+        for label, widget in rows:
+            column = QVBoxLayout()
+            column.setSpacing(1)
+            column.addWidget(widget)
+            column.addWidget(self._errors[widget.objectName()])
+            form.addRow(label, column)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        for line in self.text_fields():
+            line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
+        self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
+
+    def _field(self, widget: W, name: str, accessible: str, tip: str = "") -> W:
+        named(widget, name, accessible, tip)
+        error = named(QLabel(), f"{name}Error", f"Problem with {accessible.lower()}")
+        error.setStyleSheet("color: #b3261e;")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        self._errors[name] = error
+        return widget
+
+    def text_fields(self) -> tuple[QLineEdit, ...]:
+        """The form's typed fields: Enter in any of them saves, and a new form empties them."""
+        return (
+            self.first_name,
+            self.last_name,
+            self.dob,
+            self.member_id,
+            self.address,
+            self.city,
+            self.state,
+            self.zip,
+            self.phone,
+        )
+
+    def start_new(self, payers: list[Payer], typed: str) -> None:
+        """An empty form for a new patient, with a name and date of birth ``typed`` in the search."""
+        self.editing = None
+        self.setTitle("New patient")
+        self.save_button.setText("Save patient and start visit")
+        self.payer.clear()
+        self.payer.addItem("no insurance (self-pay)", None)
+        for payer in payers:
+            self.payer.addItem(payer.name, payer.id)
+        for line in self.text_fields():
+            line.clear()
+        self.sex.setCurrentIndex(0)
+        self.clear_errors()
+        words = [w for w in typed.split() if parse_search_date(w) is None and not w.isdigit()]
+        dates = [born for born in map(parse_search_date, typed.split()) if born is not None]
+        if len(words) >= 2:
+            self.first_name.setText(words[0].capitalize())
+            self.last_name.setText(" ".join(words[1:]).capitalize())
+        elif words:
+            self.last_name.setText(words[0].capitalize())
+        if dates:
+            self.dob.setText(f"{dates[0]:%m/%d/%Y}")
+
+    def show_patient(self, patient: Patient) -> None:
+        """Fill the form with ``patient`` to correct it (after ``start_new`` listed the payers)."""
+        self.editing = patient
+        self.setTitle(f"Patient {patient.chart_number}")
+        self.save_button.setText("Save changes")
+        self.first_name.setText(patient.first_name)
+        self.last_name.setText(patient.last_name)
+        self.dob.setText(f"{patient.date_of_birth:%m/%d/%Y}")
+        self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
+        self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
+        self.member_id.setText(patient.member_id)
+        self.address.setText(patient.address1)
+        self.city.setText(patient.city)
+        self.state.setText(patient.state)
+        self.zip.setText(patient.zip)
+        self.phone.setText(patient.phone)
+
+    def clear_errors(self) -> None:
+        for name in self._errors:
+            self.clear_error(name)
+
+    def clear_error(self, name: str) -> None:
+        label = self._errors.get(name)
+        if label is not None:
+            label.clear()
+            label.setVisible(False)
+
+    def field_error(self, name: str) -> str:
+        """The problem shown under the field ``name`` (empty when none)."""
+        label = self._errors[name]
+        return label.text() if label.isVisible() else ""
+
+    def show_field_error(self, error: InputError) -> bool:
+        """Show ``error`` under its field and put the cursor there; ``False`` when no field shows it."""
+        name = FIELD_WIDGETS.get(error.field or "")
+        if name is None or name not in self._errors:
+            return False
+        label = self._errors[name]
+        label.setText(error.text)
+        label.setVisible(True)
+        widget = self.findChild(QWidget, name)
+        if widget is not None:
+            widget.setFocus()
+        return True
+
+    def patient(self) -> Patient:
+        """The patient the form describes (a corrected one keeps what the form does not show).
+
+        ``InputError`` (for the date of birth field) when the date of birth cannot be read."""
+        text = self.dob.text().strip()
+        born = parse_search_date(text)
+        if born is None:
+            raise InputError(
+                f"Date of birth: “{text}” is not a date; type it as MM/DD/YYYY, for example 03/14/1962."
+                if text
+                else "Date of birth: type it as MM/DD/YYYY, for example 03/14/1962.",
+                field="date_of_birth",
+            )
+        fields: dict[str, Any] = dict(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            date_of_birth=born,
+            sex=self.sex.currentData(),
+            address1=self.address.text(),
+            city=self.city.text(),
+            state=self.state.text(),
+            zip=self.zip.text(),
+            phone=self.phone.text(),
+            payer_id=self.payer.currentData(),
+            member_id=self.member_id.text(),
+        )
+        if self.editing is not None:  # keep what the form does not show (chart number, subscriber…)
+            return replace(self.editing, **fields)
+        return Patient(**fields)

@@ -1,0 +1,37 @@
+"""What the window remembers per computer: its size and splitter positions (``QSettings``).
+
+Only window state lives here; business settings are in the database (``core.store.settings``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QSplitter, QWidget
+
+SETTINGS_ORGANIZATION = "SuperbillDesk"
+SETTINGS_APPLICATION = "Superbill Desk"
+
+
+def window_settings() -> QSettings:
+    """Where the window remembers its size and splitter positions."""
+    return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
+
+
+def restore_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
+    """Give ``window`` the size and ``splitters`` (key → splitter) the positions remembered last time."""
+    settings = window_settings()
+    geometry = settings.value("window/geometry")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
+    for key, splitter in splitters.items():
+        state = settings.value(f"window/{key}")
+        if isinstance(state, QByteArray):
+            splitter.restoreState(state)
+
+
+def save_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
+    """Remember the size of ``window`` and the positions of ``splitters`` for next time."""
+    settings = window_settings()
+    settings.setValue("window/geometry", window.saveGeometry())
+    for key, splitter in splitters.items():
+        settings.setValue(f"window/{key}", splitter.saveState())
