@@ -261,6 +261,14 @@ def _acknowledgements(db: Database) -> None:
     )
 
 
+def _typed_size_and_site(db: Database) -> None:
+    """Version 7: each lesion group keeps the size as typed (``8 mm``, ``8 × 6 mm``) beside its value in
+    cm, and the site words as typed (``left cheek``) beside the contract site, for the screen and the
+    superbill; empty in the rows written before (their size and site print as they always did)."""
+    for column in ("typed_size", "typed_site"):
+        db.execute(f"ALTER TABLE lesion_groups ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -269,6 +277,7 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _open_sessions,
     _record_versions,
     _acknowledgements,
+    _typed_size_and_site,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)
