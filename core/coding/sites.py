@@ -174,6 +174,8 @@ def phrase_at(words: list[str], start: int) -> Phrase | None:
     seen_of = False
     while position < len(words):
         hit = _site_word_at(words, position)
+        if hit is not None and hit[0] in named:
+            break  # the same word again starts another phrase (face face: a second site)
         if hit is not None:
             named.append(hit[0])
             if seen_of:
