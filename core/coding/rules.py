@@ -45,6 +45,7 @@ PRIMARY_UNCONFIRMED = "PRIMARY_UNCONFIRMED"
 MODIFIER_51_LEFT_OFF = "MODIFIER_51_LEFT_OFF"
 IMPLAUSIBLE_COUNT = "IMPLAUSIBLE_COUNT"
 IMPLAUSIBLE_MEASUREMENT = "IMPLAUSIBLE_MEASUREMENT"
+LARGEST_SIZE_BAND = "LARGEST_SIZE_BAND"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -69,8 +70,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         MISSING_MEASUREMENT,
         "error",
-        "malignant entry without diameter_cm, vascular entry without "
-        "area_sq_cm, or a value of 0 or less",
+        "malignant entry without diameter_cm, vascular entry without area_sq_cm, or a value of 0 or less",
     ),
     Rule(DIAGNOSIS_MISMATCH, "warning", "the diagnosis does not support the kind of lesion"),
     Rule(UNITS_OVER_MUE, "warning", "units of a code exceed its Medically Unlikely Edit for one day"),
@@ -142,6 +142,12 @@ RULES: tuple[Rule, ...] = (
         IMPLAUSIBLE_MEASUREMENT,
         "error",
         "a diameter or area above our sanity bound (tables.py): surely a typing mistake, so it is not coded",
+    ),
+    Rule(
+        LARGEST_SIZE_BAND,
+        "warning",
+        "a malignant diameter over 4.0 cm, or vascular areas over 50.0 sq cm in total: the largest band; "
+        "check the size in the chart (millimetres entered as centimetres land here)",
     ),
 )
 
