@@ -215,7 +215,7 @@ class _Line:
     size: Size | None = None
     size_typed: str = ""
     size_at: tuple[int, int] = (0, 1)
-    unitless: list[tuple[int, Size, str]] = field(default_factory=list)
+    unitless: list[tuple[int, int, Size]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
 
@@ -224,7 +224,7 @@ class _Line:
         return (
             f"The {_ordinal(position)} word “{words}”"
             if end in (None, position + 1)
-            else (f"The words “{words}” (from the {_ordinal(position)})")
+            else (f"The phrase “{words}” (from the {_ordinal(position)} word)")
         )
 
     def problem(self, position: int, text: str) -> None:
@@ -250,8 +250,8 @@ def _read(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
     if declared_kind is not None:
         _check_size(line, declared_kind, defaults)
     else:
-        for position, size, _ in line.unitless:
-            line.problem(position, f"{line.where(position)} needs a unit: {_units_for(size)}.")
+        for position, end, size in line.unitless:
+            line.problem(position, f"{line.where(position, end)} needs a unit: {_units_for(size)}.")
     _raise_problems(line)
     assert declared_kind is not None  # a kind that could not be read is a problem, raised above
     kind = LesionKind(declared_kind.name)
@@ -335,7 +335,7 @@ def _read_words(line: _Line, start: int) -> None:
             continue
         if size is not None:
             if not size.unit:
-                line.unitless.append((position, size, " ".join(typed[position:end])))
+                line.unitless.append((position, end, size))
             elif line.size is not None:
                 line.problem(
                     position, f"{line.where(position, end)} is a second size; type one size per line."
@@ -414,8 +414,8 @@ def _check_size(line: _Line, kind: kinds.Kind, defaults: QuickEntryDefaults) -> 
     """The size (or the number without a unit) against what ``kind`` measures."""
     needs = kind.measurement
     site = line.site.site if line.site is not None else defaults.site
-    for position, size, _ in line.unitless:
-        line.problem(position, _unitless(line.where(position), size, needs, site))
+    for position, end, size in line.unitless:
+        line.problem(position, _unitless(line.where(position, end), size, needs, site))
     if line.size is None:
         return
     where = line.where(*line.size_at)
@@ -459,7 +459,7 @@ def _diameter_reading(size: Size, unit: str, site: str) -> str:
     if value <= 0:
         return "it is not a diameter (it must be more than zero)"
     if value > limit:
-        return f"it is over {limit} cm, surely not a lesion's diameter"
+        return "it is too large for a lesion's diameter"
     return f"it is coded {malignant_code(site, value)}"
 
 
