@@ -156,3 +156,21 @@ def test_suggestions_and_the_site_of_a_word_that_is_not_a_contract_site() -> Non
     back = sites.site_of_unknown("back")
     assert back is not None and back.site == "trunk"
     assert sites.site_of_unknown("face") is None
+
+
+def test_the_window_guide_lists_table_words_under_their_sites() -> None:
+    """docs/gui.md's site-word table says what the file says: each listed word names that site."""
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "gui.md").read_text(encoding="utf-8")
+    table = guide.split("| site (group) | words |", 1)[1].split("\n\n", 1)[0]
+    listed = 0
+    for line in table.splitlines()[2:]:
+        first, words = (cell.strip() for cell in line.strip("|").split("|"))
+        site = first.split(" (")[0].replace(" ", "_")
+        for word in re.findall(r"`([^`]+)`", words):
+            row = sites.lookup(word)
+            assert row is not None and row.site == site, word
+            listed += 1
+    assert listed > 100
