@@ -224,7 +224,7 @@ class _Line:
         return (
             f"The {_ordinal(position)} word “{words}”"
             if end in (None, position + 1)
-            else (f"The phrase “{words}” (from the {_ordinal(position)} word)")
+            else f"The phrase “{words}” (from the {_ordinal(position)} word)"
         )
 
     def problem(self, position: int, text: str) -> None:
@@ -246,6 +246,9 @@ def _read(text: str, defaults: QuickEntryDefaults) -> LesionGroup:
             raise
         declared_kind, kind_size = None, 1  # read the other words too: every problem is said at once
         line.problem(1, error.text)
+        parts = {part for words in kinds.declaration().words() for part in words.split()}
+        while 1 + kind_size < len(typed) and typed[1 + kind_size].lower() in parts:
+            kind_size += 1  # "plantr wart": the rest of the mistyped kind, which its suggestion covers
     _read_words(line, 1 + kind_size)
     if declared_kind is not None:
         _check_size(line, declared_kind, defaults)

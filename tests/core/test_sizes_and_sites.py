@@ -410,3 +410,11 @@ def test_store_round_trip_and_superbill(tmp_path: Path) -> None:
         detail = superbill_for(store, final.id).lines[0].lesions[0]
         assert (detail.sites, detail.size) == (("left cheek (face)",), "8 × 6 mm")
         assert store.verify_data().ok
+
+
+def test_the_rest_of_a_mistyped_kind_is_not_reported_again() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_quick_entry("3 plantr wart left sole zebra", DEFAULTS)
+    text = caught.value.text
+    assert text.startswith("2 things") and "Did you mean “plantar wart”?" in text and "“zebra”" in text
+    assert "“wart” is not" not in text
