@@ -45,6 +45,8 @@ def _lesion_data(group: LesionGroup) -> dict[str, object]:
         "diagnosis": group.diagnosis,
         "diameter_cm": group.diameter_cm,
         "area_sq_cm": group.area_sq_cm,
+        "typed_size": group.typed_size,
+        "typed_site": group.typed_site,
     }
 
 
@@ -93,6 +95,9 @@ def _lesion(data: object) -> LesionGroup:
         diagnosis=_text(data, "diagnosis"),
         diameter_cm=_number(data, "diameter_cm"),
         area_sq_cm=_number(data, "area_sq_cm"),
+        # a file written before these were kept has neither
+        typed_size=_text(data, "typed_size") if "typed_size" in data else "",
+        typed_site=_text(data, "typed_site") if "typed_site" in data else "",
     )
 
 

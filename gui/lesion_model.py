@@ -14,7 +14,7 @@ from core import icd10
 from core.coding import kinds
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
-from core.quick_entry import edit_group, size_text
+from core.quick_entry import edit_group, site_text, size_text
 from gui.table_model import RecordTableModel
 
 #: the screen label of each kind, in declaration order (resources/codes/lesion_kinds.json)
@@ -70,7 +70,7 @@ class LesionTableModel(RecordTableModel):
         if column == self.COL_COUNT:
             return str(record.count)
         if column == self.COL_SITE:
-            return site_name(record.site)
+            return site_text(record)
         if column == self.COL_METHOD:
             return record.method
         if column == self.COL_SIZE:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.coding import tables
+from core.coding import sizes, tables
 from core.coding.model import LesionGroup
 from core.coding.validate import measurement
 
@@ -95,7 +95,8 @@ def skin_tags(entries: Sequence[Entry]) -> list[DraftLine]:
     return [DraftLine(codes.base, 1, indexes, why), DraftLine(codes.add_on, units, indexes, why)]
 
 
-def _area_code(total: Decimal) -> tables.AreaBand:
+def area_band(total: Decimal) -> tables.AreaBand:
+    """The vascular band (and code) of a session's total area in sq cm."""
     for band in tables.lesion_coding().vascular_bands:
         if band.upper is None or total < band.upper or (band.upper_inclusive and total == band.upper):
             return band
@@ -106,7 +107,7 @@ def vascular(entries: Sequence[Entry]) -> list[DraftLine]:
     """One code, one unit, for the total area treated in the session."""
     _, indexes = _total(entries)
     total = sum((measurement(e.area_sq_cm or 0.0) for _, e in entries), Decimal(0))
-    band = _area_code(total)
+    band = area_band(total)
     shown = f"{total.normalize():f}"
     why = (
         f"Vascular lesions, {shown} sq cm treated in total: {band.code} covers {band.label}, "
@@ -127,11 +128,15 @@ def malignant(entries: Sequence[Entry]) -> list[DraftLine]:
     """One unit per lesion, code by site group × diameter band; identical codes add up."""
     coding = tables.lesion_coding()
     by_code: dict[str, tuple[int, list[int], str, str]] = {}
+    read_as: dict[str, list[str]] = {}
     for index, entry in entries:
         group_key = coding.sites[entry.site].malignant_group
         group = coding.malignant_groups[group_key]
         band = diameter_band(measurement(entry.diameter_cm or 0.0))
         code = group.codes[band]
+        note = _typed_diameter(entry)
+        if note and note not in read_as.setdefault(code, []):
+            read_as[code].append(note)
         units, indexes, _, _ = by_code.get(code, (0, [], "", ""))
         by_code[code] = (
             units + entry.count,
@@ -145,8 +150,23 @@ def malignant(entries: Sequence[Entry]) -> list[DraftLine]:
             f"{_plural(units, 'malignant lesion', 'malignant lesions')} on the {group_name}, "
             f"{band_label}: {code} once per lesion"
         )
+        if read_as.get(code):
+            why += f" ({'; '.join(read_as[code])})"
         lines.append(DraftLine(code, units, tuple(indexes), why))
     return lines
+
+
+def _typed_diameter(entry: LesionGroup) -> str:
+    """How a diameter typed otherwise than in cm was read: ``8 × 6 mm is coded by its greatest diameter,
+    0.8 cm``, ``8 mm is 0.8 cm``; empty for a diameter given in cm (and for the JSON contract's entries,
+    which carry numbers only)."""
+    typed = sizes.typed_matches(entry.typed_size, entry.diameter_cm, "diameter_cm")
+    if typed is None or entry.diameter_cm is None:
+        return ""
+    value = sizes.shown_value(entry.diameter_cm, "diameter_cm")
+    if typed.several:
+        return f"{typed.text()} is coded by its greatest diameter, {value}"
+    return f"{typed.text()} is {value}" if typed.unit != "cm" else ""
 
 
 #: family (``kinds[].family`` in lesion_kinds.json, ``family`` in cpt.json) → its counting rule

@@ -36,6 +36,11 @@ class LesionGroup:
     ``site`` and ``method`` are the contract's words (``face``, ``cryosurgery``); ``diagnosis`` is an
     ICD-10-CM code as entered (normalised by the engine). ``diameter_cm`` is required for malignant
     lesions (every lesion of the entry has this diameter), ``area_sq_cm`` for vascular ones (total).
+
+    ``typed_size`` and ``typed_site`` are what the window was given, for the screen and the superbill
+    only: the size as typed (``8 mm``, ``8 × 6 mm``) when it reads otherwise than the value in cm, and
+    the site words (``left cheek``) when they say more than ``site``; empty otherwise. The engine
+    codes ``site`` and the numbers, never these (the JSON contract has no such fields).
     """
 
     kind: LesionKind
@@ -45,6 +50,8 @@ class LesionGroup:
     diagnosis: str
     diameter_cm: float | None = None
     area_sq_cm: float | None = None
+    typed_size: str = ""
+    typed_site: str = ""
 
 
 @dataclass(frozen=True)

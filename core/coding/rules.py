@@ -46,6 +46,7 @@ MODIFIER_51_LEFT_OFF = "MODIFIER_51_LEFT_OFF"
 IMPLAUSIBLE_COUNT = "IMPLAUSIBLE_COUNT"
 IMPLAUSIBLE_MEASUREMENT = "IMPLAUSIBLE_MEASUREMENT"
 EDIT_NOT_BYPASSABLE = "EDIT_NOT_BYPASSABLE"
+LARGEST_SIZE_BAND = "LARGEST_SIZE_BAND"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -70,8 +71,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         MISSING_MEASUREMENT,
         "error",
-        "malignant entry without diameter_cm, vascular entry without "
-        "area_sq_cm, or a value of 0 or less",
+        "malignant entry without diameter_cm, vascular entry without area_sq_cm, or a value of 0 or less",
     ),
     Rule(DIAGNOSIS_MISMATCH, "warning", "the diagnosis does not support the kind of lesion"),
     Rule(UNITS_OVER_MUE, "warning", "units of a code exceed its Medically Unlikely Edit for one day"),
@@ -149,6 +149,12 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "two codes billed together form an NCCI PTP edit with modifier indicator 0: the column-2 code is "
         "not paid with the column-1 code whatever the modifier, so none was added",
+    ),
+    Rule(
+        LARGEST_SIZE_BAND,
+        "warning",
+        "a malignant diameter over 4.0 cm, or vascular areas over 50.0 sq cm in total: the largest band; "
+        "check the size in the chart (millimetres entered as centimetres land here)",
     ),
 )
 

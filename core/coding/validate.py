@@ -7,10 +7,11 @@ problem at once; ``validate_encounter`` runs all of them on an encounter built i
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from core.coding import kinds, rules, tables
+from core.coding import kinds, rules, sites, tables
 from core.coding.diagnoses import Icd10Source, check_diagnosis
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
@@ -109,8 +110,14 @@ def check_count(count: int, field: str) -> tuple[Message, ...]:
 
 
 def check_site(site: str, field: str) -> tuple[Message, ...]:
-    """An error unless the site is one of the contract's body sites."""
-    return _check_word(site, tuple(tables.lesion_coding().sites), field, "a body site")
+    """An error unless the site is one of the contract's body sites; a word of the site-word table
+    (``cheek``, ``back``) is still refused here, with the contract site to use instead."""
+    found = _check_word(site, tuple(tables.lesion_coding().sites), field, "a body site")
+    mapped = sites.site_of_unknown(site) if found and isinstance(site, str) else None
+    if mapped is None:
+        return found
+    hint = f" “{site}” is coded as {mapped.site}: use {mapped.site}."
+    return (replace(found[0], text=found[0].text + hint),)
 
 
 def check_method(method: str, field: str) -> tuple[Message, ...]:
@@ -292,6 +299,57 @@ def check_entries(encounter: Encounter) -> tuple[Message, ...]:
     return ()
 
 
+def check_largest_band(encounter: Encounter) -> tuple[Message, ...]:
+    """A warning for each size in the largest band: a malignant diameter over 4.0 cm, or vascular areas
+    that add up to over 50.0 sq cm. These are the best-paid codes, and a size in millimetres entered as
+    centimetres lands there, so a person should check the chart (``LARGEST_SIZE_BAND``)."""
+    coding = tables.lesion_coding()
+    found: list[Message] = []
+    vascular: list[tuple[int, Decimal]] = []
+    for index, lesion in enumerate(encounter.lesions):
+        kind = lesion_kind(lesion.kind)
+        needs = kinds.kind(kind).measurement if kind is not None else None
+        if needs == "diameter_cm" and _usable(lesion.diameter_cm) and lesion.site in coding.sites:
+            diameter = measurement(lesion.diameter_cm)  # type: ignore[arg-type]
+            top = coding.diameter_bands[-2].upper
+            if top is not None and diameter > top:
+                group = coding.malignant_groups[coding.sites[lesion.site].malignant_group]
+                found.append(
+                    Message(
+                        Severity.WARNING,
+                        rules.LARGEST_SIZE_BAND,
+                        f"lesions[{index}].diameter_cm",
+                        f"The diameter {lesion.diameter_cm:g} cm is {coding.diameter_bands[-1].label}, the "
+                        f"largest size band ({group.codes[-1]}). Check it in the chart: a size in "
+                        "millimetres entered as centimetres lands here.",
+                    )
+                )
+        if needs == "area_sq_cm" and _usable(lesion.area_sq_cm):
+            vascular.append((index, measurement(lesion.area_sq_cm)))  # type: ignore[arg-type]
+    top_area = coding.vascular_bands[-2].upper
+    total = sum((area for _, area in vascular), Decimal(0))
+    if vascular and top_area is not None and total > top_area:
+        last = coding.vascular_bands[-1]
+        whole = "" if len(vascular) == 1 else f" in total ({len(vascular)} entries)"
+        found.append(
+            Message(
+                Severity.WARNING,
+                rules.LARGEST_SIZE_BAND,
+                f"lesions[{vascular[0][0]}].area_sq_cm",
+                f"The treated area of {total.normalize():f} sq cm{whole} is {last.label}, the largest area "
+                f"band ({last.code}). Check it in the chart before billing.",
+            )
+        )
+    return tuple(found)
+
+
+def _usable(value: object) -> bool:
+    """A measurement the checks above can compare: a finite number above 0 (others are errors)."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    )
+
+
 def validate_encounter(encounter: Encounter, today: date | None, icd: Icd10Source) -> tuple[Message, ...]:
     """Every value check of the encounter, in field order."""
     found = [
@@ -305,4 +363,5 @@ def validate_encounter(encounter: Encounter, today: date | None, icd: Icd10Sourc
     found += check_entries(encounter)
     for index, lesion in enumerate(encounter.lesions):
         found += check_lesion(lesion, index, icd)
+    found += check_largest_band(encounter)
     return tuple(found)

@@ -42,6 +42,9 @@ def as_json_value(record: object) -> dict[str, Any]:
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 #: each record type's field names, looked up once
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: fields added to a record after records were logged: left out of the JSON while empty, so a record
+#: the audit log holds from before (schema 7) still compares equal in the data check
+_LATER_FIELDS: dict[type, frozenset[str]] = {LesionGroup: frozenset({"typed_size", "typed_site"})}
 
 
 def _plain(value: Any) -> Any:
@@ -57,6 +60,9 @@ def _plain(value: Any) -> Any:
         if not hasattr(kind, "__dataclass_fields__"):
             return value  # dates, times, enums: JSON text as the audit log writes them
         names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
+    later = _LATER_FIELDS.get(kind)
+    if later is not None:
+        names = tuple(name for name in names if name not in later or getattr(value, name))
     return {name: _plain(getattr(value, name)) for name in names}
 
 

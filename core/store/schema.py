@@ -280,6 +280,14 @@ def _claims_details(db: Database) -> None:
         db.execute(statement)
 
 
+def _typed_size_and_site(db: Database) -> None:
+    """Version 8: each lesion group keeps the size as typed (``8 mm``, ``8 × 6 mm``) beside its value in
+    cm, and the site words as typed (``left cheek``) beside the contract site, for the screen and the
+    superbill; empty in the rows written before (their size and site print as they always did)."""
+    for column in ("typed_size", "typed_site"):
+        db.execute(f"ALTER TABLE lesion_groups ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -289,6 +297,7 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _record_versions,
     _acknowledgements,
     _claims_details,
+    _typed_size_and_site,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

@@ -13,7 +13,7 @@ from core import icd10
 from core.coding import kinds, tables
 from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
 from core.errors import SuperbillError
-from core.quick_entry import size_text
+from core.quick_entry import site_text, size_text
 from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
 from core.superbill.model import (
     Diagnosis,
@@ -217,7 +217,7 @@ def _lesion_detail(encounter: EncounterRecord, index: int) -> LesionDetail:
     return LesionDetail(
         count=group.count,
         kind=kinds.kind(group.kind).paper_label,
-        sites=(group.site.replace("_", " "),),
+        sites=(site_text(group),),
         method=group.method,
         size=size_text(group),
     )

@@ -49,12 +49,16 @@ DEFAULTS = QuickEntryDefaults(
         ("  4   Wart  HAND  curette ", LesionGroup(LesionKind.BENIGN, 4, "hand", "curettement", "B07.8")),
         (
             "1 scc lip chemosurgery c44.02 8mm",
-            LesionGroup(LesionKind.MALIGNANT, 1, "lip", "chemosurgery", "C44.02", diameter_cm=0.8),
+            LesionGroup(
+                LesionKind.MALIGNANT, 1, "lip", "chemosurgery", "C44.02", diameter_cm=0.8, typed_size="8 mm"
+            ),
         ),
         ("5 pre l570", LesionGroup(LesionKind.PREMALIGNANT, 5, "trunk", "cryosurgery", "L57.0")),
         (
             "1 premalignant mucosa",
-            LesionGroup(LesionKind.PREMALIGNANT, 1, "mucous_membrane", "cryosurgery", "L57.0"),
+            LesionGroup(
+                LesionKind.PREMALIGNANT, 1, "mucous_membrane", "cryosurgery", "L57.0", typed_site="mucosa"
+            ),
         ),
         # the optional words are recognised by their shape, so their order is forgiven
         ("3 sk L82.0 laser arm", LesionGroup(LesionKind.BENIGN, 3, "arm", "laser", "L82.0")),
@@ -178,8 +182,8 @@ BCC = LesionGroup(LesionKind.MALIGNANT, 1, "nose", "electrosurgery", "C44.311", 
         (AK, "diagnosis", "l578", {"diagnosis": "L57.8"}),
         (AK, "kind", "sk", {"kind": LesionKind.BENIGN}),
         (AK, "size", "", {}),
-        (BCC, "size", "1.2", {"diameter_cm": 1.2}),
-        (BCC, "size", "5mm", {"diameter_cm": 0.5}),
+        (BCC, "size", "1.2cm", {"diameter_cm": 1.2}),
+        (BCC, "size", "5mm", {"diameter_cm": 0.5, "typed_size": "5 mm"}),
         (BCC, "size", "", {"diameter_cm": None}),
         (BCC, "kind", "ak", {"kind": LesionKind.PREMALIGNANT, "diameter_cm": None}),
     ],
@@ -199,6 +203,8 @@ def test_edit_group_changes_one_field(group: LesionGroup, field: str, text: str,
         (AK, "kind", "mole", ["Kind", "“mole”"]),
         (AK, "size", "1cm", ["Size", "only malignant"]),
         (BCC, "size", "-1", ["Size", "diameter"]),
+        # a diameter without a unit is refused with both readings, as on the quick-entry line
+        (BCC, "size", "1.2", ["Size", "“1.2”", "1.2 mm", "17280", "1.2 cm", "17282", "1.2mm or 1.2cm"]),
     ],
 )
 def test_edit_group_rejects_bad_text(group: LesionGroup, field: str, text: str, words: list[str]) -> None:

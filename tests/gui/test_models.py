@@ -41,9 +41,19 @@ def test_lesion_edit_changes_only_its_row(qtbot: QtBot) -> None:
     changes: list[tuple[int, int, int, int]] = []
     model.dataChanged.connect(lambda a, b, *_: changes.append((a.row(), a.column(), b.row(), b.column())))
     with qtbot.waitSignal(model.lesions_changed):
-        assert model.setData(model.index(1, LesionTableModel.COL_SIZE), "1.5")
+        assert model.setData(model.index(1, LesionTableModel.COL_SIZE), "1.5cm")
     assert changes == [(1, 0, 1, 5)]
     assert model.lesions()[1].diameter_cm == 1.5
+    with qtbot.waitSignal(model.problem) as problem:  # a diameter without a unit: both readings
+        assert not model.setData(model.index(1, LesionTableModel.COL_SIZE), "15")
+    assert "read as 15 mm" in problem.args[0] and "read as 15 cm" in problem.args[0]
+    with qtbot.waitSignal(model.lesions_changed):
+        assert model.setData(model.index(1, LesionTableModel.COL_SIZE), "15 mm")
+    assert model.index(1, LesionTableModel.COL_SIZE).data() == "15 mm"
+    assert model.lesions()[1].diameter_cm == 1.5
+    with qtbot.waitSignal(model.lesions_changed):
+        assert model.setData(model.index(1, LesionTableModel.COL_SITE), "left buccal mucosa")
+    assert model.index(1, LesionTableModel.COL_SITE).data() == "left buccal mucosa (mucous membrane)"
     with qtbot.waitSignal(model.problem) as problem:
         assert not model.setData(model.index(0, LesionTableModel.COL_COUNT), "0")
     assert "Count" in problem.args[0]

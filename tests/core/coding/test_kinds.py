@@ -198,12 +198,12 @@ def test_an_inconsistent_declaration_is_refused(change: Any, words: list[str]) -
 
 
 def test_no_word_of_a_kind_or_type_is_also_a_site_method_code_or_size() -> None:
-    from core.quick_entry import _classify
+    from core.quick_entry import word_slot
 
     for word in DECLARED.words():
         for part in word.split():
             if part == word or part in {"tag", "tags", "wart", "warts", "sk"}:
-                assert _classify(part)[0] is None, word
+                assert word_slot(part) is None, word
 
 
 # -- where kind names may appear -------------------------------------------------------------------

@@ -49,6 +49,7 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(entry("premalignant", area_sq_cm=3.0)),
     visit(entry("premalignant", 1001)),
     visit(entry("vascular", area_sq_cm=20000.0)),
+    visit(entry("malignant", diameter_cm=8.0)),
 ]
 
 #: scenarios for a payer that wants modifier 51 (no payer in the shipped table does by default)

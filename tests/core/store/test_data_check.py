@@ -269,4 +269,9 @@ def test_records_are_spelled_for_the_log_as_asdict_spells_them(file: Path) -> No
         records += [store.get_patient(r["id"]) for r in store._query("SELECT id FROM patients")]
     assert len(records) > 10
     for record in records:
-        assert canonical_json(rows.as_json_value(record)) == canonical_json(asdict(record))  # type: ignore[call-overload]
+        spelled = asdict(record)  # type: ignore[call-overload]
+        for lesion in spelled.get("lesions", ()):  # fields of schema 7, left out while empty
+            for name in ("typed_size", "typed_site"):
+                if not lesion[name]:
+                    del lesion[name]
+        assert canonical_json(rows.as_json_value(record)) == canonical_json(spelled)

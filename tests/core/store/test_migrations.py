@@ -4,6 +4,7 @@ their data, and the older program then refuses the upgraded file untouched."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,51 @@ def test_version_2_file_gets_the_search_order_indexes(db_path: Path, monkeypatch
         columns = [r[2] for r in store.conn.execute("PRAGMA index_info(patients_last_norm)")]
         assert columns == ["last_norm", "first_norm", "date_of_birth"]
         assert before and store.search_patients("sample") == before
+
+
+def test_version_6_lesions_get_empty_typed_words_and_still_match_the_log(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lesion groups written before schema 7 read back with no typed size or site words, print as they
+    always did, and the data check still finds them equal to what the audit log recorded."""
+    from dataclasses import replace
+    from datetime import date
+
+    from core.coding.model import LesionGroup, LesionKind
+    from core.quick_entry import site_text, size_text
+    from core.store import EncounterRecord, rows
+
+    bcc = LesionGroup(LesionKind.MALIGNANT, 1, "nose", "laser", "C44.311", diameter_cm=0.8)
+    old_row = rows.lesion_row
+
+    def row_of_version_6(encounter_id: int, position: int, group: LesionGroup) -> dict[str, object]:
+        row = old_row(encounter_id, position, group)
+        return {k: v for k, v in row.items() if k not in ("typed_size", "typed_site")}
+
+    def from_version_6(row: sqlite3.Row) -> LesionGroup:
+        names = [k for k in row.keys() if k not in ("id", "encounter_id", "position")]  # noqa: SIM118
+        return LesionGroup(**{k: row[k] for k in names})
+
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:7])
+    monkeypatch.setattr(rows, "lesion_row", row_of_version_6)
+    monkeypatch.setattr(rows, "lesion_from", from_version_6)
+    with open_store(db_path) as store:
+        provider = store.providers()[0]
+        patient = store.search_patients("demo")[0]
+        assert patient.id is not None and provider.id is not None
+        draft = store.save_draft(EncounterRecord(patient.id, provider.id, date(2026, 11, 27), lesions=(bcc,)))
+        assert draft.id is not None
+    monkeypatch.undo()
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        lesions = store.get_encounter(draft.id).lesions
+        assert lesions == (replace(bcc, kind=LesionKind.MALIGNANT),)
+        assert (size_text(lesions[0]), site_text(lesions[0])) == ("0.8 cm", "nose")
+        assert store.verify_data().ok
+        typed = replace(bcc, typed_size="8 mm", typed_site="left nose")
+        saved = store.save_draft(replace(store.get_encounter(draft.id), lesions=(typed,)))
+        assert store.get_encounter(saved.id or 0).lesions == (typed,)
+        assert store.verify_data().ok
+        store.conn.execute("UPDATE lesion_groups SET typed_site = 'right nose'")
+        check = store.verify_data()
+        assert not check.ok and "typed site" in " ".join(check.problems)
