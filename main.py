@@ -54,8 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     prt = sub.add_parser("print", help="write superbill PDFs for one encounter or a whole day")
     target = prt.add_mutually_exclusive_group(required=True)
-    target.add_argument("encounter_id", nargs="?", type=int, help="the encounter number")
-    target.add_argument("--date", metavar="YYYY-MM-DD", help="every final encounter of that day")
+    target.add_argument(
+        "encounter_id",
+        nargs="?",
+        metavar="DOCUMENT",
+        help="the superbill's document number as printed (SB-000001), or the encounter number",
+    )
+    target.add_argument(
+        "--date", metavar="DATE", help="every final encounter of that day (MM/DD/YYYY or YYYY-MM-DD)"
+    )
     prt.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write the PDF")
     prt.add_argument(
         "--review",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
                 superbills = superbills_for_day(store, day)
                 default_name = f"superbills-{day.isoformat()}.pdf"
             else:
-                superbills = [superbill_for(store, int(args.encounter_id))]
+                superbills = [superbill_for(store, encounter_id_of(store, args.encounter_id))]
                 default_name = f"superbill-{superbills[0].document_number}.pdf"
             target = output_path(args.output, default_name)
             buffer = BytesIO()
@@ -74,7 +74,7 @@ def _print_review(store: Store, day: date | None, args: argparse.Namespace) -> P
         sheet = build_review(store, day)
         name = f"review-{day.isoformat()}.pdf"
     else:
-        encounter = store.get_encounter(int(args.encounter_id))
+        encounter = store.get_encounter(encounter_id_of(store, args.encounter_id))
         sheet = build_review(store, encounter.date_of_service, encounter_id=encounter.id)
         name = f"review-{encounter.document_number or encounter.id}.pdf"
     target = output_path(args.output, name)
@@ -85,13 +85,33 @@ def _print_review(store: Store, day: date | None, args: argparse.Namespace) -> P
 
 
 def parse_day(text: str) -> date:
-    """``2026-11-27`` -> a date, or ``InputError`` saying how to type it."""
+    """``11/27/2026`` (as the window and the superbill write it) or ``2026-11-27`` -> a date, or
+    ``InputError`` saying how to type it."""
+    typed = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if "/" in typed:
+            return datetime.strptime(typed, "%m/%d/%Y").date()
+        return date.fromisoformat(typed)
     except ValueError:
         raise InputError(
-            f"Date: “{text}” is not a date. Type it as YYYY-MM-DD, for example 2026-11-27.", field="date"
+            f"Date: “{text}” is not a date. Type it as MM/DD/YYYY, for example 11/27/2026.", field="date"
         ) from None
+
+
+def encounter_id_of(store: Store, typed: str) -> int:
+    """The encounter a user names: the document number printed on its superbill (``SB-000001``,
+    letter case and leading zeros as typed) or the encounter number."""
+    text = typed.strip()
+    if text.isdigit():
+        return int(text)
+    found = store.encounter_by_document(text.upper())
+    if found is None or found.id is None:
+        raise InputError(
+            f"There is no superbill numbered “{typed}”. Type the document number as printed at the top of "
+            "the superbill, for example SB-000001.",
+            field="encounter_id",
+        )
+    return found.id
 
 
 def output_path(given: Path | None, default_name: str) -> Path:

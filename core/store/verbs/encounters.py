@@ -102,9 +102,15 @@ class EncounterVerbs(PatientVerbs):
         found = self._encounters("id = ?", [encounter_id], "id")
         if not found:
             raise NotFoundError(
-                f"There is no encounter number {encounter_id}. Check the number on the day sheet."
+                f"There is no encounter number {encounter_id}. Give the document number printed at the top "
+                "of its superbill (for example SB-000001) instead."
             )
         return found[0]
+
+    def encounter_by_document(self, document_number: str) -> EncounterRecord | None:
+        """The encounter whose superbill carries ``document_number`` (``SB-000001``), or ``None``."""
+        found = self._encounters("document_number = ?", [document_number.strip()], "id")
+        return found[0] if found else None
 
     def encounters_on(self, day: date) -> list[EncounterRecord]:
         """Every encounter of one day (void ones included), in the order they were created."""

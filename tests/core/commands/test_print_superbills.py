@@ -96,7 +96,7 @@ def test_a_folder_as_output_gets_the_default_name(db: Path, tmp_path: Path) -> N
         (["print", "4"], "still a draft"),
         (["print", "99"], "no encounter number 99"),
         (["print", "--date", "2026-11-20"], "no encounters on 11/20/2026"),
-        (["print", "--date", "27/11/2026"], "Type it as YYYY-MM-DD"),
+        (["print", "--date", "27/11/2026"], "Type it as MM/DD/YYYY"),
     ],
 )
 def test_nothing_printable_exits_2_with_a_message_and_writes_nothing(
@@ -133,3 +133,27 @@ def test_a_missing_database_or_folder_exits_2(
     assert "does not exist" in capsys.readouterr().err
     with open_store(db) as store:
         assert store.get_encounter(1).status is EncounterStatus.FINAL  # nothing written, nothing marked
+
+
+def test_the_document_number_printed_on_the_superbill_names_it(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15: `superbill print SB-000001` failed with "invalid int value"."""
+    for typed in ("SB-000002", "sb-000002"):
+        assert main.main(["--db", str(db), "print", typed, "-o", str(tmp_path)]) == 0
+        assert capsys.readouterr().out.strip().endswith("superbill-SB-000002.pdf")
+    assert main.main(["--db", str(db), "print", "SB-000099", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no superbill numbered “SB-000099”" in err and "printed at the top" in err
+    assert main.main(["--db", str(db), "print", "99", "-o", str(tmp_path)]) == 2
+    assert "document number printed at the top" in capsys.readouterr().err
+
+
+def test_a_day_can_be_typed_as_the_window_writes_it(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "day.pdf"
+    assert main.main(["--db", str(db), "print", "--date", f"{DOS:%m/%d/%Y}", "-o", str(target)]) == 0
+    assert len(_texts(target)) == 2
+    assert main.main(["--db", str(db), "print", "--date", "13/45/2026", "-o", str(target)]) == 2
+    assert "MM/DD/YYYY" in capsys.readouterr().err
