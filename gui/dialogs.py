@@ -29,15 +29,27 @@ class Dialogs:
             box.setDetailedText(details)
         box.exec()
 
-    def ask(self, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
-        """A yes/no question with buttons named for what they do; ``True`` for ``yes``."""
-        return self.choose(parent, title, text, [yes, no]) == 0
+    def ask(
+        self, parent: QWidget | None, title: str, text: str, yes: str, no: str, *, default_yes: bool = True
+    ) -> bool:
+        """A yes/no question with buttons named for what they do; ``True`` for ``yes``. Esc or the
+        window's close button answer ``no``; with ``default_yes`` false, so does Enter (for a ``yes``
+        that drops or changes something)."""
+        return self.choose(parent, title, text, [yes, no], default=0 if default_yes else 1) == 0
 
-    def choose(self, parent: QWidget | None, title: str, text: str, options: list[str]) -> int | None:
-        """Pick one of ``options`` (button texts); ``None`` when the window is closed instead."""
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, options: list[str], *, default: int = 0
+    ) -> int | None:
+        """Pick one of ``options`` (button texts; Enter picks ``options[default]``); ``None`` when the
+        question is closed with Esc or the window's close button."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
         buttons = [box.addButton(option, QMessageBox.ButtonRole.ActionRole) for option in options]
-        box.setDefaultButton(buttons[0])
+        box.setDefaultButton(buttons[default])
+        # every visible button is an action, so Qt finds no escape button and Esc did nothing: a hidden
+        # one gives Esc and the close button their meaning, "none of these"
+        escape = box.addButton(QMessageBox.StandardButton.Cancel)
+        escape.hide()
+        box.setEscapeButton(escape)
         box.exec()
         clicked = box.clickedButton()
         return buttons.index(clicked) if clicked in buttons else None

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
             f"{doing} and drop them?",
             f"{doing} and drop them",
             "Go back",
+            default_yes=False,  # Enter keeps the lesions: dropping them takes a deliberate choice
         )
 
     def recover_pending_visit(self) -> None:
@@ -191,11 +192,11 @@ class MainWindow(QMainWindow):
         if self.editor.pending is not None:
             self.editor.clear()
 
-    @reporting("open the encounter")
     def _encounter_saved(self, record: EncounterRecord) -> None:
         """The editor saved: its row on the day sheet shows the coding the editor just made."""
         self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
 
+    @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
         """Show a stored encounter in the editor."""
         if not self.may_drop_pending("Open the other visit"):

@@ -43,6 +43,8 @@ class FakeDialogs(Dialogs):
         }
         self.defaults: dict[str, object] = {}
         self.printed_pages: list[int] = []
+        #: for each yes/no question, whether Enter would answer yes
+        self.defaults_seen: list[bool] = []
         #: where the print dialog "prints to file" (set by the fixture); ``None``: the user cancels it
         self.print_to: Path | None = None
 
@@ -60,10 +62,15 @@ class FakeDialogs(Dialogs):
     def problem(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
         self.seen.append(("problem", title, text))
 
-    def ask(self, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+    def ask(
+        self, parent: QWidget | None, title: str, text: str, yes: str, no: str, *, default_yes: bool = True
+    ) -> bool:
+        self.defaults_seen.append(default_yes)
         return bool(self._answer("ask", title, text))
 
-    def choose(self, parent: QWidget | None, title: str, text: str, options: list[str]) -> int | None:
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, options: list[str], *, default: int = 0
+    ) -> int | None:
         answer = self._answer("choose", title, text)
         return None if answer is None else int(answer)  # type: ignore[call-overload]
 

@@ -39,3 +39,42 @@ def test_the_seam_can_be_replaced_and_restored() -> None:
     assert dialogs() is replacement
     set_dialogs(previous)
     assert dialogs() is previous
+
+
+def _answer_with(qtbot: QtBot, key: object) -> None:
+    """Press ``key`` in the question that is about to open (the real, modal message box)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, press)
+            return
+        qtbot.keyClick(box, key)  # type: ignore[arg-type]
+
+    QTimer.singleShot(0, press)
+
+
+def test_esc_closes_a_question_of_action_buttons_as_none_of_them(qtbot: QtBot) -> None:
+    """Issue 15: with only action buttons Qt found no escape button, so Esc did nothing."""
+    from PySide6.QtCore import Qt
+
+    _answer_with(qtbot, Qt.Key.Key_Escape)
+    assert Dialogs().choose(None, "Already seen on this day", "Open it?", ["Open it", "New visit"]) is None
+    _answer_with(qtbot, Qt.Key.Key_Escape)
+    assert Dialogs().ask(None, "Lesions without a patient", "Drop them?", "Drop them", "Go back") is False
+
+
+def test_enter_takes_the_safe_answer_when_yes_would_drop_something(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    _answer_with(qtbot, Qt.Key.Key_Return)
+    assert (
+        Dialogs().ask(
+            None, "Lesions without a patient", "Drop them?", "Drop them", "Go back", default_yes=False
+        )
+        is False
+    )
+    _answer_with(qtbot, Qt.Key.Key_Return)
+    assert Dialogs().ask(None, "Unfinished encounters", "Open the most recent?", "Open it", "Later") is True
