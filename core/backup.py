@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamagedError, DatabaseInUseError, StoreError
 from core.store import connections
+from core.text import counted
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -369,7 +370,8 @@ def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> Health
     if orphans:
         tables = sorted({str(row[0]) for row in orphans})
         lines.append(
-            f"References: PROBLEM — {len(orphans)} row(s) point to records that do not exist "
+            f"References: PROBLEM — {counted(len(orphans), 'row points', 'rows point')} to records that "
+            "do not exist "
             f"(in {', '.join(tables)})."
         )
     else:

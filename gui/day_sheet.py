@@ -19,6 +19,7 @@ from core import visit
 from core.money import format_cents
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
+from core.text import counted
 from gui.day_model import DayModel, DayRow
 from gui.table_model import RECORD_ROLE, SORT_ROLE
 from gui.views import RecordTableView
@@ -202,10 +203,12 @@ class DaySheet(QWidget):
         drafts = sum(1 for r in rows if r.encounter.status is EncounterStatus.DRAFT)
         finals = sum(1 for r in rows if r.encounter.is_billed)
         charges = format_cents(self.model.total_cents())
-        self.totals.setText(f"{len(rows)} encounters · {finals} final · {drafts} draft · charges {charges}")
+        self.totals.setText(
+            f"{counted(len(rows), 'visit')} · {finals} final · {counted(drafts, 'draft')} · charges {charges}"
+        )
         # always clickable: with nothing final the window says why instead of a silent grey button
         self.print_day_button.setToolTip(
-            f"One PDF with the {finals} final superbill(s) of this day (Ctrl+Shift+P)"
+            f"One PDF with the {counted(finals, 'final superbill')} of this day (Ctrl+Shift+P)"
             if finals
             else "No visit of this day is saved as final yet: save visits as final (Ctrl+S) to print them"
         )

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWid
 
 from core.store import Store
 from core.store.records import EncounterRecord, Patient
+from core.text import counted
 from gui.backups import Backups
 from gui.day_sheet import DaySheet
 from gui.dialogs import dialogs
@@ -218,7 +219,8 @@ class MainWindow(QMainWindow):
         if dialogs().ask(
             self,
             "Unfinished encounters",
-            f"{len(drafts)} encounter(s) were not saved as final yet. Nothing was lost:\n\n"
+            f"{counted(len(drafts), 'visit was', 'visits were')} not saved as final yet. "
+            "Nothing was lost:\n\n"
             + "\n".join(names)
             + more
             + "\n\nOpen the most recent one now?",
@@ -296,7 +298,7 @@ class MainWindow(QMainWindow):
         dialogs().inform(
             self,
             "Demo patients removed",
-            f"{patients} demo patient(s) and {encounters} visit(s) were removed.",
+            f"{counted(patients, 'demo patient')} and {counted(encounters, 'visit')} were removed.",
         )
 
     # -- help --------------------------------------------------------------------------------------

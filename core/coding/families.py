@@ -14,6 +14,7 @@ from decimal import Decimal
 from core.coding import sizes, tables
 from core.coding.model import LesionGroup
 from core.coding.validate import measurement
+from core.text import counted
 
 #: (position in Encounter.lesions, the entry)
 Entry = tuple[int, LesionGroup]
@@ -33,10 +34,6 @@ def ordinal(n: int) -> str:
     """``2`` → ``2nd``, ``11`` → ``11th``, ``13`` → ``13th``."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _total(entries: Sequence[Entry]) -> tuple[int, tuple[int, ...]]:
@@ -73,7 +70,7 @@ def benign(entries: Sequence[Entry]) -> list[DraftLine]:
         why = f"{n} benign lesions: {codes.large} once covers {codes.large_from} or more in one session"
         return [DraftLine(codes.large, 1, indexes, why)]
     why = (
-        f"{_plural(n, 'benign lesion', 'benign lesions')}: {codes.small} once covers up to "
+        f"{counted(n, 'benign lesion', 'benign lesions')}: {codes.small} once covers up to "
         f"{codes.large_from - 1} in one session"
     )
     return [DraftLine(codes.small, 1, indexes, why)]
@@ -84,7 +81,7 @@ def skin_tags(entries: Sequence[Entry]) -> list[DraftLine]:
     codes = tables.lesion_coding().skin_tag
     n, indexes = _total(entries)
     if n <= codes.base_covers:
-        why = f"{_plural(n, 'skin tag', 'skin tags')}: {codes.base} covers up to {codes.base_covers}"
+        why = f"{counted(n, 'skin tag', 'skin tags')}: {codes.base} covers up to {codes.base_covers}"
         return [DraftLine(codes.base, 1, indexes, why)]
     rest = n - codes.base_covers
     units = -(-rest // codes.add_on_covers)
@@ -147,7 +144,7 @@ def malignant(entries: Sequence[Entry]) -> list[DraftLine]:
     lines = []
     for code, (units, indexes, group_name, band_label) in by_code.items():
         why = (
-            f"{_plural(units, 'malignant lesion', 'malignant lesions')} on the {group_name}, "
+            f"{counted(units, 'malignant lesion', 'malignant lesions')} on the {group_name}, "
             f"{band_label}: {code} once per lesion"
         )
         if read_as.get(code):

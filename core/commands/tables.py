@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.commands.common import EXIT_OK, guarded
+from core.text import counted
 
 if TYPE_CHECKING:
     from core.coding import cms
@@ -26,7 +27,7 @@ def load(file: Path) -> int:
 
     loaded = load_file(Path(file))
     print(
-        f"Loaded {loaded.release}: {loaded.rows} row(s) for the codes this program bills. "
+        f"Loaded {loaded.release}: {counted(loaded.rows, 'row')} for the codes this program bills. "
         f"It is used from now on (stored in {loaded.path})."
     )
     return EXIT_OK

@@ -246,4 +246,4 @@ def test_remove_the_demo_patients(qtbot: QtBot, window: MainWindow, fake_dialogs
     assert window.store.search_patients("sample") == []
     assert table_rows(named(window, "dayTable")) == []
     assert window.current_encounter() is None
-    assert fake_dialogs.kinds()[-1] == "inform" and "1 visit(s)" in fake_dialogs.seen[-1][2]
+    assert fake_dialogs.kinds()[-1] == "inform" and "1 visit were" in fake_dialogs.seen[-1][2]

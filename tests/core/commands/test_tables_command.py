@@ -48,7 +48,7 @@ def test_a_pprrvu_file_round_trips(tmp_path: Path, capsys: Capture) -> None:
     assert out.startswith(
         "Loaded CMS 2026 National Physician Fee Schedule Relative Value File, October release"
     )
-    assert "37 row(s)" in out and str(cms.stored_file(cms.RVU, 2026)) in out
+    assert "37 rows" in out and str(cms.stored_file(cms.RVU, 2026)) in out
     stored = json.loads(cms.stored_file(cms.RVU, 2026).read_text(encoding="utf-8"))
     assert stored["rows"] == sorted(changed, key=lambda r: r["hcpcs"])  # only our codes, as in the file
     schedule = tables.fee_schedule(2026)
