@@ -2,9 +2,9 @@
 
 ``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``, and the second insurance
 ``patientSecondary…`` after the first one's), each with its problem line (``<name>Error``), and
-*Save* / *Cancel*. It fills itself from a patient or from what was typed
-in the search, and reads a ``Patient`` back; saving it (and asking about a likely duplicate) is the
-patient panel's business (``gui.patient_panel``).
+*Save* / *Cancel*. It fills itself from a patient or from what was typed in the search, and reads a
+``Patient`` back; saving it (and asking about a likely duplicate) is the patient panel's business
+(``gui.patient_panel``).
 """
 
 from __future__ import annotations
