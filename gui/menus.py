@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
+from gui.review_sheet import review_day, review_visit
+
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
@@ -94,6 +96,9 @@ def build_menus(window: MainWindow) -> None:
         editor.request_superbill,
     )
     add_action(window, visit, "&Reopen final encounter…", "reopenAction", None, editor.reopen)
+    add_action(
+        window, visit, "Re&view sheet of this visit…", "reviewVisitAction", None, lambda: review_visit(window)
+    )
     visit.addAction(editor.dealt_with_action)  # Ctrl+D: a note from the import is dealt with
 
     day = bar.addMenu("&Day")
@@ -102,6 +107,7 @@ def build_menus(window: MainWindow) -> None:
     add_action(window, day, "&Today", "todayAction", "Ctrl+T", day_sheet.go_to_today)
     day.addSeparator()
     add_action(window, day, "Print &day…", "printDayAction", "Ctrl+Shift+P", window.printing.print_day)
+    add_action(window, day, "&Review sheet…", "reviewSheetAction", "Ctrl+Shift+R", lambda: review_day(window))
 
     help_menu = bar.addMenu("&Help")
     add_action(window, help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", window.show_shortcuts)

@@ -1,9 +1,10 @@
 """The patient form: a new patient, or the corrections to one on file, with problems shown by the field.
 
-``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``), each with its problem
-line (``<name>Error``), and *Save* / *Cancel*. It fills itself from a patient or from what was typed
-in the search, and reads a ``Patient`` back; saving it (and asking about a likely duplicate) is the
-patient panel's business (``gui.patient_panel``).
+``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``, and the second insurance
+``patientSecondary…`` after the first one's), each with its problem line (``<name>Error``), and
+*Save* / *Cancel*. It fills itself from a patient or from what was typed in the search, and reads a
+``Patient`` back; saving it (and asking about a likely duplicate) is the patient panel's business
+(``gui.patient_panel``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import InputError
 from core.store.patients import parse_search_date
-from core.store.records import Patient, Payer
+from core.store.records import RELATIONSHIPS, Patient, Payer
 from gui.widget_names import named
 
 W = TypeVar("W", bound=QWidget)
@@ -38,6 +39,11 @@ FIELD_WIDGETS: dict[str, str] = {
     "sex": "patientSex",
     "payer_id": "patientPayer",
     "member_id": "patientMemberId",
+    "secondary_payer_id": "patientSecondaryPayer",
+    "secondary_member_id": "patientSecondaryMemberId",
+    "secondary_group_number": "patientSecondaryGroup",
+    "secondary_subscriber_name": "patientSecondarySubscriber",
+    "secondary_relationship": "patientSecondaryRelationship",
     "address1": "patientAddress",
     "city": "patientCity",
     "state": "patientState",
@@ -65,6 +71,27 @@ class PatientForm(QGroupBox):
             self.sex.addItem(text, value)
         self.payer = self._field(QComboBox(), "patientPayer", "Insurance")
         self.member_id = self._field(QLineEdit(), "patientMemberId", "Member ID", "From the insurance card")
+        self.second_payer = self._field(
+            QComboBox(), "patientSecondaryPayer", "Second insurance", "A second plan, billed after the first"
+        )
+        self.second_member_id = self._field(
+            QLineEdit(), "patientSecondaryMemberId", "Second member ID", "From the second insurance card"
+        )
+        self.second_group = self._field(QLineEdit(), "patientSecondaryGroup", "Second group number")
+        self.second_subscriber = self._field(
+            QLineEdit(),
+            "patientSecondarySubscriber",
+            "Second insurance subscriber",
+            "The insured person's name, when it is not the patient",
+        )
+        self.second_relationship = self._field(
+            QComboBox(),
+            "patientSecondaryRelationship",
+            "Relationship to the second subscriber",
+            "Who the second insurance's subscriber is to the patient (self when it is the patient)",
+        )
+        for relationship in RELATIONSHIPS:
+            self.second_relationship.addItem(relationship, relationship)
         self.address = self._field(QLineEdit(), "patientAddress", "Street address")
         self.city = self._field(QLineEdit(), "patientCity", "City")
         self.state = self._field(QLineEdit(), "patientState", "State", "Two letters, for example NY")
@@ -89,6 +116,11 @@ class PatientForm(QGroupBox):
             ("Sex", self.sex),
             ("Insurance", self.payer),
             ("Member ID", self.member_id),
+            ("Second insurance", self.second_payer),
+            ("2nd member ID", self.second_member_id),
+            ("2nd group no.", self.second_group),
+            ("2nd subscriber", self.second_subscriber),
+            ("2nd relationship", self.second_relationship),
             ("Address", self.address),
             ("City", self.city),
             ("State", self.state),
@@ -109,6 +141,12 @@ class PatientForm(QGroupBox):
         for line in self.text_fields():
             line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
         self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
+        self.payer.activated.connect(lambda _i: self.clear_error("patientSecondaryPayer"))
+        self.second_payer.currentIndexChanged.connect(self._second_insurance_shown)
+        self.second_payer.activated.connect(lambda _i: self._clear_second_errors())
+        self.second_relationship.activated.connect(
+            lambda _i: self.clear_error("patientSecondaryRelationship")
+        )
 
     def _field(self, widget: W, name: str, accessible: str, tip: str = "") -> W:
         named(widget, name, accessible, tip)
@@ -126,6 +164,9 @@ class PatientForm(QGroupBox):
             self.last_name,
             self.dob,
             self.member_id,
+            self.second_member_id,
+            self.second_group,
+            self.second_subscriber,
             self.address,
             self.city,
             self.state,
@@ -140,8 +181,12 @@ class PatientForm(QGroupBox):
         self.save_button.setText("Save patient and start visit")
         self.payer.clear()
         self.payer.addItem("no insurance (self-pay)", None)
+        self.second_payer.clear()
+        self.second_payer.addItem("none", None)
         for payer in payers:
             self.payer.addItem(payer.name, payer.id)
+            self.second_payer.addItem(payer.name, payer.id)
+        self.second_relationship.setCurrentIndex(0)
         for line in self.text_fields():
             line.clear()
         self.sex.setCurrentIndex(0)
@@ -167,11 +212,33 @@ class PatientForm(QGroupBox):
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
         self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
         self.member_id.setText(patient.member_id)
+        self.second_payer.setCurrentIndex(max(self.second_payer.findData(patient.secondary_payer_id), 0))
+        self.second_member_id.setText(patient.secondary_member_id)
+        self.second_group.setText(patient.secondary_group_number)
+        self.second_subscriber.setText(patient.secondary_subscriber_name)
+        self.second_relationship.setCurrentIndex(
+            max(self.second_relationship.findData(patient.secondary_relationship), 0)
+        )
         self.address.setText(patient.address1)
         self.city.setText(patient.city)
         self.state.setText(patient.state)
         self.zip.setText(patient.zip)
         self.phone.setText(patient.phone)
+
+    def _second_insurance_shown(self) -> None:
+        """The second plan's details can be typed only once a second plan is chosen."""
+        chosen = self.second_payer.currentData() is not None
+        for widget in (
+            self.second_member_id,
+            self.second_group,
+            self.second_subscriber,
+            self.second_relationship,
+        ):
+            widget.setEnabled(chosen)
+
+    def _clear_second_errors(self) -> None:
+        for name in ("patientSecondaryPayer", "patientSecondaryMemberId", "patientSecondaryRelationship"):
+            self.clear_error(name)
 
     def clear_errors(self) -> None:
         for name in self._errors:
@@ -188,18 +255,20 @@ class PatientForm(QGroupBox):
         label = self._errors[name]
         return label.text() if label.isVisible() else ""
 
-    def show_field_error(self, error: InputError) -> bool:
-        """Show ``error`` under its field and put the cursor there; ``False`` when no field shows it."""
+    def show_field_error(self, error: InputError) -> tuple[QWidget, QLabel] | None:
+        """Show ``error`` under its field and put the cursor there; returns the field and its problem
+        line (to scroll them into sight), ``None`` when no field shows it."""
         name = FIELD_WIDGETS.get(error.field or "")
         if name is None or name not in self._errors:
-            return False
+            return None
         label = self._errors[name]
         label.setText(error.text)
         label.setVisible(True)
         widget = self.findChild(QWidget, name)
-        if widget is not None:
-            widget.setFocus()
-        return True
+        if widget is None:
+            return None
+        widget.setFocus()
+        return widget, label
 
     def patient(self) -> Patient:
         """The patient the form describes (a corrected one keeps what the form does not show).
@@ -226,6 +295,11 @@ class PatientForm(QGroupBox):
             phone=self.phone.text(),
             payer_id=self.payer.currentData(),
             member_id=self.member_id.text(),
+            secondary_payer_id=self.second_payer.currentData(),
+            secondary_member_id=self.second_member_id.text(),
+            secondary_group_number=self.second_group.text(),
+            secondary_subscriber_name=self.second_subscriber.text(),
+            secondary_relationship=self.second_relationship.currentData(),
         )
         if self.editing is not None:  # keep what the form does not show (chart number, subscriber…)
             return replace(self.editing, **fields)

@@ -187,8 +187,18 @@ class PatientPanel(QWidget):
         return self.form.field_error(name)
 
     def _show_field_error(self, error: InputError) -> None:
-        if not self.form.show_field_error(error):
+        shown = self.form.show_field_error(error)
+        if shown is None:
             dialogs().problem(self, "Could not save the patient", error.text)
+            return
+        # the form scrolls on a small screen: bring the field and its problem line into sight, now and
+        # once the problem line just shown has its place (the layout settles on the next turn)
+        self._reveal(*shown)
+        QTimer.singleShot(0, self, lambda: self._reveal(*shown))
+
+    def _reveal(self, field: QWidget, problem: QWidget) -> None:
+        for widget in (problem, field):
+            self.form_area.ensureWidgetVisible(widget, 8, 8)
 
     @reporting("save the patient")
     def save_patient(self) -> Patient | None:

@@ -1,4 +1,4 @@
-"""The superbill preview: the PDF on screen, with Print and Save as PDF.
+"""The superbill preview (and the biller's review sheet's): the PDF on screen, with Print and Save as PDF.
 
 The dialog is shown without blocking (``show``), so the day sheet stays usable behind it. The PDF is
 held in memory; nothing is written until the user saves it. Printing itself is ``gui.printing``'s
@@ -21,12 +21,17 @@ from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.widget_names import named
 
+#: what the preview shows → the dialog's object name
+PREVIEW_NAMES = {"superbill": "superbillPreview", "review sheet": "reviewSheetPreview"}
+
 
 class PreviewDialog(QDialog):
     """Shows ``pdf`` (bytes); *Print…* calls ``on_print``; ``on_saved(path)`` runs after a save.
 
     ``left_out`` lists the visits (encounter id, patient name) that are not in the PDF because they
-    are still drafts; *Open the draft* calls ``go_to(encounter_id)`` for each in turn.
+    are still drafts; *Open the draft* calls ``go_to(encounter_id)`` for each in turn. ``noun`` says
+    what the PDF is (``"superbill"``, ``"review sheet"``): the dialog's name (``superbillPreview``,
+    ``reviewSheetPreview``) and the buttons' words follow it.
     """
 
     def __init__(
@@ -40,10 +45,12 @@ class PreviewDialog(QDialog):
         on_saved: Callable[[Path], None] | None = None,
         left_out: list[tuple[int, str]] | None = None,
         go_to: Callable[[int], None] | None = None,
+        noun: str = "superbill",
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("superbillPreview")
-        self.setAccessibleName("Superbill preview")
+        self.noun = noun
+        self.setObjectName(PREVIEW_NAMES.get(noun, "superbillPreview"))
+        self.setAccessibleName(f"{noun.capitalize()} preview")
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.pdf = pdf
@@ -60,16 +67,16 @@ class PreviewDialog(QDialog):
         self.document.load(self._buffer)
         self.view = QPdfView(self)
         self.view.setObjectName("previewPdf")
-        self.view.setAccessibleName("Superbill pages")
+        self.view.setAccessibleName(f"{noun.capitalize()} pages")
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
 
         self.pages = QLabel(f"{self.document.pageCount()} page(s)")
         self.pages.setObjectName("previewPageCount")
-        self.print_button = self._button("&Print…", "previewPrintButton", "Print the superbill", "Ctrl+P")
+        self.print_button = self._button("&Print…", "previewPrintButton", f"Print the {noun}", "Ctrl+P")
         self.save_button = self._button(
-            "&Save as PDF…", "previewSaveButton", "Save the superbill as a PDF file", "Ctrl+S"
+            "&Save as PDF…", "previewSaveButton", f"Save the {noun} as a PDF file", "Ctrl+S"
         )
         self.close_button = self._button("Close", "previewCloseButton", "Close the preview", "Esc")
         self.print_button.setDefault(True)
@@ -140,7 +147,7 @@ class PreviewDialog(QDialog):
     def save_document(self) -> Path | None:
         """Ask where to save, then write the PDF there."""
         target = dialogs().save_file(
-            self, "Save the superbill as PDF", Path.home() / self._suggested, "PDF files (*.pdf)"
+            self, f"Save the {self.noun} as PDF", Path.home() / self._suggested, "PDF files (*.pdf)"
         )
         if target is None:
             return None

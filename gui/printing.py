@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -109,8 +109,12 @@ class Printing(QObject):
         except Exception as error:
             show_error(self.window, error, "show the superbill")
             return
-        name = f"superbill-{record.document_number or encounter_id}-{patient.last_name}.pdf"
-        self._render_and_preview([superbill], f"Superbill — {patient.display_name}", name, [encounter_id], [])
+        self._superbills(
+            [superbill],
+            f"Superbill — {patient.display_name}",
+            f"superbill-{record.document_number or encounter_id}-{patient.last_name}.pdf",
+            [encounter_id],
+        )
 
     def print_day(self) -> None:
         """One PDF with every final superbill of the shown day, built in the background."""
@@ -140,12 +144,31 @@ class Printing(QObject):
             if e.status is EncounterStatus.DRAFT and e.id is not None
         ]
         superbills = superbills_for_day(store, day)
-        self._render_and_preview(
+        self._superbills(
             superbills,
             f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
             f"superbills-{day.isoformat()}.pdf",
             ids,
             left_out,
+        )
+
+    def _superbills(
+        self,
+        superbills: list[Superbill],
+        title: str,
+        name: str,
+        ids: list[int],
+        left_out: list[LeftOut] | None = None,
+    ) -> None:
+        from core.pdf.render import render_superbills
+
+        self.render_and_preview(
+            lambda out: render_superbills(superbills, out),
+            f"Preparing {len(superbills)} superbill(s)…",
+            title,
+            name,
+            encounter_ids=ids,
+            left_out=left_out,
         )
 
     def close(self) -> None:
@@ -161,32 +184,35 @@ class Printing(QObject):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
     # -- the preview -----------------------------------------------------------------------------
-    def _render_and_preview(
+    def render_and_preview(
         self,
-        superbills: list[Superbill],
+        draw: Callable[[BinaryIO], object],
+        busy: str,
         title: str,
         name: str,
-        encounter_ids: list[int],
-        left_out: list[LeftOut],
+        *,
+        encounter_ids: list[int] | None = None,
+        left_out: list[LeftOut] | None = None,
+        noun: str = "superbill",
     ) -> None:
-        from core.pdf.render import render_superbills
-
-        self._set_busy(f"Preparing {len(superbills)} superbill(s)…")
+        """``draw(out)`` writes a PDF on a worker thread (no widgets, no database), then the preview
+        shows it. Printing or saving it marks ``encounter_ids`` printed (none for a review sheet)."""
+        self._set_busy(busy)
 
         def render() -> bytes:  # runs on a worker thread: no widgets, no database
             out = io.BytesIO()
-            render_superbills(superbills, out)
+            draw(out)
             return out.getvalue()
 
-        in_color = False  # the superbill is black on white; colour can still be chosen in the dialog
+        in_color = False  # black on white; colour can still be chosen in the print dialog
 
         def done(pdf: bytes) -> None:
             self._set_busy("")
-            self._show_preview(pdf, title, name, encounter_ids, left_out, in_color)
+            self._show_preview(pdf, title, name, encounter_ids or [], left_out or [], in_color, noun)
 
         def failed(error: BaseException) -> None:
             self._set_busy("")
-            show_error(self.window, error, "prepare the superbills")
+            show_error(self.window, error, f"prepare the {noun}")
 
         run_in_background(self.window, render, done, failed)
 
@@ -198,6 +224,7 @@ class Printing(QObject):
         encounter_ids: list[int],
         left_out: list[LeftOut],
         in_color: bool,
+        noun: str = "superbill",
     ) -> None:
         from gui.preview import PreviewDialog  # late: QtPdf loads only when a preview is shown
 
@@ -212,6 +239,7 @@ class Printing(QObject):
             on_saved=lambda path: self._saved(path, encounter_ids),
             left_out=[(item.encounter_id, item.name) for item in left_out],
             go_to=self._go_to_visit,
+            noun=noun,
         )
         self.preview = preview
         preview.destroyed.connect(self._preview_closed)
@@ -232,6 +260,8 @@ class Printing(QObject):
         self.window.activateWindow()
 
     def _mark_printed(self, encounter_ids: list[int]) -> None:
+        if not encounter_ids:  # a review sheet: nothing is marked printed
+            return
         for record in self.window.store.mark_printed(encounter_ids):
             self.window.day_sheet.show_encounter(record)
         current = self.window.editor.encounter

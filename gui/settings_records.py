@@ -2,12 +2,13 @@
 
 Both pages work the same way (``RecordListPage``): picking a record fills the form to change it,
 *New* empties the form, *Save* adds or updates the record through the store and shows a refusal in
-the store's own words under the form; ``changed`` tells the window to reload its lists.
+the store's own words under the form, with the cursor in the field it names; ``changed`` tells the
+window to reload its lists.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -42,6 +44,8 @@ class RecordListPage(QWidget):
 
     changed = Signal()
     noun = "record"
+    #: the store's field names (``InputError.field``) → the page's widget names
+    fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, store: Store, list_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +120,7 @@ class RecordListPage(QWidget):
     def new_record(self) -> None:
         """Empty the form for a new record."""
         self._editing = None
+        self.records_list.setCurrentRow(-1)  # so picking the same record again fills the form
         self.records_list.clearSelection()
         self._empty()
         self.message.clear()
@@ -126,6 +131,9 @@ class RecordListPage(QWidget):
             saved = self._write(record)
         except InputError as error:
             show_message(self.message, error.text, ok=False)
+            widget = self.findChild(QWidget, self.fields.get(error.field or "", ""))
+            if widget is not None:
+                widget.setFocus()
             return
         self._editing = saved
         self._load(select=saved.id)
@@ -137,6 +145,12 @@ class ProvidersPage(RecordListPage):
     """Rendering providers: name, credentials, NPI (its check digit is checked as you type), taxonomy."""
 
     noun = "provider"
+    fields: ClassVar[dict[str, str]] = {
+        "first_name": "providerFirstName",
+        "last_name": "providerLastName",
+        "npi": "providerNpi",
+        "taxonomy": "providerTaxonomy",
+    }
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(store, "Providers", parent)
@@ -210,9 +224,22 @@ class ProvidersPage(RecordListPage):
 
 
 class PayersPage(RecordListPage):
-    """Insurance plans: kind, which coding conventions apply, modifier 51, 59 or XS."""
+    """Insurance plans: kind, which coding conventions apply, payer ID, the claims mailing address,
+    modifier 51, 59 or XS."""
 
     noun = "payer"
+    fields: ClassVar[dict[str, str]] = {
+        "name": "payerName",
+        "kind": "payerKind",
+        "coding_payer": "payerCodingRules",
+        "payer_id": "payerClaimsId",
+        "claims_address1": "payerClaimsAddress1",
+        "claims_address2": "payerClaimsAddress2",
+        "claims_city": "payerClaimsCity",
+        "claims_state": "payerClaimsState",
+        "claims_zip": "payerClaimsZip",
+        "distinct_modifier": "payerDistinctModifier",
+    }
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(store, "Payers", parent)
@@ -225,7 +252,21 @@ class PayersPage(RecordListPage):
         self.coding = named(QComboBox(), "payerCodingRules", "Coding rules to follow")
         for word in CODING_PAYERS:
             self.coding.addItem(word, word)
-        self.claims_id = named(QLineEdit(), "payerClaimsId", "Electronic payer ID")
+        self.claims_id = named(
+            QLineEdit(), "payerClaimsId", "Electronic payer ID", "The payer's ID for electronic claims"
+        )
+        self.address1 = named(
+            QLineEdit(), "payerClaimsAddress1", "Claims address", "Where paper claims are mailed"
+        )
+        self.address2 = named(QLineEdit(), "payerClaimsAddress2", "Claims address line 2")
+        self.city = named(QLineEdit(), "payerClaimsCity", "Claims address city")
+        self.state = named(
+            QLineEdit(), "payerClaimsState", "Claims address state", "Two letters, for example ND"
+        )
+        self.state.setMaxLength(2)
+        self.state.setMaximumWidth(self.state.fontMetrics().horizontalAdvance("MMMM") + 16)
+        self.zip = named(QLineEdit(), "payerClaimsZip", "Claims address ZIP code", "12345 or 12345-6789")
+        self.zip.setMaximumWidth(self.zip.fontMetrics().horizontalAdvance("99999-99999") + 16)
         self.modifier_51 = named(
             QCheckBox("Add modifier 51 to multiple procedures"), "payerModifier51", "Modifier 51"
         )
@@ -235,6 +276,15 @@ class PayersPage(RecordListPage):
         form.addRow("Kind", self.kind)
         form.addRow("Coding rules", self.coding)
         form.addRow("Payer ID", self.claims_id)
+        form.addRow("Claims address", self.address1)
+        form.addRow("Address line 2", self.address2)
+        place = QHBoxLayout()
+        place.addWidget(self.city, 1)
+        place.addWidget(QLabel("State"))
+        place.addWidget(self.state)
+        place.addWidget(QLabel("ZIP"))
+        place.addWidget(self.zip)
+        form.addRow("City", place)
         form.addRow("", self.modifier_51)
         form.addRow("Distinct modifier", self.distinct)
 
@@ -249,6 +299,8 @@ class PayersPage(RecordListPage):
         self.kind.setCurrentIndex(self.kind.findData(payer.kind))
         self.coding.setCurrentIndex(self.coding.findData(payer.coding_payer))
         self.claims_id.setText(payer.payer_id)
+        for edit, text in zip(self._address(), _claims_address(payer), strict=True):
+            edit.setText(text)
         self.modifier_51.setChecked(payer.use_modifier_51)
         self.distinct.setCurrentText(payer.distinct_modifier)
 
@@ -257,6 +309,8 @@ class PayersPage(RecordListPage):
         self.kind.setCurrentIndex(self.kind.findData(PayerKind.COMMERCIAL))
         self.coding.setCurrentIndex(self.coding.findData("commercial"))
         self.claims_id.clear()
+        for edit in self._address():
+            edit.clear()
         self.modifier_51.setChecked(False)
         self.distinct.setCurrentText("59")
 
@@ -266,10 +320,18 @@ class PayersPage(RecordListPage):
             kind=self.kind.currentData(),
             coding_payer=self.coding.currentData(),
             payer_id=self.claims_id.text().strip(),
+            claims_address1=self.address1.text(),
+            claims_address2=self.address2.text(),
+            claims_city=self.city.text(),
+            claims_state=self.state.text(),
+            claims_zip=self.zip.text(),
             use_modifier_51=self.modifier_51.isChecked(),
             distinct_modifier=self.distinct.currentText(),
             id=record_id,
         )
+
+    def _address(self) -> tuple[QLineEdit, ...]:
+        return (self.address1, self.address2, self.city, self.state, self.zip)
 
     def _write(self, payer: Payer) -> Payer:
         return self._store.save_payer(payer)
@@ -281,3 +343,13 @@ class PayersPage(RecordListPage):
     def save(self) -> None:
         """Add or update the payer in the form."""
         self._save()
+
+
+def _claims_address(payer: Payer) -> tuple[str, ...]:
+    return (
+        payer.claims_address1,
+        payer.claims_address2,
+        payer.claims_city,
+        payer.claims_state,
+        payer.claims_zip,
+    )

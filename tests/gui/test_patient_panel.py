@@ -4,7 +4,8 @@ The panel is built alone (``patient_panel``) unless the visit it starts in the e
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QComboBox, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.store import Store
@@ -170,3 +171,125 @@ def test_correcting_a_patient_recodes_the_open_visit(qtbot: QtBot, window: MainW
     assert patient.chart_number == "DEMO-1"  # untouched by the form
     assert "no insurance" in named(window, "encounterPatient").text()
     assert len(window.store.search_patients("sample")) == 1
+
+
+# -- the second insurance (issue 10) ------------------------------------------------------------------
+
+
+def visible_in_the_form_area(panel: QWidget, name: str) -> bool:
+    """Whether the widget ``name`` is wholly inside the part of the scrolling form shown now."""
+    area = named(panel, "patientFormArea")
+    assert isinstance(area, QScrollArea)
+    widget = named(panel, name)
+    top_left = widget.mapTo(area.viewport(), widget.rect().topLeft())
+    return area.viewport().rect().contains(QRect(top_left, widget.size()))
+
+
+def test_a_second_insurance_round_trips(qtbot: QtBot, patient_panel: PatientPanel, store: Store) -> None:
+    fill_form(
+        qtbot,
+        patient_panel,
+        patientFirstName="Ada",
+        patientLastName="Lovelace",
+        patientDob="12/10/1960",
+        patientPayer="Medicare",
+        patientMemberId="1EG4TE5MK73",
+        patientSecondaryPayer="Aetna",
+        patientSecondaryMemberId="W2204",
+        patientSecondaryGroup="G-7731",
+        patientSecondarySubscriber="Charles Lovelace",
+        patientSecondaryRelationship="spouse",
+    )
+    qtbot.keyClick(named(patient_panel, "patientSecondarySubscriber"), Qt.Key.Key_Return)
+    (saved,) = store.search_patients("lovelace")
+    aetna = next(p for p in store.payers() if p.name == "Aetna")
+    assert saved.secondary_payer_id == aetna.id
+    assert (
+        saved.secondary_member_id,
+        saved.secondary_group_number,
+        saved.secondary_subscriber_name,
+        saved.secondary_relationship,
+    ) == ("W2204", "G-7731", "Charles Lovelace", "spouse")
+
+    patient_panel.edit_patient(saved)  # the form shows it again to correct it
+    assert named(patient_panel, "patientSecondaryPayer").currentText() == "Aetna"
+    assert named(patient_panel, "patientSecondaryMemberId").text() == "W2204"
+    assert named(patient_panel, "patientSecondaryRelationship").currentText() == "spouse"
+    second = named(patient_panel, "patientSecondaryPayer")
+    assert isinstance(second, QComboBox)
+    second.setCurrentIndex(second.findText("none"))  # the second coverage ended
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)
+    (corrected,) = store.search_patients("lovelace")
+    assert corrected.secondary_payer_id is None and corrected.secondary_member_id == ""
+    assert corrected.member_id == "1EG4TE5MK73"
+
+
+def test_second_insurance_problems_show_by_their_field_in_sight_at_1366_by_700(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.resize(1366, 700)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    for name, text in (
+        ("patientFirstName", "Ada"),
+        ("patientLastName", "Lovelace"),
+        ("patientDob", "12/10/1960"),
+    ):
+        qtbot.keyClicks(named(window, name), text)
+    payer, second = named(window, "patientPayer"), named(window, "patientSecondaryPayer")
+    assert isinstance(payer, QComboBox) and isinstance(second, QComboBox)
+    payer.setCurrentIndex(payer.findText("Aetna"))
+    qtbot.keyClicks(named(window, "patientMemberId"), "W1")
+    second.setCurrentIndex(second.findText("Aetna"))  # the same plan twice
+    qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert "already the first insurance" in window.patients.field_error("patientSecondaryPayer")
+    assert window.focusWidget() is second
+
+    second.setCurrentIndex(second.findText("Medicare"))  # a second plan, but no member ID for it
+    named(window, "patientFirstName").setFocus()  # the cursor is elsewhere, the form scrolled back up
+    named(window, "patientFormArea").verticalScrollBar().setValue(0)
+    qtbot.keyClick(named(window, "patientDob"), Qt.Key.Key_Return)
+    assert "Second member ID" in window.patients.field_error("patientSecondaryMemberId")
+    assert window.focusWidget() is named(window, "patientSecondaryMemberId")
+    qtbot.waitUntil(
+        lambda: (
+            visible_in_the_form_area(window, "patientSecondaryMemberId")
+            and visible_in_the_form_area(window, "patientSecondaryMemberIdError")
+        )
+    )
+    assert window.store.search_patients("lovelace") == []
+    qtbot.keyClicks(named(window, "patientSecondaryMemberId"), "1EG4TE5MK73")
+    assert window.patients.field_error("patientSecondaryMemberId") == ""  # typing clears it
+    qtbot.keyClick(named(window, "patientSecondaryMemberId"), Qt.Key.Key_Return)
+    assert "Lovelace, Ada" in named(window, "encounterPatient").text()
+
+
+def test_tab_goes_from_the_first_insurance_to_the_second_then_to_the_address(
+    qtbot: QtBot, patient_panel: PatientPanel
+) -> None:
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+
+    def tab_from(name: str) -> str:
+        named(patient_panel, name).setFocus()
+        qtbot.keyClick(named(patient_panel, name), Qt.Key.Key_Tab)
+        focused = patient_panel.focusWidget()
+        return focused.objectName() if focused is not None else ""
+
+    assert tab_from("patientPayer") == "patientMemberId"
+    assert tab_from("patientMemberId") == "patientSecondaryPayer"
+    # no second plan: its details are skipped (and cannot be typed)
+    assert not named(patient_panel, "patientSecondaryMemberId").isEnabled()
+    assert tab_from("patientSecondaryPayer") == "patientAddress"
+    second = named(patient_panel, "patientSecondaryPayer")
+    assert isinstance(second, QComboBox)
+    second.setCurrentIndex(second.findText("Aetna"))
+    order = ["patientSecondaryPayer"]
+    for _ in range(5):
+        order.append(tab_from(order[-1]))
+    assert order == [
+        "patientSecondaryPayer",
+        "patientSecondaryMemberId",
+        "patientSecondaryGroup",
+        "patientSecondarySubscriber",
+        "patientSecondaryRelationship",
+        "patientAddress",
+    ]

@@ -279,6 +279,8 @@ def test_printing_runs_in_the_background_with_progress_and_cancel_stops_it(
 def test_printing_to_the_end_in_the_background_marks_the_day_printed(
     qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
 ) -> None:
+    """Issue 10, done when: a two-page day printed through QPrinter to a PDF file has two US Letter
+    pages and weighs under 1 MB a page."""
     add_patient(window, "Grace", "Hopper")
     finalise_visit(qtbot, window, fake_dialogs, "sample", "12 ak face cryo")
     finalise_visit(qtbot, window, fake_dialogs, "hopper", "3 sk trunk")
@@ -288,7 +290,10 @@ def test_printing_to_the_end_in_the_background_marks_the_day_printed(
     background.set_pool(None)
     qtbot.mouseClick(named(preview(window), "previewPrintButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QWidget, "printProgress") is None, timeout=30_000)
-    assert len(PdfReader(printed).pages) == 2
+    pages = PdfReader(printed).pages
+    assert len(pages) == 2
+    assert [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages] == [(612, 792)] * 2
+    assert printed.stat().st_size < 2 * 1_000_000
     assert f"Printed 2 page(s) to the PDF file {printed}" in named(window, "statusText").text()
     assert [row.encounter.status for row in window.day_sheet.model.records()] == [EncounterStatus.PRINTED] * 2
 

@@ -157,3 +157,63 @@ def test_the_default_provider_is_chosen_by_name(qtbot: QtBot, window: MainWindow
     assert window.store.setting("default_provider_id") == grace.id
     open_first_patient(qtbot, window)
     assert named(window, "encounterProvider").currentText() == "Grace Hopper, MD"
+
+
+def test_payer_id_and_claims_address_are_edited_with_problems_by_the_field(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = open_settings(qtbot, window)
+    dialog.tabs.setCurrentWidget(named(dialog, "payerList").parentWidget())
+    click(qtbot, dialog, "newPayerButton")
+    retype(qtbot, dialog, "payerName", "Noridian")
+    retype(qtbot, dialog, "payerClaimsId", "01112")
+    retype(qtbot, dialog, "payerClaimsAddress1", "PO Box 6701")
+    retype(qtbot, dialog, "payerClaimsAddress2", "Attn: Part B claims")
+    retype(qtbot, dialog, "payerClaimsCity", "Fargo")
+    retype(qtbot, dialog, "payerClaimsState", "N1")
+    retype(qtbot, dialog, "payerClaimsZip", "58108")
+    click(qtbot, dialog, "savePayerButton")
+    assert "state" in named(dialog, "payerMessage").text()
+    assert dialog.focusWidget() is named(dialog, "payerClaimsState")
+    retype(qtbot, dialog, "payerClaimsState", "nd")
+    retype(qtbot, dialog, "payerClaimsZip", "5810")
+    click(qtbot, dialog, "savePayerButton")
+    assert "ZIP" in named(dialog, "payerMessage").text()
+    assert dialog.focusWidget() is named(dialog, "payerClaimsZip")
+    retype(qtbot, dialog, "payerClaimsZip", "58108-6701")
+    click(qtbot, dialog, "savePayerButton")
+    assert named(dialog, "payerMessage").text() == "Noridian saved."
+    (saved,) = [p for p in window.store.payers() if p.name == "Noridian"]
+    assert (saved.payer_id, saved.claims_address1, saved.claims_address2) == (
+        "01112",
+        "PO Box 6701",
+        "Attn: Part B claims",
+    )
+    assert (saved.claims_city, saved.claims_state, saved.claims_zip) == ("Fargo", "ND", "58108-6701")
+
+    click(qtbot, dialog, "newPayerButton")  # a new payer starts empty
+    assert named(dialog, "payerClaimsAddress1").text() == named(dialog, "payerClaimsZip").text() == ""
+    payers = named(dialog, "payerList")
+    (item,) = payers.findItems("Noridian", Qt.MatchFlag.MatchStartsWith)
+    # clicking it again shows what was saved
+    qtbot.mouseClick(payers.viewport(), Qt.MouseButton.LeftButton, pos=payers.visualItemRect(item).center())
+    assert named(dialog, "payerClaimsCity").text() == "Fargo"
+    assert named(dialog, "payerClaimsState").text() == "ND"
+
+
+def test_provider_taxonomy_is_saved_and_a_refusal_puts_the_cursor_in_its_field(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = open_settings(qtbot, window)
+    dialog.tabs.setCurrentWidget(named(dialog, "providerList").parentWidget())
+    providers = named(dialog, "providerList")
+    providers.setCurrentRow(0)  # the demo provider
+    retype(qtbot, dialog, "providerTaxonomy", "207n00000x")
+    retype(qtbot, dialog, "providerFirstName", "")
+    click(qtbot, dialog, "saveProviderButton")
+    assert "first name" in named(dialog, "providerMessage").text()
+    assert dialog.focusWidget() is named(dialog, "providerFirstName")
+    retype(qtbot, dialog, "providerFirstName", "Dana")
+    click(qtbot, dialog, "saveProviderButton")
+    assert "saved" in named(dialog, "providerMessage").text()
+    assert window.store.default_provider().taxonomy == "207N00000X"

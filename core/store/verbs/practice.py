@@ -20,6 +20,8 @@ from core.store.verbs.settings_fees import SettingsFeesVerbs
 #: a place-of-service code: two digits (11 = office)
 POS_CODE = re.compile(r"^\d{2}$")
 _TAX_ID = re.compile(r"^(\d{2}-\d{7}|\d{9}|\d{3}-\d{2}-\d{4})$")
+_STATE = re.compile(r"^[A-Z]{2}$")
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 
 
 class PracticeVerbs(SettingsFeesVerbs):
@@ -135,9 +137,30 @@ class PracticeVerbs(SettingsFeesVerbs):
 
     def save_payer(self, payer: Payer) -> Payer:
         """Add (``id`` None) or update a payer after checking its kind, coding word and modifiers."""
-        p = replace(payer, name=" ".join(payer.name.split()), payer_id=payer.payer_id.strip())
+        p = replace(
+            payer,
+            name=" ".join(payer.name.split()),
+            payer_id=payer.payer_id.strip(),
+            claims_address1=" ".join(payer.claims_address1.split()),
+            claims_address2=" ".join(payer.claims_address2.split()),
+            claims_city=" ".join(payer.claims_city.split()),
+            claims_state=payer.claims_state.strip().upper(),
+            claims_zip=payer.claims_zip.strip(),
+        )
         if not p.name:
             raise InputError("Payer name: type the insurance plan's name.", field="name")
+        if p.claims_state and not _STATE.match(p.claims_state):
+            raise InputError(
+                f"Claims address state: “{p.claims_state}” is not a state; use the two-letter code, "
+                "for example ND.",
+                field="claims_state",
+            )
+        if p.claims_zip and not _ZIP.match(p.claims_zip):
+            raise InputError(
+                f"Claims address ZIP code: “{p.claims_zip}” is not a ZIP code; type 5 digits (12345) "
+                "or ZIP+4 (12345-6789).",
+                field="claims_zip",
+            )
         try:
             kind = PayerKind(p.kind)
         except ValueError:

@@ -165,11 +165,18 @@ def test_providers_and_payers(store: Store) -> None:
 
     payer = store.save_payer(Payer("Humana", PayerKind.COMMERCIAL, "commercial", payer_id="61101"))
     assert store.get_payer(payer.id or 0) == payer
+    mailed = store.save_payer(
+        replace(payer, claims_address1=" PO  Box 14601 ", claims_city="Lexington", claims_state=" ky")
+    )
+    assert (mailed.claims_address1, mailed.claims_state) == ("PO Box 14601", "KY")
+    assert store.save_payer(replace(mailed, claims_zip="40512-4601")).claims_zip == "40512-4601"
     for bad, field in (
         (Payer("", PayerKind.COMMERCIAL, "commercial"), "name"),
         (Payer("X", PayerKind.COMMERCIAL, "acme"), "coding_payer"),
         (Payer("X", PayerKind.COMMERCIAL, "commercial", distinct_modifier="XU"), "distinct_modifier"),
         (Payer("humana", PayerKind.COMMERCIAL, "commercial"), "name"),
+        (Payer("X", PayerKind.COMMERCIAL, "commercial", claims_state="North Dakota"), "claims_state"),
+        (Payer("X", PayerKind.COMMERCIAL, "commercial", claims_zip="5810"), "claims_zip"),
     ):
         with pytest.raises(InputError) as err:
             store.save_payer(bad)
