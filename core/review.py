@@ -16,7 +16,7 @@ from datetime import date, datetime
 from core.coding.model import Severity
 from core.errors import InputError
 from core.store import EncounterRecord, EncounterStatus, Store
-from core.visit import short_codes
+from core.visit import code_stored, short_codes
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ def _reviewed(store: Store, encounter: EncounterRecord) -> ReviewedEncounter:
     payer = store.payer_of(encounter)
     notes: list[ReviewNote] = []
     open_points: list[str] = []
+    draft_codes: tuple[str, ...] = ()
+    draft_cents = 0
     if encounter.is_billed:
         notes += [
             ReviewNote(str(a.severity), a.rule, a.text, a.who, a.at, a.reason)
@@ -131,8 +133,11 @@ def _reviewed(store: Store, encounter: EncounterRecord) -> ReviewedEncounter:
             if m.severity is Severity.INFO
         ]
     elif encounter.status is EncounterStatus.DRAFT:
-        errors = [m.text for m in encounter.messages if m.severity is Severity.ERROR]
-        open_points = errors or [
+        # what the draft would bill now, and what stops it (coded afresh: a draft has no stored lines)
+        coded = code_stored(store, encounter)
+        draft_codes, draft_cents = short_codes(coded.lines), coded.total_cents
+        errors = [m.text for m in (*encounter.messages, *coded.messages) if m.severity is Severity.ERROR]
+        open_points = list(dict.fromkeys(errors)) or [
             "Not saved as final yet: open it in the window and save it as final (Ctrl+S)."
         ]
     else:
@@ -144,8 +149,8 @@ def _reviewed(store: Store, encounter: EncounterRecord) -> ReviewedEncounter:
         chart_number=patient.chart_number,
         payer=payer.name if payer is not None else "Self-pay (no insurance on file)",
         status=str(encounter.status),
-        codes=short_codes(encounter.lines),
-        charge_cents=encounter.total_cents,
+        codes=short_codes(encounter.lines) or draft_codes,
+        charge_cents=encounter.total_cents or draft_cents,
         notes=tuple(notes),
         open_points=tuple(open_points),
     )

@@ -91,7 +91,9 @@ def _totals(sheet: ReviewSheet) -> list[Flowable]:
 
 def _encounter_heading(e: ReviewedEncounter) -> Paragraph:
     document = f"{e.document_number} · " if e.document_number else ""
-    codes = ", ".join(e.codes) if e.codes else "nothing billed"
+    codes = ", ".join(e.codes) if e.codes else "nothing to bill"
+    if e.status == "draft" and e.codes:
+        codes = f"would bill {codes}"
     return _p(
         f"{document}{e.patient} (chart {e.chart_number}) · {e.payer} · {e.status} · {codes} · "
         f"{format_cents(e.charge_cents)}",

@@ -104,3 +104,13 @@ def test_print_review_from_the_command_line_marks_nothing_printed(
 def test_a_day_without_visits_says_so(store: Store) -> None:
     with pytest.raises(InputError, match="nothing to review"):
         build_review(store, date(2026, 1, 5))
+
+
+def test_a_draft_shows_what_it_would_bill(store: Store) -> None:
+    draft = _day(store)[2]
+    sheet = build_review(store, DAY)
+    (row,) = sheet.drafts
+    assert row.encounter_id == draft.id and row.codes == ("17110",) and row.charge_cents > 0
+    out = io.BytesIO()
+    render_review(sheet, out)
+    assert "would bill 17110" in _text(out.getvalue())
