@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.errors import InputError
 from core.store.patients import parse_search_date
 from core.store.records import RELATIONSHIPS, Patient, Payer
+from core.typed_names import read_search
 from gui.widget_names import named
 
 W = TypeVar("W", bound=QWidget)
@@ -109,6 +110,10 @@ class PatientForm(QGroupBox):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        #: what the new-patient form took from the search, said plainly (hidden when nothing)
+        self.from_search = named(QLabel(), "patientFromSearch", "Taken from the search")
+        self.from_search.setWordWrap(True)
+        form.addRow(self.from_search)
         rows: tuple[tuple[str, QWidget], ...] = (
             ("First name", self.first_name),
             ("Last name", self.last_name),
@@ -138,6 +143,9 @@ class PatientForm(QGroupBox):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
+        # the form's last field leads to Save, then Cancel (reading order ends on what finishes the form)
+        QWidget.setTabOrder(self.phone, self.save_button)
+        QWidget.setTabOrder(self.save_button, self.cancel_button)
         for line in self.text_fields():
             line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
         self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
@@ -191,19 +199,19 @@ class PatientForm(QGroupBox):
             line.clear()
         self.sex.setCurrentIndex(0)
         self.clear_errors()
-        words = [w for w in typed.split() if parse_search_date(w) is None and not w.isdigit()]
-        dates = [born for born in map(parse_search_date, typed.split()) if born is not None]
-        if len(words) >= 2:
-            self.first_name.setText(words[0].capitalize())
-            self.last_name.setText(" ".join(words[1:]).capitalize())
-        elif words:
-            self.last_name.setText(words[0].capitalize())
-        if dates:
-            self.dob.setText(f"{dates[0]:%m/%d/%Y}")
+        # only what the search says unambiguously: "Last, First" and a date of birth (core.typed_names)
+        taken = read_search(typed)
+        self.first_name.setText(taken.first_name)
+        self.last_name.setText(taken.last_name)
+        if taken.date_of_birth is not None:
+            self.dob.setText(f"{taken.date_of_birth:%m/%d/%Y}")
+        self.from_search.setText(taken.said)
+        self.from_search.setVisible(bool(taken.said))
 
     def show_patient(self, patient: Patient) -> None:
         """Fill the form with ``patient`` to correct it (after ``start_new`` listed the payers)."""
         self.editing = patient
+        self.from_search.setVisible(False)
         self.setTitle(f"Patient {patient.chart_number}")
         self.save_button.setText("Save changes")
         self.first_name.setText(patient.first_name)

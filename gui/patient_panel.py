@@ -174,6 +174,7 @@ class PatientPanel(QWidget):
         self.form.start_new(self._store.payers(), self.search.text())
         self.form_area.setVisible(True)
         self.results.setVisible(False)
+        self.form_area.verticalScrollBar().setValue(0)  # it opens at the top, whatever was shown last
         self.form.first_name.setFocus()
 
     def close_form(self) -> None:

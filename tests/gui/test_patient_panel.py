@@ -293,3 +293,38 @@ def test_tab_goes_from_the_first_insurance_to_the_second_then_to_the_address(
         "patientSecondaryRelationship",
         "patientAddress",
     ]
+
+
+def test_a_new_patient_form_takes_only_what_the_search_says_and_says_so(
+    qtbot: QtBot, patient_panel: PatientPanel
+) -> None:
+    """Issue 15: "sam" became Last name "Sam"; "o'brien-smith tom" became First "O'brien-smith"."""
+    search = named(patient_panel, "patientSearch")
+    for typed, first, last, note in (
+        ("sam", "", "", ""),
+        ("o'brien-smith tom", "", "", ""),
+        ("o'brien-smith, tom 03/14/1948", "Tom", "O'Brien-Smith", "Taken from the search"),
+    ):
+        search.clear()
+        qtbot.keyClicks(search, typed)
+        qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+        assert named(patient_panel, "patientFirstName").text() == first
+        assert named(patient_panel, "patientLastName").text() == last
+        said = named(patient_panel, "patientFromSearch")
+        assert said.text().startswith(note) and (said.isVisibleTo(patient_panel) == bool(note))
+        qtbot.mouseClick(named(patient_panel, "cancelPatientButton"), Qt.MouseButton.LeftButton)
+
+
+def test_the_form_opens_at_the_top_and_tab_from_phone_reaches_save(
+    qtbot: QtBot, patient_panel: PatientPanel
+) -> None:
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    phone = named(patient_panel, "patientPhone")
+    phone.setFocus()
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    assert patient_panel.focusWidget() is named(patient_panel, "savePatientButton")
+    qtbot.mouseClick(named(patient_panel, "cancelPatientButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    area = patient_panel.form_area
+    assert area.verticalScrollBar().value() == 0
+    assert patient_panel.focusWidget() is named(patient_panel, "patientFirstName")
