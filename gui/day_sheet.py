@@ -171,10 +171,14 @@ class DaySheet(QWidget):
         self.select_encounter(encounter.id)
 
     def select_encounter(self, encounter_id: int | None) -> None:
-        """Make ``encounter_id``'s row the current one, if it is shown."""
+        """Make ``encounter_id``'s row the current one; with ``None`` (or a visit not on this day) no
+        row is highlighted, so the sheet never points at another visit than the editor shows."""
         row = self.model.row_of(encounter_id) if encounter_id is not None else None
-        if row is not None:
-            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+        if row is None:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
+            return
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
 
     def _row(
         self,

@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
                 return
         typed = self.editor.pending is not None
         self.editor.start_new(patient, day)
+        # the day sheet highlights the visit the editor shows: none yet until it is saved
+        current = self.editor.encounter
+        self.day_sheet.select_encounter(current.id if current is not None else None)
         kept = " with the lesions typed before; saved as a draft" if typed else ""
         self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}{kept}.")
 
@@ -154,6 +157,7 @@ class MainWindow(QMainWindow):
         """
         if self.editor.encounter is not None:
             self.editor.clear()
+        self.day_sheet.select_encounter(None)
         self.editor.quick_entry.setFocus()
         self.status_text.setText("New visit: type the lesions, then find or add the patient.")
 

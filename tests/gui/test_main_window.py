@@ -247,3 +247,24 @@ def test_remove_the_demo_patients(qtbot: QtBot, window: MainWindow, fake_dialogs
     assert table_rows(named(window, "dayTable")) == []
     assert window.current_encounter() is None
     assert fake_dialogs.kinds()[-1] == "inform" and "1 visit were" in fake_dialogs.seen[-1][2]
+
+
+def test_the_day_sheet_highlights_the_visit_the_editor_shows(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """Issue 15: the day sheet highlighted one visit while the editor showed another."""
+    open_first_patient(qtbot, window)
+    quick_enter(qtbot, window, "2 ak face")
+    table = named(window, "dayTable")
+    first = window.current_encounter()
+    assert first is not None and table.currentIndex().isValid()
+
+    open_first_patient(qtbot, window, "example")  # another patient: a new visit, not saved yet
+    assert window.current_encounter() is not None and window.current_encounter().id is None
+    assert not table.currentIndex().isValid() and not table.selectionModel().selectedRows()
+
+    quick_enter(qtbot, window, "3 sk trunk")  # saved: its own row is highlighted
+    current = window.current_encounter()
+    assert current is not None and current.id != first.id
+    shown = table.model().index(table.currentIndex().row(), 0).data()
+    assert shown == "Example, Jordan"
