@@ -15,7 +15,7 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
 
 from core.store import Store
-from core.store.records import EncounterRecord, Patient
+from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
 from gui.backups import Backups
 from gui.day_sheet import DaySheet
@@ -198,8 +198,19 @@ class MainWindow(QMainWindow):
             self.editor.clear()
 
     def _encounter_saved(self, record: EncounterRecord) -> None:
-        """The editor saved: its row on the day sheet shows the coding the editor just made."""
+        """The editor saved: its row on the day sheet shows the coding the editor just made, and the
+        status line says what happened to a visit that is no longer a draft (not "New visit for …")."""
         self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
+        patient = self.editor.patient
+        if patient is not None and record.status is not EncounterStatus.DRAFT:
+            said = {
+                EncounterStatus.FINAL: f"saved as final ({record.document_number})",
+                EncounterStatus.PRINTED: f"printed ({record.document_number})",
+                EncounterStatus.VOID: "voided",
+            }[record.status]
+            self.status_text.setText(
+                f"Visit of {patient.display_name} on {record.date_of_service:%m/%d/%Y} {said}."
+            )
 
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
@@ -224,10 +235,7 @@ class MainWindow(QMainWindow):
             self,
             "Unfinished encounters",
             f"{counted(len(drafts), 'visit was', 'visits were')} not saved as final yet. "
-            "Nothing was lost:\n\n"
-            + "\n".join(names)
-            + more
-            + "\n\nOpen the most recent one now?",
+            "Nothing was lost:\n\n" + "\n".join(names) + more + "\n\nOpen the most recent one now?",
             "Open it",
             "Later",
         ):

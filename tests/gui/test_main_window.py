@@ -211,6 +211,8 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     fake_dialogs.defaults["ask"] = True
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert table_rows(named(window, "dayTable"))[0][5] == "Final"
+    status = window.status_text.text()  # not "New visit for …" any more (issue 15)
+    assert "saved as final (SB-" in status and "New visit" not in status
     # the provider, place and visit drop-downs come before the quick-entry line
     fake_dialogs.answers["choose"].append(1)  # already seen today: start another visit
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
