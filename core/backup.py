@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -105,7 +106,9 @@ def check_database_file(path: Path) -> None:
 
 def _copy_database(source: Path, target: Path) -> None:
     """Copy ``source`` to a new file ``target`` with the backup API, in rollback-journal mode, checked."""
-    partial = target.with_name(target.name + ".partial")
+    # one name per process and thread: two copies to the same target at once (two windows' start-up
+    # backups, a command beside them) never write into each other's half-written file
+    partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
     try:
         with _connect(source, read_only=True) as src, _connect(partial) as dst:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.errors import InputError, StaleRecordError
 from core.store import Store
 from core.store.records import Patient
+from core.text import counted
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.patient_form import PatientForm
@@ -116,10 +117,12 @@ class PatientPanel(QWidget):
         self.form.cancel_button.clicked.connect(self.close_form)
         for line in self.form.text_fields():
             line.returnPressed.connect(self.save_patient)
+        self.run_search()  # an empty search lists everyone: the list is never blank at start
 
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
         self._store = store
+        self.run_search()
 
     # -- search ----------------------------------------------------------------------------------
     def _payer_names(self) -> dict[int, str]:
@@ -129,16 +132,18 @@ class PatientPanel(QWidget):
         """Search the store for the text typed (also run by the typing timer)."""
         self._timer.stop()
         text = self.search.text().strip()
-        if not text:
-            self.results_model.set_records([])
-            self.hint.setText("")
-            return
         names = self._payer_names()
-        found = self._store.search_patients(text)
+        # an empty search lists everyone by name, so the front desk can browse
+        found = self._store.search_patients(text) if text else self._store.browse_patients()
         self.results_model.set_records(
             [PatientRow(p, names.get(p.payer_id, "") if p.payer_id else "") for p in found]
         )
-        if found:
+        if found and not text:
+            self.hint.setText(
+                f"All patients by name ({counted(len(found), 'patient')}) — type part of a name, a "
+                "birth date or a chart number to narrow the list."
+            )
+        elif found:
             self.results.setCurrentIndex(self.proxy.index(0, 0))
             self.hint.setText(f"{len(found)} found — Enter starts a visit, Down arrow moves in the list.")
         else:

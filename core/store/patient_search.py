@@ -26,7 +26,9 @@ from core.store.patients import normalise_name, parse_search_date
 
 #: SQL function registered on every store connection: does a name have a word starting with a prefix?
 NAME_MATCH_FUNCTION = "superbill_name_matches"
-_ORDER = "last_norm, first_norm, date_of_birth, id"
+#: the order a search lists patients in (the name indexes end in these columns)
+ORDER = "last_norm, first_norm, date_of_birth, id"
+_ORDER = ORDER
 _WORDS = re.compile(r"[\s,;]+")
 
 

@@ -49,7 +49,7 @@ def test_backup_while_another_connection_holds_an_open_write_transaction(tmp_pat
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     copy.close()
     assert not (tmp_path / "copy.db-wal").exists()
-    assert not (tmp_path / "copy.db.partial").exists()
+    assert not list(tmp_path.glob("copy.db*.partial"))
 
 
 def test_backup_replaces_an_existing_file_only_with_a_complete_copy(tmp_path: Path) -> None:

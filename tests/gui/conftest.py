@@ -193,7 +193,9 @@ def open_first_patient(qtbot: QtBot, window: MainWindow, query: str = "sample") 
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # focus and select the search
     qtbot.keyClicks(search, query)
     results = named(window, "patientResults")
-    qtbot.waitUntil(lambda: results.model().rowCount() > 0)
+    hint = named(window, "patientSearchHint")
+    # the list shows everyone until the search for what was typed has run
+    qtbot.waitUntil(lambda: "found" in hint.text() and results.model().rowCount() > 0)
     qtbot.keyClick(search, Qt.Key.Key_Down)
     qtbot.keyClick(results, Qt.Key.Key_Return)
 

@@ -328,3 +328,16 @@ def test_the_form_opens_at_the_top_and_tab_from_phone_reaches_save(
     area = patient_panel.form_area
     assert area.verticalScrollBar().value() == 0
     assert patient_panel.focusWidget() is named(patient_panel, "patientFirstName")
+
+
+def test_an_empty_search_lists_everyone_by_name(qtbot: QtBot, patient_panel: PatientPanel) -> None:
+    """Issue 15: an empty search listed nobody, so there was no way to browse patients."""
+    search = named(patient_panel, "patientSearch")
+    results = named(patient_panel, "patientResults")
+    assert [row[0] for row in table_rows(results)] == sorted(row[0] for row in table_rows(results))
+    assert len(table_rows(results)) == 5  # the demo practice's patients
+    qtbot.keyClicks(search, "sample")
+    qtbot.waitUntil(lambda: len(table_rows(results)) == 1)
+    search.clear()
+    qtbot.waitUntil(lambda: len(table_rows(results)) == 5)
+    assert "All patients by name" in named(patient_panel, "patientSearchHint").text()

@@ -57,6 +57,15 @@ class PatientVerbs(PracticeVerbs):
         """
         return [rows.patient_from(r) for r in patient_search.search(self.conn, query, limit)]
 
+    def browse_patients(self, limit: int = 200) -> list[Patient]:
+        """The first ``limit`` patients in the search's order (last name, first name, date of birth):
+        what an empty search lists, so the front desk can browse. Reads them from the name index."""
+        found = self._query(
+            f"SELECT * FROM patients ORDER BY {patient_search.ORDER} LIMIT ?",
+            [limit],
+        )
+        return [rows.patient_from(r) for r in found]
+
     def similar_patients(self, patient: Patient) -> list[Patient]:
         """Stored patients who may be the same person, oldest record first.
 
