@@ -95,6 +95,7 @@ def coding_input(record: EncounterRecord, context: VisitContext) -> Encounter:
         payer=context.payer_word,
         em_code=record.em_code,
         prior_services=context.prior_services,
+        decision_for_surgery=record.decision_for_surgery,
     )
 
 
@@ -177,9 +178,7 @@ def check_final(coded: CodedVisit, carried: Sequence[Message] = ()) -> FinalChec
         errors=tuple(m for m in engine if m.severity is Severity.ERROR),
         blocking_notes=tuple(m for m in carried if m.severity is Severity.ERROR),
         warnings=tuple(
-            m
-            for m in (*(m for m in carried if m not in engine), *engine)
-            if m.severity is Severity.WARNING
+            m for m in (*(m for m in carried if m not in engine), *engine) if m.severity is Severity.WARNING
         ),
         nothing_to_bill=not coded.result.lines,
     )
@@ -218,7 +217,6 @@ def finalize(
     kept = tuple(m for m in carried if m not in coded.messages and m.severity is not Severity.ERROR)
     result = replace(coded.result, messages=(*kept, *coded.messages))
     return store.finalize(record.id, result, version=record.version, acknowledged=acknowledged)
-
 
 
 def code_stored(store: Store, record: EncounterRecord) -> CodedVisit:
