@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from core.coding import code_encounter
+from core.coding import code_encounter, modifiers
 from core.coding.model import CodingResult, Encounter, Message, PriorService, Severity
 from core.coding.settings import CodingSettings
 from core.errors import InputError
@@ -123,6 +123,13 @@ class CodedVisit:
     def missing_fees(self) -> tuple[str, ...]:
         """The codes the fee schedule has no fee for on the date of service."""
         return tuple(line.cpt for line in self.lines if line.unit_fee_cents is None)
+
+
+def decision_for_surgery_applies(record: EncounterRecord, coded: CodedVisit) -> bool:
+    """True when ``record`` bills an office visit and, in ``coded``, a procedure with a 90-day global
+    period: only then can the visit be the decision for surgery, whose E/M takes 57 instead of 25."""
+    codes = [line.cpt for line in coded.result.lines if line.cpt != record.em_code]
+    return bool(record.em_code) and bool(modifiers.major_procedures(codes, record.date_of_service))
 
 
 def short_codes(lines: Iterable[PricedLine]) -> tuple[str, ...]:
