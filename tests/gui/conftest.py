@@ -42,6 +42,8 @@ class FakeDialogs(Dialogs):
             "open_file": [],
         }
         self.defaults: dict[str, object] = {}
+        #: the two buttons of each ``ask``, as (yes, no)
+        self.buttons: list[tuple[str, str]] = []
         self.printed_pages: list[int] = []
         #: where the print dialog "prints to file" (set by the fixture); ``None``: the user cancels it
         self.print_to: Path | None = None
@@ -61,6 +63,7 @@ class FakeDialogs(Dialogs):
         self.seen.append(("problem", title, text))
 
     def ask(self, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+        self.buttons.append((yes, no))
         return bool(self._answer("ask", title, text))
 
     def choose(self, parent: QWidget | None, title: str, text: str, options: list[str]) -> int | None:
