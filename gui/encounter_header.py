@@ -86,7 +86,7 @@ class EncounterHeader(QWidget):
             cpt = tables.cpt(code)
             self.em_code.add_code(code, cpt.description if cpt else "office visit")
         self.decision = named(
-            QCheckBox("Decision for surgery (5&7)"),
+            QCheckBox("Decision for s&urgery (57)"),
             "encounterDecisionForSurgery",
             "Decision for surgery (57)",
             NO_DECISION_TIP,
@@ -107,9 +107,9 @@ class EncounterHeader(QWidget):
         top.addWidget(self.status_label)
         form = QHBoxLayout()
         for text, combo, stretch in (
-            ("&Provider", self.provider, 3),
-            ("Place of ser&vice", self.place, 3),
-            ("&Visit (E/M)", self.em_code, 2),
+            ("&Provider", self.provider, 2),
+            ("Place of ser&vice", self.place, 2),
+            ("&Visit (E/M)", self.em_code, 3),
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
