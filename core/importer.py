@@ -695,6 +695,10 @@ def draft_encounter(
     elif em_code is not None:
         left.append(("em_code", em_code))
         em_code = None
+    decision = raw.get("decision_for_surgery")
+    if decision is not None and not isinstance(decision, bool):
+        left.append(("decision_for_surgery", decision))
+        decision = None
     groups: list[LesionGroup] = []
     lesions = raw.get("lesions")
     if isinstance(lesions, list):
@@ -714,7 +718,13 @@ def draft_encounter(
         kept = [m for m in kept if m not in related]
         kept.insert(min(at, len(kept)), merged)
     return DraftSalvage(
-        Encounter(date_of_service=day, place_of_service=pos, lesions=tuple(groups), em_code=em_code),
+        Encounter(
+            date_of_service=day,
+            place_of_service=pos,
+            lesions=tuple(groups),
+            em_code=em_code,
+            decision_for_surgery=bool(decision),
+        ),
         tuple(kept),
         Counter(_left_out_key(field, value) for field, value in left),
     )
@@ -1027,6 +1037,7 @@ class Importer:
                 date_of_service=plan.encounter.date_of_service,
                 place_of_service=plan.encounter.place_of_service,
                 em_code=plan.encounter.em_code,
+                decision_for_surgery=plan.encounter.decision_for_surgery,
                 lesions=plan.encounter.lesions,
                 messages=messages,
             )

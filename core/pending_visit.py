@@ -59,6 +59,7 @@ def to_json(record: EncounterRecord) -> str:
             "provider_id": record.provider_id,
             "place_of_service": record.place_of_service,
             "em_code": record.em_code,
+            "decision_for_surgery": record.decision_for_surgery,
             "lesions": [_lesion_data(g) for g in record.lesions],
         },
         indent=1,
@@ -113,6 +114,9 @@ def from_json(text: str) -> EncounterRecord:
         em_code = data["em_code"]
         if em_code is not None and not isinstance(em_code, str):
             raise UnreadablePendingVisitError("em_code is not text")
+        decision = data.get("decision_for_surgery", False)  # absent in files written before it
+        if not isinstance(decision, bool):
+            raise UnreadablePendingVisitError("decision_for_surgery is not true or false")
         lesions = data["lesions"]
         if not isinstance(lesions, list):
             raise UnreadablePendingVisitError("lesions is not a list")
@@ -122,6 +126,7 @@ def from_json(text: str) -> EncounterRecord:
             date_of_service=date.fromisoformat(_text(data, "day")),
             place_of_service=_text(data, "place_of_service"),
             em_code=em_code,
+            decision_for_surgery=decision,
             lesions=tuple(_lesion(g) for g in lesions),
         )
     except UnreadablePendingVisitError:

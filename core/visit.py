@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from core.coding import code_encounter
+from core.coding import code_encounter, modifiers
 from core.coding.model import CodingResult, Encounter, Message, PriorService, Severity
 from core.coding.settings import CodingSettings
 from core.errors import InputError
@@ -95,6 +95,7 @@ def coding_input(record: EncounterRecord, context: VisitContext) -> Encounter:
         payer=context.payer_word,
         em_code=record.em_code,
         prior_services=context.prior_services,
+        decision_for_surgery=record.decision_for_surgery,
     )
 
 
@@ -122,6 +123,13 @@ class CodedVisit:
     def missing_fees(self) -> tuple[str, ...]:
         """The codes the fee schedule has no fee for on the date of service."""
         return tuple(line.cpt for line in self.lines if line.unit_fee_cents is None)
+
+
+def decision_for_surgery_applies(record: EncounterRecord, coded: CodedVisit) -> bool:
+    """True when ``record`` bills an office visit and, in ``coded``, a procedure with a 90-day global
+    period: only then can the visit be the decision for surgery, whose E/M takes 57 instead of 25."""
+    codes = [line.cpt for line in coded.result.lines if line.cpt != record.em_code]
+    return bool(record.em_code) and bool(modifiers.major_procedures(codes, record.date_of_service))
 
 
 def short_codes(lines: Iterable[PricedLine]) -> tuple[str, ...]:
@@ -177,9 +185,7 @@ def check_final(coded: CodedVisit, carried: Sequence[Message] = ()) -> FinalChec
         errors=tuple(m for m in engine if m.severity is Severity.ERROR),
         blocking_notes=tuple(m for m in carried if m.severity is Severity.ERROR),
         warnings=tuple(
-            m
-            for m in (*(m for m in carried if m not in engine), *engine)
-            if m.severity is Severity.WARNING
+            m for m in (*(m for m in carried if m not in engine), *engine) if m.severity is Severity.WARNING
         ),
         nothing_to_bill=not coded.result.lines,
     )
@@ -218,7 +224,6 @@ def finalize(
     kept = tuple(m for m in carried if m not in coded.messages and m.severity is not Severity.ERROR)
     result = replace(coded.result, messages=(*kept, *coded.messages))
     return store.finalize(record.id, result, version=record.version, acknowledged=acknowledged)
-
 
 
 def code_stored(store: Store, record: EncounterRecord) -> CodedVisit:

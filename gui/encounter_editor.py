@@ -104,6 +104,7 @@ class EncounterEditor(EncounterView):
         self.codes.show_nothing()
         self.refresh_choices()
         select(self.header.em_code, None)
+        self.header.show_decision_applies(False, False)
         self._loading = False
         self._set_editable(True)
         self.steps.show_no_patient()

@@ -2,9 +2,11 @@
 
 ``EncounterHeader`` holds the patient line (``encounterPatient``) with *Edit patient…*, the status
 line (``encounterStatus``) and the three drop-downs: rendering provider (``encounterProvider``), place
-of service (``encounterPos``) and the office visit billed the same day (``encounterEmCode``). It shows
-values and says when the user changed one (``edited``); what that means for the visit is the
-editor's business (``gui.encounter_editor``).
+of service (``encounterPos``) and the office visit billed the same day (``encounterEmCode``), with the
+*Decision for surgery (57)* box beside it (``encounterDecisionForSurgery``: usable only while the
+visit bills an office visit and a procedure with a 90-day global period). It shows values and says
+when the user changed one (``edited``); what that means for the visit is the editor's business
+(``gui.encounter_editor``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.coding import tables
 from core.coding.tables import em_codes, pos_table
@@ -24,6 +34,16 @@ from gui.widget_names import named
 
 #: what the header says while no patient is chosen, and how to choose one
 NO_PATIENT = "No patient chosen yet — find the patient (Ctrl+F, then Enter) or add a new one (Ctrl+N)"
+#: the decision box's tooltip while it can be ticked, and while it cannot
+DECISION_TIP = (
+    "Tick when the chart shows that this visit is where the decision for the 90-day procedure was made:\n"
+    "the visit code then takes modifier 57 instead of 25. A decision made the day before is billed on\n"
+    "that day's visit."
+)
+NO_DECISION_TIP = (
+    "Only for a visit code billed with a procedure that has a 90-day global period (such as 17106–17108):\n"
+    "the visit where the decision for it was made takes 57 instead of 25."
+)
 
 
 def select(combo: QComboBox, value: object) -> None:
@@ -65,6 +85,16 @@ class EncounterHeader(QWidget):
         for code in em_codes():
             cpt = tables.cpt(code)
             self.em_code.add_code(code, cpt.description if cpt else "office visit")
+        self.decision = named(
+            QCheckBox("Decision for s&urgery (57)"),
+            "encounterDecisionForSurgery",
+            "Decision for surgery (57)",
+            NO_DECISION_TIP,
+        )
+        #: the visit bills an office visit and a 90-day procedure (set after each coding)
+        self._decision_applies = False
+        self._editable = True
+        self.decision.setEnabled(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -77,9 +107,9 @@ class EncounterHeader(QWidget):
         top.addWidget(self.status_label)
         form = QHBoxLayout()
         for text, combo, stretch in (
-            ("&Provider", self.provider, 3),
-            ("Place of ser&vice", self.place, 3),
-            ("&Visit (E/M)", self.em_code, 2),
+            ("&Provider", self.provider, 2),
+            ("Place of ser&vice", self.place, 2),
+            ("&Visit (E/M)", self.em_code, 3),
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
@@ -87,14 +117,17 @@ class EncounterHeader(QWidget):
             label.setBuddy(combo)
             form.addWidget(label)
             form.addWidget(combo, stretch)
+        form.addWidget(self.decision)
         layout.addLayout(top)
         layout.addLayout(form)
 
         # any change of choice is an edit (keys, mouse, or a program setting the index)
         for changed in (self.provider, self.place, self.em_code):
             changed.currentIndexChanged.connect(lambda _i: self.edited.emit())
+        self.decision.toggled.connect(lambda _on: self.edited.emit())
         self.setTabOrder(self.provider, self.place)
         self.setTabOrder(self.place, self.em_code)
+        self.setTabOrder(self.em_code, self.decision)
 
     def show_no_patient(self) -> None:
         """No patient chosen yet: say how to choose one; there is no patient to edit."""
@@ -113,6 +146,20 @@ class EncounterHeader(QWidget):
         select(self.provider, record.provider_id)
         select(self.place, record.place_of_service)
         select(self.em_code, record.em_code)
+        self._show_decision(record.decision_for_surgery)
+
+    def show_decision_applies(self, applies: bool, marked: bool) -> None:
+        """After coding: whether the box can be ticked (an office visit and a 90-day procedure are both
+        billed) and whether it is (not an edit)."""
+        self._decision_applies = applies
+        self._show_decision(marked)
+        self.decision.setEnabled(self._editable and applies)
+        self.decision.setToolTip(DECISION_TIP if applies else NO_DECISION_TIP)
+
+    def _show_decision(self, marked: bool) -> None:
+        blocked = self.decision.blockSignals(True)
+        self.decision.setChecked(marked)
+        self.decision.blockSignals(blocked)
 
     def fill_providers(self, providers: Iterable[Provider], current: int | None) -> None:
         """List the active ``providers`` and ``current`` (even when it is no longer active); show it."""
@@ -129,9 +176,15 @@ class EncounterHeader(QWidget):
         place: str = self.place.currentData()
         em_code: str | None = self.em_code.currentData()
         return replace(
-            record, provider_id=provider or record.provider_id, place_of_service=place, em_code=em_code
+            record,
+            provider_id=provider or record.provider_id,
+            place_of_service=place,
+            em_code=em_code,
+            decision_for_surgery=self.decision.isChecked(),
         )
 
     def set_editable(self, editable: bool) -> None:
+        self._editable = editable
         for combo in (self.provider, self.place, self.em_code):
             combo.setEnabled(editable)
+        self.decision.setEnabled(editable and self._decision_applies)

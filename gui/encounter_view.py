@@ -12,6 +12,7 @@ reopening — is ``gui.encounter_editor.EncounterEditor``, which builds on this 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -68,7 +69,7 @@ class EncounterView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)
-        self.setTabOrder(self.header.em_code, self.quick_entry)
+        self.setTabOrder(self.header.decision, self.quick_entry)
         self.setTabOrder(self.lesion_entry.remove_button, self.codes.lines_table)
 
     def set_store(self, store: Store) -> None:
@@ -209,7 +210,14 @@ class EncounterView(QWidget):
             return
         if record.status is not EncounterStatus.DRAFT:
             self._coded = None
+            self.header.show_decision_applies(record.decision_for_surgery, record.decision_for_surgery)
             self.codes.show_billed(record)
             return
         self._coded = visit.code(record, self._visit_context())
+        applies = visit.decision_for_surgery_applies(record, self._coded)
+        if record.decision_for_surgery and not applies:
+            # the visit code or the 90-day procedure went: the mark goes with it (ticked again if needed)
+            record = self._encounter = replace(record, decision_for_surgery=False)
+            self._coded = visit.code(record, self._visit_context())
+        self.header.show_decision_applies(applies, record.decision_for_surgery)
         self.codes.show_coded(self._coded, self._carried)

@@ -3,8 +3,11 @@ of lesion groups (editable in place, Delete removes a row).
 
 A line that cannot be read stays in the field with the parser's message under it; a refused cell
 edit shows its message in the same place, and so does the reminder after a group of a kind with no
-default diagnosis (malignant) was added without its code. ``lesions.lesions_changed`` tells the
-editor to recode.
+default diagnosis (malignant) was added without its code. A size in the largest band is asked about
+(``dialogs().ask``) before the group is added or the size cell is changed; *Change it* keeps what was
+typed for correcting. The *Site* cell is edited with ``gui.site_picker``. A code picked in the
+diagnosis finder goes where the user is working (``_diagnosis_chosen``). ``lesions.lesions_changed``
+tells the editor to recode.
 """
 
 from __future__ import annotations
@@ -28,11 +31,20 @@ from PySide6.QtWidgets import (
 
 from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
-from core.quick_entry import QuickEntryDefaults, kind_hint, known_methods, known_sites, parse_quick_entry
+from core.quick_entry import (
+    QuickEntryDefaults,
+    edit_group,
+    kind_hint,
+    known_methods,
+    read_quick_entry,
+    size_text,
+)
 from gui.delegates import ChoiceDelegate
 from gui.diagnosis_finder import DiagnosisFinder
+from gui.dialogs import dialogs
 from gui.errors import reporting
-from gui.lesion_model import KIND_NAMES, LesionTableModel, site_name
+from gui.lesion_model import KIND_NAMES, LesionTableModel
+from gui.site_picker import SiteDelegate
 from gui.views import RecordTableView
 from gui.widget_names import named
 
@@ -74,7 +86,7 @@ class LesionEntry(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._delegates = [
             ChoiceDelegate([(KIND_NAMES[k], k.value) for k in LesionKind], "Kind of lesion", self),
-            ChoiceDelegate([(site_name(s), s) for s in known_sites()], "Site", self),
+            SiteDelegate(self),
             ChoiceDelegate([(m, m) for m in known_methods()], "Method", self),
         ]
         for column, delegate in zip(
@@ -104,8 +116,10 @@ class LesionEntry(QGroupBox):
         self.quick_entry.returnPressed.connect(self._add_from_quick_entry)
         self.quick_entry.textEdited.connect(lambda _text: self.show_problem(""))
         self.lesions.problem.connect(self.show_problem)
+        # asked once the cell editor has closed: a question inside its commit would commit it twice
+        self.lesions.size_to_confirm.connect(self._confirm_size, Qt.ConnectionType.QueuedConnection)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.diagnosis_finder.code_chosen.connect(self._add_diagnosis_to_entry)
+        self.diagnosis_finder.code_chosen.connect(self._diagnosis_chosen)
         self.setTabOrder(self.quick_entry, self.diagnosis_finder)
         self.setTabOrder(self.diagnosis_finder, self.table)
         self.setTabOrder(self.table, self.remove_button)
@@ -134,26 +148,69 @@ class LesionEntry(QGroupBox):
         if not self._editable:
             return
         try:
-            group = parse_quick_entry(self.quick_entry.text(), self._defaults())
+            entry = read_quick_entry(self.quick_entry.text(), self._defaults())
         except InputError as error:
             self.show_problem(error.text)
             return
+        group = entry.group
+        if entry.needs_confirmation and not self._keep_size(group, entry.confirm):
+            self.show_problem(entry.confirm)  # the line stays as typed, to correct the size
+            self.quick_entry.setFocus()
+            return
         self.quick_entry.clear()
         row = self.lesions.add_lesion(group)
+        # the new row is current: the diagnosis finder fills it when it has no code yet
+        column = LesionTableModel.COL_DIAGNOSIS if not group.diagnosis else LesionTableModel.COL_KIND
+        self.table.setCurrentIndex(self.lesions.index(row, column))
         self.table.scrollTo(self.lesions.index(row, 0))
         kind = KIND_NAMES[group.kind].lower()
         self.show_problem(
             ""
             if group.diagnosis
-            else f"Added without a diagnosis: {kind} lesions have no default code. Type the ICD-10-CM "
-            "code in the Diagnosis cell of the new row (F2), for example C44.311; the codes follow once "
-            "it is there."
+            else f"Added without a diagnosis: {kind} lesions have no default code. Pick it in Find a "
+            "diagnosis code, or type the ICD-10-CM code in the Diagnosis cell of the new row (F2), for "
+            "example C44.311; the codes follow once it is there."
         )
 
-    def _add_diagnosis_to_entry(self, code: str) -> None:
-        """A code picked in the diagnosis finder goes at the end of the quick-entry line."""
-        text = self.quick_entry.text().rstrip()
-        self.quick_entry.setText(f"{text} {code}" if text else code)
+    def _keep_size(self, group: LesionGroup, question: str) -> bool:
+        """Ask ``question`` about a size in the largest band; True to keep it."""
+        return dialogs().ask(self, "Check the size", question, f"Keep {size_text(group)}", "Change it")
+
+    @reporting("change the size")
+    def _confirm_size(
+        self, row: int, before: LesionGroup, changed: LesionGroup, question: str, typed: str
+    ) -> None:
+        """A size typed in the table lands in the largest band: keep it, or open the cell again with
+        what was typed."""
+        if self._keep_size(changed, question):
+            self.lesions.keep_edit(row, before, changed)
+            return
+        self.show_problem(question)
+        index = self.lesions.index(row, LesionTableModel.COL_SIZE)
+        if not index.isValid() or self.lesions.lesions()[row] != before:
+            return
+        self.table.setFocus()
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+        editor = self.table.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.setText(typed)
+            editor.selectAll()
+
+    def _diagnosis_chosen(self, code: str) -> None:
+        """A code picked in the diagnosis finder goes where the user is working: at the end of the
+        quick-entry line while a line is being typed; else into the current row when it has no
+        diagnosis yet (a malignant group just added); else at the end of the (empty) line."""
+        index = self.table.currentIndex()
+        row = index.row() if index.isValid() else -1
+        groups = self.lesions.lesions()
+        if not self.quick_entry.text().strip() and 0 <= row < len(groups) and not groups[row].diagnosis:
+            self.lesions.keep_edit(row, groups[row], edit_group(groups[row], "diagnosis", code))
+            self.table.setCurrentIndex(self.lesions.index(row, LesionTableModel.COL_DIAGNOSIS))
+            self.show_problem("")
+        else:
+            text = self.quick_entry.text().rstrip()
+            self.quick_entry.setText(f"{text} {code}" if text else code)
         self.quick_entry.setFocus()
 
     def remove_selected(self) -> None:

@@ -1,7 +1,9 @@
 """The lesion table's model: one row per lesion group, editable in place.
 
 An edit is read with ``core.quick_entry.edit_group``; a bad value leaves the row as it was and
-``problem`` carries the message to show. Every accepted change emits ``lesions_changed``.
+``problem`` carries the message to show. A size in the largest band is not kept yet: ``size_to_confirm``
+carries the question (``core.quick_entry.size_question``) and ``keep_edit`` keeps it once the user
+agrees. Every accepted change emits ``lesions_changed``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from core import icd10
 from core.coding import kinds
 from core.coding.model import LesionGroup, LesionKind
+from core.coding.sites import read_site, site_label
 from core.errors import InputError
-from core.quick_entry import edit_group, site_text, size_text
+from core.quick_entry import edit_group, site_text, size_question, size_text
 from gui.table_model import RecordTableModel
 
 #: the screen label of each kind, in declaration order (resources/codes/lesion_kinds.json)
@@ -28,6 +31,15 @@ def site_name(site: str) -> str:
     return site.replace("_", " ")
 
 
+def site_words(group: LesionGroup) -> str:
+    """What the site picker starts from: the words typed for the site (``left cheek``) while they still
+    name it, else the site's name (``face``)."""
+    reading = read_site(group.typed_site) if group.typed_site else None
+    if reading is not None and reading.site == group.site and reading.says_more:
+        return reading.words
+    return site_label(group.site)
+
+
 class LesionTableModel(RecordTableModel):
     """Rows are ``LesionGroup`` records in entry order (their position is the engine's index)."""
 
@@ -39,6 +51,9 @@ class LesionTableModel(RecordTableModel):
 
     lesions_changed = Signal()
     problem = Signal(str)
+    #: a size edit in the largest band, to ask about: (row, the group before, the group edited, the
+    #: question, the size as typed); nothing is changed until ``keep_edit``
+    size_to_confirm = Signal(int, object, object, str, str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -104,7 +119,7 @@ class LesionTableModel(RecordTableModel):
             if index.column() == self.COL_KIND:
                 return record.kind.value
             if index.column() == self.COL_SITE:
-                return record.site
+                return site_words(record)
             return self.display(record, index.column()).replace(" cm²", "cm2").replace(" cm", "cm")
         return super().data(index, role)
 
@@ -117,7 +132,19 @@ class LesionTableModel(RecordTableModel):
         except InputError as error:
             self.problem.emit(error.text)
             return False
-        if changed != record:
-            self.replace_record(index.row(), changed)
-            self.lesions_changed.emit()
+        if changed == record:
+            return True
+        question = size_question(changed) if index.column() == self.COL_SIZE else ""
+        if question:
+            self.size_to_confirm.emit(index.row(), record, changed, question, str(value).strip())
+            return False
+        self.keep_edit(index.row(), record, changed)
+        return True
+
+    def keep_edit(self, row: int, before: LesionGroup, changed: LesionGroup) -> bool:
+        """Put ``changed`` in ``row`` if the row still holds ``before``; False when it no longer does."""
+        if not 0 <= row < len(self._records) or self._records[row] != before:
+            return False
+        self.replace_record(row, changed)
+        self.lesions_changed.emit()
         return True

@@ -115,8 +115,8 @@ def _modifiers(
     if payer_kind is None:
         payer = tables.payer(encounter.payer)
         payer_kind = payer.kind if payer is not None else "commercial"
-    em_added, em_messages = modifiers.same_day_em(drafts)
     day = encounter.date_of_service
+    em_added, em_messages = modifiers.same_day_em(drafts, day, encounter.decision_for_surgery)
     distinct_added, distinct_messages = modifiers.distinct_procedures(drafts, settings, day)
     multiple_added, multiple_messages = modifiers.multiple_procedures(
         drafts, settings, payer_kind, _unit_values(drafts, encounter), distinct_added, day.year

@@ -64,7 +64,11 @@ class PriorService:
 
 @dataclass(frozen=True)
 class Encounter:
-    """Everything the engine needs to code one visit. The date of service is data, not the clock."""
+    """Everything the engine needs to code one visit. The date of service is data, not the clock.
+
+    ``decision_for_surgery`` says, from the chart, that the E/M is the visit where the decision for a
+    procedure with a 90-day global period billed the same day was made: the E/M then takes 57, not 25.
+    """
 
     date_of_service: date
     place_of_service: str
@@ -72,6 +76,7 @@ class Encounter:
     payer: str = "commercial"
     em_code: str | None = None
     prior_services: tuple[PriorService, ...] = ()
+    decision_for_surgery: bool = False
 
 
 @dataclass(frozen=True)

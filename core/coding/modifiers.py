@@ -1,4 +1,5 @@
-"""Modifier rules: 25 on a same-day E/M, 59/XS on the column-2 code of an edit pair, 51 by payer.
+"""Modifier rules: 25 on a same-day E/M (57 when it is the decision for a 90-day procedure), 59/XS on
+the column-2 code of an edit pair, 51 by payer.
 
 Each rule reads the draft lines and returns the modifiers it adds (code → modifiers) and its messages.
 Add-on codes never get 51 or 59; an E/M line never gets 59/X{EPSU}; Medicare never gets 51; 51 goes
@@ -29,18 +30,87 @@ def _is_em(code: str) -> bool:
     return info is not None and info.family == "em"
 
 
-def same_day_em(lines: Sequence[DraftLine]) -> tuple[Added, list[Message]]:
-    """An E/M billed with any procedure takes modifier 25, with a warning about documentation."""
+#: the global period of a major procedure, whose decision visit takes 57 (CMS Global Surgery Booklet)
+MAJOR_GLOBAL = "090"
+
+
+def major_procedures(codes: Sequence[str], on: date) -> list[str]:
+    """The codes among ``codes`` whose global period on ``on`` is 90 days (CMS RVU file: ``090``)."""
+    return [code for code in dict.fromkeys(codes) if tables.global_days(code, on) == MAJOR_GLOBAL]
+
+
+_DAY_BEFORE = (
+    "A decision made at a visit the day before cannot be seen here (each visit is coded on its own "
+    "day): that visit's office visit takes 57 instead."
+)
+
+
+def same_day_em(
+    lines: Sequence[DraftLine], on: date | None = None, decision_for_surgery: bool = False
+) -> tuple[Added, list[Message]]:
+    """An E/M billed with any procedure takes modifier 25, with a warning about documentation.
+
+    With a procedure whose global period is 90 days (``tables.global_days`` on ``on``), the visit where
+    the decision for it was made takes 57 instead: only the chart says so, so 57 is added when
+    ``decision_for_surgery`` is set, and otherwise the 25 warning says when 57 applies.
+    """
     em = [line for line in lines if _is_em(line.cpt)]
     procedures = [line.cpt for line in lines if not _is_em(line.cpt)]
+    majors = major_procedures(procedures, on) if on is not None else []
+    if decision_for_surgery and em and majors:
+        return {em[0].cpt: ["57"]}, [_decision_57(em[0].cpt, majors)]
+    messages = []
+    if decision_for_surgery:
+        messages.append(_decision_not_used(em[0].cpt if em else None, bool(procedures)))
     if not em or not procedures:
-        return {}, []
+        return {}, messages
     text = (
         f"The office visit {em[0].cpt} is billed on the same day as {', '.join(procedures)}, so it carries "
         "modifier 25. Bill it only if the notes show a significant, separately identifiable visit beyond the "
         "usual check before a minor procedure (being a new patient is not enough)."
     )
-    return {em[0].cpt: ["25"]}, [Message(Severity.WARNING, rules.EM_SAME_DAY, "em_code", text)]
+    if majors:
+        text += (
+            f" {_named(majors)} {'has' if len(majors) == 1 else 'have'} a 90-day global period: if this "
+            "visit is where the decision to do it was made, the office visit takes 57 instead of 25 — tick "
+            "“Decision for surgery (57)” next to the visit code in the window (or send "
+            '"decision_for_surgery": true). ' + _DAY_BEFORE
+        )
+    return {em[0].cpt: ["25"]}, [Message(Severity.WARNING, rules.EM_SAME_DAY, "em_code", text), *messages]
+
+
+def _named(codes: Sequence[str]) -> str:
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
+
+
+def _decision_57(em: str, majors: Sequence[str]) -> Message:
+    return Message(
+        Severity.WARNING,
+        rules.EM_DECISION_FOR_SURGERY,
+        "em_code",
+        f"The office visit {em} is marked as the visit where the decision for {_named(majors)} (a 90-day "
+        "global period) was made, so it carries modifier 57 instead of 25. The notes must show that "
+        "decision; a routine check before a procedure already decided on is part of the procedure and is "
+        "not billed.",
+    )
+
+
+def _decision_not_used(em: str | None, with_procedures: bool) -> Message:
+    if em is None:
+        text = (
+            "The visit is marked as a decision for surgery, but no office visit is billed, and 57 goes on "
+            "the office visit. Add the visit code, or clear the mark."
+        )
+    else:
+        then = " (it carries 25 as usual)" if with_procedures else ""
+        text = (
+            f"The visit is marked as a decision for surgery, but no procedure with a 90-day global period "
+            f"is billed today, so {em} does not take 57{then}: the decision for a minor procedure (0- or "
+            "10-day global period) is part of that procedure. If the procedure is done tomorrow, this "
+            "visit cannot see it (each visit is coded on its own day): ask the biller to put 57 on this "
+            "office visit."
+        )
+    return Message(Severity.WARNING, rules.EM_DECISION_FOR_SURGERY, "decision_for_surgery", text)
 
 
 def distinct_procedures(

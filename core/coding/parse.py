@@ -10,6 +10,8 @@ field path (``lesions[2].count``). Decisions, documented in docs/cli.md:
   for the contract but surely a typing mistake, so it is our own ``IMPLAUSIBLE_COUNT`` error.
 - Words (kind, site, method, payer) are matched ignoring case and surrounding spaces.
 - ``null`` for an optional field means "not given".
+- ``decision_for_surgery`` (our extension, default false) is a JSON ``true``/``false``; anything else is
+  ``INVALID_INPUT``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from core.coding import kinds, rules, tables, validate
 from core.coding.diagnoses import Icd10Source, check_diagnosis, default_source
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
-ENCOUNTER_FIELDS = ("date_of_service", "place_of_service", "payer", "em_code", "prior_services", "lesions")
+ENCOUNTER_FIELDS = (
+    "date_of_service",
+    "place_of_service",
+    "payer",
+    "em_code",
+    "decision_for_surgery",
+    "prior_services",
+    "lesions",
+)
 LESION_FIELDS = ("kind", "count", "site", "method", "diagnosis", "diameter_cm", "area_sq_cm")
 PRIOR_FIELDS = ("date_of_service", "cpt")
 DEFAULT_PAYER = "commercial"
@@ -248,6 +258,20 @@ def _prior(value: object, index: int, out: _Collector) -> PriorService | None:
     return PriorService(when, cpt.strip().upper())
 
 
+def _flag(value: object, field: str, out: _Collector) -> bool:
+    """An optional true/false field: ``null`` or absent is false; anything but a JSON boolean is refused."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        out.error(
+            rules.INVALID_INPUT,
+            field,
+            f"{field} must be true or false (without quotes), not {_type_name(value)} ({_shown(value)}).",
+        )
+        return False
+    return value
+
+
 def _list(value: object, field: str, out: _Collector) -> list[Any] | None:
     if value is None or value is _MISSING:
         return None
@@ -295,6 +319,7 @@ def encounter_from_json(
         if em_code is not None:
             em_code = em_code.strip()
             out.add(validate.check_em(em_code))
+    decision = _flag(top.get("decision_for_surgery"), "decision_for_surgery", out)
     priors = []
     for index, item in enumerate(_list(top.get("prior_services"), "prior_services", out) or []):
         prior = _prior(item, index, out)
@@ -315,7 +340,15 @@ def encounter_from_json(
     lesions = [_lesion(item, index, source, out) for index, item in enumerate(lesion_values or [])]
     if out.failed or dos is None or pos is None or lesion_values is None:
         return None, tuple(out.messages)
-    encounter = Encounter(dos, pos, tuple(g for g in lesions if g is not None), payer, em_code, tuple(priors))
+    encounter = Encounter(
+        dos,
+        pos,
+        tuple(g for g in lesions if g is not None),
+        payer,
+        em_code,
+        tuple(priors),
+        decision_for_surgery=decision,
+    )
     if not out.add(validate.check_entries(encounter)):
         return None, tuple(out.messages)
     return encounter, tuple(out.messages)

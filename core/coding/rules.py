@@ -47,6 +47,7 @@ IMPLAUSIBLE_COUNT = "IMPLAUSIBLE_COUNT"
 IMPLAUSIBLE_MEASUREMENT = "IMPLAUSIBLE_MEASUREMENT"
 EDIT_NOT_BYPASSABLE = "EDIT_NOT_BYPASSABLE"
 LARGEST_SIZE_BAND = "LARGEST_SIZE_BAND"
+EM_DECISION_FOR_SURGERY = "EM_DECISION_FOR_SURGERY"
 
 #: the whole table, in the order docs/cli.md lists it
 RULES: tuple[Rule, ...] = (
@@ -155,6 +156,13 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "a malignant diameter over 4.0 cm, or vascular areas over 50.0 sq cm in total: the largest band; "
         "check the size in the chart (millimetres entered as centimetres land here)",
+    ),
+    Rule(
+        EM_DECISION_FOR_SURGERY,
+        "warning",
+        "the visit is marked as the decision for surgery: an E/M billed with a procedure with a 90-day "
+        "global period carries 57 instead of 25; without such a procedure today (or without an E/M) no "
+        "57 is added and the message says why",
     ),
 )
 

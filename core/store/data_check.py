@@ -348,6 +348,7 @@ def _encounters(conn: sqlite3.Connection, orphans: list[str]) -> Iterator[_Found
 
 _LABELS = {
     "em_code": "E/M code",
+    "decision_for_surgery": "decision for surgery",
     "paid_cents": "amount paid",
     "charge_cents": "charge",
     "unit_fee_cents": "fee",

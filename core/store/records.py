@@ -252,6 +252,8 @@ class EncounterRecord:
     place_of_service: str = "11"
     em_code: str | None = None
     lesions: tuple[LesionGroup, ...] = ()
+    #: the chart says the E/M is the decision for a 90-day-global procedure of the day (57, not 25)
+    decision_for_surgery: bool = False
     status: EncounterStatus = EncounterStatus.DRAFT
     messages: tuple[Message, ...] = ()
     lines: tuple[PricedLine, ...] = ()

@@ -232,6 +232,7 @@ def encounter_from(
         date_of_service=date.fromisoformat(row["date_of_service"]),
         place_of_service=row["place_of_service"],
         em_code=row["em_code"],
+        decision_for_surgery=bool(row["decision_for_surgery"]),
         status=EncounterStatus(row["status"]),
         payer_id=row["payer_id"],
         diagnoses=tuple(json.loads(row["diagnoses"])),

@@ -288,6 +288,12 @@ def _typed_size_and_site(db: Database) -> None:
         db.execute(f"ALTER TABLE lesion_groups ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+def _decision_for_surgery(db: Database) -> None:
+    """Version 9: whether the visit's E/M is where the decision for a 90-day-global procedure of the day
+    was made (the E/M then takes 57, not 25); 0 for the encounters written before."""
+    db.execute("ALTER TABLE encounters ADD COLUMN decision_for_surgery INTEGER NOT NULL DEFAULT 0")
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -298,6 +304,7 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _acknowledgements,
     _claims_details,
     _typed_size_and_site,
+    _decision_for_surgery,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

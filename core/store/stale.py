@@ -23,6 +23,7 @@ _BOOKKEEPING = frozenset({"version", "updated_at", "created_at"})
 _FIELD_WORDS = {
     "paid_cents": "amount paid",
     "em_code": "visit code",
+    "decision_for_surgery": "decision for surgery (57)",
     "place_of_service": "place of service",
     "date_of_service": "date of service",
     "provider_id": "provider",

@@ -663,3 +663,20 @@ def test_draft_encounter_needs_only_a_real_date_and_leaves_out_what_it_cannot_ho
     assert [m.field for m in odd.messages] == ["note", "place_of_service", "em_code"]
     assert 'the other system sent place_of_service = "1".' in odd.messages[1].text
     assert left_out_keys(odd.messages) == odd.left_out and sum(odd.left_out.values()) == 3
+
+
+def test_the_decision_for_surgery_is_imported_with_the_encounter(store: Store) -> None:
+    vascular = {"kind": "vascular", "count": 1, "site": "face", "method": "laser", "diagnosis": "I78.1"}
+    lesions = [{**vascular, "area_sq_cm": 12.0}]
+    report = run(store, ada(em_code="99213", decision_for_surgery=True, lesions=lesions))
+    record = store.get_encounter(report.encounters[0].encounter_id or 0)
+    assert record.decision_for_surgery is True and record.status is EncounterStatus.FINAL
+    assert [(line.cpt, line.modifiers) for line in record.lines] == [("99213", ("57",)), ("17107", ())]
+    assert "EM_DECISION_FOR_SURGERY" in [m.rule for m in record.messages]
+
+
+def test_a_decision_for_surgery_that_is_not_true_or_false_is_left_out_of_the_draft(store: Store) -> None:
+    report = run(store, ada(em_code="99213", decision_for_surgery="yes"))
+    record = store.get_encounter(report.encounters[0].encounter_id or 0)
+    assert record.status is EncounterStatus.DRAFT and record.decision_for_surgery is False
+    assert any('decision_for_surgery = "yes"' in m.text for m in record.messages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -91,3 +92,17 @@ def test_reopening_drops_the_acknowledgements_with_the_lines(store: Store) -> No
     assert final.acknowledgements
     reopened = store.reopen(final.id or 0, version=final.version)
     assert reopened.acknowledgements == () and reopened.lines == ()
+
+
+def test_the_decision_for_surgery_is_kept_with_the_draft_and_coded(store: Store) -> None:
+    vascular = LesionGroup(LesionKind.VASCULAR, 1, "face", "laser", "I78.1", area_sq_cm=12.0)
+    draft = _draft(store, vascular, em_code="99213")
+    assert visit.code_stored(store, draft).lines[0].modifiers == ("25",)
+    marked = visit.save_draft(
+        store,
+        replace(draft, decision_for_surgery=True),
+        visit.code_stored(store, replace(draft, decision_for_surgery=True)),
+    )
+    assert marked.id is not None and store.get_encounter(marked.id).decision_for_surgery is True
+    coded = visit.code_stored(store, store.get_encounter(marked.id))
+    assert coded.lines[0].cpt == "99213" and coded.lines[0].modifiers == ("57",)

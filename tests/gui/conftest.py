@@ -42,6 +42,8 @@ class FakeDialogs(Dialogs):
             "open_file": [],
         }
         self.defaults: dict[str, object] = {}
+        #: the two buttons of each ``ask``, as (yes, no)
+        self.buttons: list[tuple[str, str]] = []
         self.printed_pages: list[int] = []
         #: for each yes/no question, whether Enter would answer yes
         self.defaults_seen: list[bool] = []
@@ -66,6 +68,7 @@ class FakeDialogs(Dialogs):
         self, parent: QWidget | None, title: str, text: str, yes: str, no: str, *, default_yes: bool = True
     ) -> bool:
         self.defaults_seen.append(default_yes)
+        self.buttons.append((yes, no))
         return bool(self._answer("ask", title, text))
 
     def choose(

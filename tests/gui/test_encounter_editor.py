@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from core.store import Store, open_store
@@ -189,7 +189,7 @@ def test_reopen_a_final_encounter(
     assert [row[0] for row in table_rows(named(editor, "codedLinesTable"))] == ["17000", "17003"]
 
 
-def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
+def test_site_picker_in_the_lesion_table(qtbot: QtBot, editor: EncounterEditor, store: Store) -> None:
     start_visit(editor, store)
     quick_enter(qtbot, editor, "1 bcc nose electro C44.311 0.8cm")
     assert table_rows(named(editor, "codedLinesTable"))[0][0] == "17281"
@@ -197,9 +197,10 @@ def test_site_drop_down_in_the_lesion_table(qtbot: QtBot, editor: EncounterEdito
     table.setFocus()
     table.setCurrentIndex(table.model().index(0, 2))
     qtbot.keyClick(table, Qt.Key.Key_F2)
-    (combo,) = [c for c in table.viewport().findChildren(QComboBox) if c.isVisible()]
-    combo.setCurrentIndex(combo.findData("trunk"))
-    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    (picker,) = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    qtbot.keyClicks(picker, "tru")
+    qtbot.waitUntil(picker.drop_down.popup().isVisible)
+    qtbot.keyClick(picker.drop_down.popup(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
     assert table_rows(table)[0][2] == "trunk"
     assert table_rows(named(editor, "codedLinesTable"))[0][0] == "17261"  # trunk group, 0.6-1.0 cm

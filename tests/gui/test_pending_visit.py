@@ -4,6 +4,7 @@ again by the next window on the same database, and forgotten once it has a patie
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -185,12 +186,28 @@ lesion_groups = st.builds(
     place=st.sampled_from(["11", "22", "31"]),
     em_code=st.none() | st.sampled_from(["99212", "99213"]),
     lesions=st.lists(lesion_groups, max_size=5).map(tuple),
+    decision=st.booleans(),
 )
 def test_every_field_is_read_back_as_written(
-    day: date, provider_id: int, place: str, em_code: str | None, lesions: tuple[LesionGroup, ...]
+    day: date,
+    provider_id: int,
+    place: str,
+    em_code: str | None,
+    lesions: tuple[LesionGroup, ...],
+    decision: bool,
 ) -> None:
-    record = EncounterRecord(0, provider_id, day, place, em_code, lesions)
+    record = EncounterRecord(0, provider_id, day, place, em_code, lesions, decision_for_surgery=decision)
     assert from_json(to_json(record)) == record
+
+
+def test_a_file_written_before_the_decision_mark_reads_unmarked() -> None:
+    record = EncounterRecord(0, 1, date(2026, 11, 27), "11", "99213")
+    data = json.loads(to_json(replace(record, decision_for_surgery=True)))
+    del data["decision_for_surgery"]
+    assert from_json(json.dumps(data)) == record
+    data["decision_for_surgery"] = "yes"
+    with pytest.raises(UnreadablePendingVisitError):
+        from_json(json.dumps(data))
 
 
 def _containers(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:

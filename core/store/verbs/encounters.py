@@ -41,6 +41,7 @@ def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
         stored.date_of_service,
         stored.place_of_service,
         stored.em_code,
+        stored.decision_for_surgery,
         stored.lesions,
         stored.messages,
     ) == (
@@ -49,6 +50,7 @@ def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
         edited.date_of_service,
         edited.place_of_service,
         edited.em_code or None,
+        edited.decision_for_surgery,
         tuple(edited.lesions),
         tuple(edited.messages),
     )
@@ -250,6 +252,7 @@ class EncounterVerbs(PatientVerbs):
             "date_of_service": encounter.date_of_service.isoformat(),
             "place_of_service": encounter.place_of_service,
             "em_code": encounter.em_code or None,
+            "decision_for_surgery": int(encounter.decision_for_surgery),
             "status": str(EncounterStatus.DRAFT),
             "updated_at": now.isoformat(),
         }
@@ -300,6 +303,7 @@ class EncounterVerbs(PatientVerbs):
             date_of_service=encounter.date_of_service,
             place_of_service=encounter.place_of_service,
             em_code=encounter.em_code or None,
+            decision_for_surgery=encounter.decision_for_surgery,
             lesions=tuple(encounter.lesions),
             messages=tuple(encounter.messages),
             updated_at=now,

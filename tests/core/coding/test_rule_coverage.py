@@ -50,6 +50,7 @@ SCENARIOS: list[dict[str, Any]] = [
     visit(entry("premalignant", 1001)),
     visit(entry("vascular", area_sq_cm=20000.0)),
     visit(entry("malignant", diameter_cm=8.0)),
+    visit(entry("vascular", area_sq_cm=12.0), em_code="99213", decision_for_surgery=True),
 ]
 
 #: scenarios for a payer that wants modifier 51 (no payer in the shipped table does by default)

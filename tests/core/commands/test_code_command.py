@@ -239,3 +239,18 @@ def test_implausible_numbers_keep_the_contract_rules_meaning(
     status, out, _ = run(capsys, str(write(tmp_path, data)))
     assert status == 2 and out["lines"] == []
     assert [(m["severity"], m["rule"], m["field"]) for m in out["messages"]] == [("error", rule, field)]
+
+
+def test_decision_for_surgery_is_an_optional_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vascular = {"kind": "vascular", "count": 1, "site": "face", "method": "laser", "diagnosis": "I78.1"}
+    data = {**ENCOUNTER, "lesions": [{**vascular, "area_sq_cm": 12.0}]}
+    status, out, _err = run(capsys, str(write(tmp_path, data)))
+    assert status == 0 and out["lines"][0]["modifiers"] == ["25"]
+    assert "57 instead of 25" in out["messages"][0]["text"]
+    status, out, _err = run(capsys, str(write(tmp_path, {**data, "decision_for_surgery": True})))
+    assert status == 0 and out["lines"][0]["modifiers"] == ["57"]
+    assert "EM_DECISION_FOR_SURGERY" in [m["rule"] for m in out["messages"]]
+    status, out, _err = run(capsys, str(write(tmp_path, {**data, "decision_for_surgery": 1})))
+    assert status == 2 and out["messages"][0]["field"] == "decision_for_surgery"

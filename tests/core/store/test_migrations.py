@@ -127,7 +127,16 @@ def test_version_6_lesions_get_empty_typed_words_and_still_match_the_log(
         names = [k for k in row.keys() if k not in ("id", "encounter_id", "position")]  # noqa: SIM118
         return LesionGroup(**{k: row[k] for k in names})
 
+    from core.store.verbs.encounters import EncounterVerbs
+
+    old_draft_row = EncounterVerbs._draft_row
+
+    def draft_row_of_version_6(encounter: EncounterRecord, now: object) -> dict[str, object]:
+        row = old_draft_row(encounter, now)  # type: ignore[arg-type]
+        return {k: v for k, v in row.items() if k != "decision_for_surgery"}  # schema 9
+
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:7])
+    monkeypatch.setattr(EncounterVerbs, "_draft_row", staticmethod(draft_row_of_version_6))
     monkeypatch.setattr(rows, "lesion_row", row_of_version_6)
     monkeypatch.setattr(rows, "lesion_from", from_version_6)
     with open_store(db_path) as store:
@@ -150,3 +159,46 @@ def test_version_6_lesions_get_empty_typed_words_and_still_match_the_log(
         store.conn.execute("UPDATE lesion_groups SET typed_site = 'right nose'")
         check = store.verify_data()
         assert not check.ok and "typed site" in " ".join(check.problems)
+
+
+def test_version_8_encounters_are_not_marked_as_a_decision_for_surgery(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encounters written before schema 9 read back unmarked (25, as they were coded), and the data
+    check still finds them equal to what the audit log recorded; the mark is then kept and checked."""
+    from dataclasses import replace
+    from datetime import date
+
+    from core.store import EncounterRecord
+    from core.store.verbs.encounters import EncounterVerbs
+
+    old_row = EncounterVerbs._draft_row
+
+    def row_of_version_8(encounter: EncounterRecord, now: object) -> dict[str, object]:
+        row = old_row(encounter, now)  # type: ignore[arg-type]
+        return {k: v for k, v in row.items() if k != "decision_for_surgery"}
+
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:8])
+    monkeypatch.setattr(EncounterVerbs, "_draft_row", staticmethod(row_of_version_8))
+    with open_store(db_path) as store:
+        provider = store.providers()[0]
+        patient = store.search_patients("demo")[0]
+        assert patient.id is not None and provider.id is not None
+        draft = store.save_draft(
+            EncounterRecord(patient.id, provider.id, date(2026, 11, 27), em_code="99213")
+        )
+        assert draft.id is not None
+        columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
+        assert "decision_for_surgery" not in columns
+    monkeypatch.undo()
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert store.get_encounter(draft.id).decision_for_surgery is False
+        assert store.verify_data().ok
+        marked = store.save_draft(replace(store.get_encounter(draft.id), decision_for_surgery=True))
+        assert marked.version == 2
+        assert store.get_encounter(draft.id).decision_for_surgery is True
+        assert store.verify_data().ok
+        store.conn.execute("UPDATE encounters SET decision_for_surgery = 0")
+        check = store.verify_data()
+        assert not check.ok and "decision for surgery" in " ".join(check.problems)
