@@ -36,22 +36,120 @@ PATIENTS_PER_ENCOUNTER = 0.2  # 50,000 patients for 250,000 encounters
 LAST_DAY = date(2026, 11, 27)
 
 FIRST_NAMES = (
-    "Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
-    "Margaret", "John", "Katherine", "Dennis", "Hedy", "Claude", "Sophie", "Linus", "Annie",
-    "Niklaus", "Mary", "Guido", "Joan", "Bjarne", "Leslie", "Lynn", "Ruth", "Carl",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Frances",
+    "Ken",
+    "Radia",
+    "Tim",
+    "Margaret",
+    "John",
+    "Katherine",
+    "Dennis",
+    "Hedy",
+    "Claude",
+    "Sophie",
+    "Linus",
+    "Annie",
+    "Niklaus",
+    "Mary",
+    "Guido",
+    "Joan",
+    "Bjarne",
+    "Leslie",
+    "Lynn",
+    "Ruth",
+    "Carl",
 )
 LAST_NAMES = (
-    "Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman",
-    "Berners", "Hamilton", "Backus", "Johnson", "Ritchie", "Lamarr", "Shannon", "Wilson",
-    "Torvalds", "Easley", "Wirth", "Keller", "Rossum", "Clarke", "Stroustrup", "Lamport", "Conway",
-    "Nguyen", "Garcia", "Smith", "Jones", "Brown", "Miller", "Davis", "Martinez", "Lopez", "Walker",
-    "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Hill", "Campbell",
-    "Mitchell", "Roberts", "Carter", "Phillips", "Evans",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Allen",
+    "Thompson",
+    "Perlman",
+    "Berners",
+    "Hamilton",
+    "Backus",
+    "Johnson",
+    "Ritchie",
+    "Lamarr",
+    "Shannon",
+    "Wilson",
+    "Torvalds",
+    "Easley",
+    "Wirth",
+    "Keller",
+    "Rossum",
+    "Clarke",
+    "Stroustrup",
+    "Lamport",
+    "Conway",
+    "Nguyen",
+    "Garcia",
+    "Smith",
+    "Jones",
+    "Brown",
+    "Miller",
+    "Davis",
+    "Martinez",
+    "Lopez",
+    "Walker",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
 )
 #: syllables for the many rarer surnames (two or three of them: tens of thousands of possible names)
 SYLLABLES = (
-    "al", "ber", "bran", "cas", "dor", "el", "fen", "gar", "hol", "ing", "jor", "kel", "lan", "mar", "nor",
-    "ost", "per", "quin", "ros", "sal", "ten", "ul", "ver", "wen", "yar", "zel", "bro", "cha", "dre", "fi",
+    "al",
+    "ber",
+    "bran",
+    "cas",
+    "dor",
+    "el",
+    "fen",
+    "gar",
+    "hol",
+    "ing",
+    "jor",
+    "kel",
+    "lan",
+    "mar",
+    "nor",
+    "ost",
+    "per",
+    "quin",
+    "ros",
+    "sal",
+    "ten",
+    "ul",
+    "ver",
+    "wen",
+    "yar",
+    "zel",
+    "bro",
+    "cha",
+    "dre",
+    "fi",
 )
 #: share of patients with one of the common surnames (in the US the 50 most common cover about a tenth)
 COMMON_SURNAME_SHARE = 0.1
@@ -104,7 +202,7 @@ class Seeder:
                     "SELECT min(id) FROM patients WHERE chart_number LIKE 'B%'"
                 ).fetchone()[0]
                 new_days = (encounters - self.encounters) // ENCOUNTERS_PER_DAY
-                days = _weekdays_back(self.days_filled + new_days, LAST_DAY)[self.days_filled:]
+                days = _weekdays_back(self.days_filled + new_days, LAST_DAY)[self.days_filled :]
                 now = datetime.now(UTC).isoformat()
                 for day in days:
                     self._day(conn, day, provider_id, first_id, now)
@@ -122,8 +220,17 @@ class Seeder:
     def _patient(self, n: int, payer_ids: list[int]) -> tuple[object, ...]:
         first, last = self.rng.choice(FIRST_NAMES), self._surname()
         born = date(1930, 1, 1) + timedelta(days=self.rng.randrange(365 * 80))
-        return (f"B{n:06d}", first, last, self.normalise(first), self.normalise(last), born.isoformat(),
-                self.rng.choice("FM"), self.rng.choice(payer_ids), f"M{n:08d}")
+        return (
+            f"B{n:06d}",
+            first,
+            last,
+            self.normalise(first),
+            self.normalise(last),
+            born.isoformat(),
+            self.rng.choice("FM"),
+            self.rng.choice(payer_ids),
+            f"M{n:08d}",
+        )
 
     def _day(
         self, conn: sqlite3.Connection, day: date, provider_id: int, first_patient: int, now: str
@@ -141,8 +248,10 @@ class Seeder:
             conn.executemany(
                 "INSERT INTO lesion_groups (encounter_id, position, kind, count, site, method, diagnosis, "
                 "diameter_cm, area_sq_cm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(encounter_id, pos, kind, self.rng.randint(1, 8), site, method, dx, diameter, area)
-                 for pos, (kind, site, method, dx, diameter, area) in enumerate(kinds)],
+                [
+                    (encounter_id, pos, kind, self.rng.randint(1, 8), site, method, dx, diameter, area)
+                    for pos, (kind, site, method, dx, diameter, area) in enumerate(kinds)
+                ],
             )
             if final:
                 conn.executemany(
@@ -275,15 +384,19 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(20261127)
         seeder = Seeder(db_path, rng)
 
-        print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}"
+        )
         results: list[dict[str, float]] = []
         whole_file: list[dict[str, float]] = []
         for size in (args.small, args.large):
             start = time.perf_counter()
             seeder.grow_to(size, provider_id, payer_ids)
-            print(f"seeded {seeder.encounters:,} encounters / {seeder.patients:,} patients "
-                  f"in {time.perf_counter() - start:.1f} s (file {db_path.stat().st_size / 1e6:.0f} MB)")
+            print(
+                f"seeded {seeder.encounters:,} encounters / {seeder.patients:,} patients "
+                f"in {time.perf_counter() - start:.1f} s (file {db_path.stat().st_size / 1e6:.0f} MB)"
+            )
             results.append(measure(db_path, seeder, args.repeat, rng))
             whole_file.append(measure_whole_file(db_path, Path(folder)))
         print(f"\nmedians over {args.repeat} runs (ms)          {args.small:>10,} {args.large:>10,}   ratio")

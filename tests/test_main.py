@@ -23,8 +23,10 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_help_in_a_subprocess_does_not_load_qt() -> None:
-    script = "import sys, main\ntry:\n    main.main(['--help'])\nexcept SystemExit:\n    pass\n" \
+    script = (
+        "import sys, main\ntry:\n    main.main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print('QT' if any(m.startswith('PySide6') for m in sys.modules) else 'NOQT')"
+    )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip().endswith("NOQT")
 

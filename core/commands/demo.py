@@ -9,6 +9,7 @@ from core.commands.common import EXIT_OK, guarded
 #: how this command is named to a restore that must wait for it (core.store.sessions)
 PROGRAM = "superbill demo"
 
+
 def run(args: argparse.Namespace) -> int:
     """Remove the demo data; prints what was removed (nothing to remove is not an error)."""
 

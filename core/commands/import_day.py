@@ -12,6 +12,7 @@ from core.errors import InputError, SuperbillError
 #: how this command is named to a restore that must wait for it (core.store.sessions)
 PROGRAM = "superbill import"
 
+
 def _read(name: str) -> tuple[bytes, str]:
     """The file's bytes and how to name it in messages; ``-`` is standard input.
 

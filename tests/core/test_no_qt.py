@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _core_modules() -> list[str]:
-    return sorted(
-        info.name for info in pkgutil.walk_packages(core.__path__, prefix="core.")
-    )
+    return sorted(info.name for info in pkgutil.walk_packages(core.__path__, prefix="core."))
 
 
 def test_core_has_modules() -> None:
@@ -31,9 +29,7 @@ def test_importing_every_core_module_loads_no_qt() -> None:
         "    importlib.import_module(name)\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 
 
@@ -48,7 +44,5 @@ def test_no_headless_command_imports_qt() -> None:
         "        if e.name != mod: raise\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('PySide6'))))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

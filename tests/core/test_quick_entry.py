@@ -91,7 +91,11 @@ def test_only_count_and_kind_are_required_even_without_a_default_diagnosis(word:
     coding engine reports it (as it reports a missing size); the line is not refused."""
     group = parse_quick_entry(f"1 {word.upper()}", DEFAULTS)
     assert (group.kind, group.count, group.site, group.diagnosis, group.diameter_cm) == (
-        LesionKind.MALIGNANT, 1, "trunk", "", None
+        LesionKind.MALIGNANT,
+        1,
+        "trunk",
+        "",
+        None,
     )
     assert parse_quick_entry(format_quick_entry(group), DEFAULTS) == group
 

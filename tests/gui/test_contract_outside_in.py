@@ -501,9 +501,7 @@ def test_patient_found_by_chart_number(qtbot: QtBot, shown: QWidget) -> None:
 
 
 @pytest.mark.parametrize("word", ["mal", "bcc", "scc"])
-def test_only_count_and_kind_are_required_for_malignant_too(
-    qtbot: QtBot, shown: QWidget, word: str
-) -> None:
+def test_only_count_and_kind_are_required_for_malignant_too(qtbot: QtBot, shown: QWidget, word: str) -> None:
     """No default diagnosis for malignant lesions: the group is added and the missing code is said."""
     entry = type_quick_entry(qtbot, shown, f"1 {word} nose 0.8cm")
     table = widget(shown, "lesionTable")

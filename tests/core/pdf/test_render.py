@@ -278,5 +278,3 @@ def test_a_line_with_very_many_lesion_entries_breaks_across_pages() -> None:
     everything = " ".join(texts)
     assert all(f"· site {i} ·" in everything for i in range(120))
     assert "$678.00" in texts[-1] and "site 119" in texts[-1]
-
-
