@@ -55,10 +55,12 @@ def premalignant(entries: Sequence[Entry]) -> list[DraftLine]:
         return [
             DraftLine(codes.first, 1, indexes, f"1 premalignant lesion: {codes.first} for the first lesion")
         ]
-    why = (
-        f"{n} premalignant lesions: {codes.first} for the first, {codes.each_additional} × {n - 1} "
-        f"for the 2nd–{ordinal(n)}"
+    rest = (
+        f"{codes.each_additional} for the 2nd"
+        if n == 2
+        else f"{codes.each_additional} × {n - 1} for the 2nd–{ordinal(n)}"
     )
+    why = f"{n} premalignant lesions: {codes.first} for the first, {rest}"
     return [DraftLine(codes.first, 1, indexes, why), DraftLine(codes.each_additional, n - 1, indexes, why)]
 
 

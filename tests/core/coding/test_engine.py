@@ -468,3 +468,8 @@ def test_diagnosis_support_by_kind_and_site_from_icd10cm(site: str, diagnosis: s
     assert bool(found) == mismatch, result.messages
     if mismatch and site != "genitalia" and not diagnosis.startswith("C51"):
         assert "lip" in found[0].text
+
+
+def test_two_premalignant_lesions_say_17003_for_the_2nd_not_the_2nd_to_the_2nd() -> None:
+    result = code_encounter(encounter(lesion("premalignant", 2, site="face", diagnosis="L57.0")))
+    assert result.lines[0].why == "2 premalignant lesions: 17000 for the first, 17003 for the 2nd"
