@@ -161,15 +161,25 @@ def _insurance(store: Store, encounter: EncounterRecord, patient: Patient) -> In
     payer_id = encounter.payer_id if encounter.payer_id is not None else patient.payer_id
     if payer_id is None:
         return None
-    payer = store.get_payer(payer_id)
+    return _coverage(
+        store.get_payer(payer_id),
+        patient,
+        (patient.member_id, patient.group_number, patient.subscriber_name, patient.relationship),
+    )
+
+
+def _coverage(payer: Payer, patient: Patient, member: tuple[str, str, str, str]) -> InsuranceBlock | None:
+    """One coverage as printed (``member``: member id, group, subscriber, relationship); ``None`` for
+    self-pay."""
     if payer.kind is PayerKind.SELF_PAY:
         return None
+    member_id, group_number, subscriber, relationship = member
     return InsuranceBlock(
         payer_name=payer.name,
-        member_id=patient.member_id,
-        group_number=patient.group_number or None,
-        subscriber_name=patient.subscriber_name or patient.display_name,
-        relationship=patient.relationship,
+        member_id=member_id,
+        group_number=group_number or None,
+        subscriber_name=subscriber or patient.display_name,
+        relationship=relationship,
         payer_id=payer.payer_id,
         claims_address_lines=_claims_address(payer),
     )
@@ -185,18 +195,13 @@ def _secondary(store: Store, patient: Patient) -> InsuranceBlock | None:
     """The patient's second coverage as it stands when printed; ``None`` when there is none."""
     if patient.secondary_payer_id is None:
         return None
-    payer = store.get_payer(patient.secondary_payer_id)
-    if payer.kind is PayerKind.SELF_PAY:
-        return None
-    return InsuranceBlock(
-        payer_name=payer.name,
-        member_id=patient.secondary_member_id,
-        group_number=patient.secondary_group_number or None,
-        subscriber_name=patient.secondary_subscriber_name or patient.display_name,
-        relationship=patient.secondary_relationship,
-        payer_id=payer.payer_id,
-        claims_address_lines=_claims_address(payer),
+    member = (
+        patient.secondary_member_id,
+        patient.secondary_group_number,
+        patient.secondary_subscriber_name,
+        patient.secondary_relationship,
     )
+    return _coverage(store.get_payer(patient.secondary_payer_id), patient, member)
 
 
 def _diagnosis_description(code: str) -> str:
