@@ -317,7 +317,7 @@ def secondary_ptp_edits() -> tuple[PtpEdit, ...]:
             r["in_effect"],
             r["confidence"],
             r["notes"],
-            "resources/codes/ptp_edits.json (secondary sources, not the CMS file)",
+            "the program's own list, from secondary sources (not the CMS file)",
         )
         for r in read_table("ptp_edits.json")["rows"]
     )
