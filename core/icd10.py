@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from core.icd10_index import IndexData, IndexFormatError, IndexRow, decode
+from core.icd10_index import IndexData, IndexFormatError, IndexRow, PartialIndex, decode
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,30 @@ def active_index() -> ActiveIndex:
 def forget_loaded_index() -> None:
     """Drop the cached index so the next question reads the files again (after a load, in tests)."""
     active_index.cache_clear()
+    _partial_shipped.cache_clear()
+
+
+@functools.cache
+def _partial_shipped() -> PartialIndex | None:
+    """The shipped index read only as far as lookups need, or None when a loaded release exists."""
+    if user_index_path().is_file():
+        return None
+    return PartialIndex(resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FILE).read_bytes())
+
+
+def _find(code: str) -> IndexRow | None:
+    """The row of ``code`` in the index in use.
+
+    Until something needs the whole index (a search, the release name), a lookup in the shipped
+    code set decompresses it only as far as the code: one ``superbill code`` call asks about a few
+    codes and should not pay for the ~98,000 others.
+    """
+    bare = _undotted(code)
+    if active_index.cache_info().currsize == 0:
+        partial = _partial_shipped()
+        if partial is not None:
+            return partial.find(bare)
+    return active_index().data.find(bare)
 
 
 def _record(row: IndexRow) -> Icd10Code:
@@ -106,13 +130,13 @@ def _record(row: IndexRow) -> Icd10Code:
 
 def lookup(code: str) -> Icd10Code | None:
     """The code's record, or None when it is not in the code set at all (headings are included)."""
-    row = active_index().data.find(_undotted(code))
+    row = _find(code)
     return None if row is None else _record(row)
 
 
 def is_billable(code: str) -> bool:
     """True only for a complete code that may go on a claim."""
-    row = active_index().data.find(_undotted(code))
+    row = _find(code)
     return row is not None and row.billable
 
 
