@@ -13,15 +13,12 @@ must carry a complete code (``L57`` is a heading, ``L57.0`` is billable; ``S01.0
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from core.icd10_index import IndexData, IndexFormatError, IndexRow, PartialIndex, decode
-
-log = logging.getLogger(__name__)
 
 SHIPPED_PACKAGE = "resources.icd10cm"
 SHIPPED_FILE = "icd10cm_index.tsv.gz"
@@ -90,7 +87,9 @@ def active_index() -> ActiveIndex:
             return ActiveIndex(decode(path.read_bytes()), "loaded", path)
         except (OSError, IndexFormatError) as err:
             problem = f"the loaded ICD-10-CM file {path} cannot be read ({err}); using the built-in code set"
-            log.warning(problem)
+            import logging  # only when a loaded release is refused
+
+            logging.getLogger(__name__).warning(problem)
             return ActiveIndex(_read_shipped(), "shipped", None, problem)
     return ActiveIndex(_read_shipped(), "shipped", None)
 

@@ -20,7 +20,6 @@ import csv
 import functools
 import io
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -29,8 +28,6 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"
@@ -420,7 +417,9 @@ def _active(data_dir_setting: str | None) -> ActiveTables:
             table = table_from_stored(read_stored(path), path)
         except (CmsTableError, KeyError, TypeError, ValueError) as err:
             problem = f"the loaded table {path} cannot be used ({err}); the built-in one is used instead"
-            log.warning(problem)
+            import logging  # only when a loaded table is refused
+
+            logging.getLogger(__name__).warning(problem)
             problems.append(problem)
             continue
         if isinstance(table, RvuTable):

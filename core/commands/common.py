@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from core.errors import SuperbillError
-
-log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -39,11 +36,13 @@ def guarded(action: Callable[[], int]) -> int:
 
 def _bug() -> int:
     """Log the exception being handled with its traceback; tell the user where it went (exit 1)."""
+    import logging  # imported here: a command that succeeds never loads the logging machinery
+
     from core.logs import configure_logging
     from core.paths import log_file
 
     configure_logging()
-    log.exception("unexpected error in a command")
+    logging.getLogger(__name__).exception("unexpected error in a command")
     print(
         "superbill: something went wrong inside the program (this is a bug). "
         f"Nothing was changed by the failed step. Details were written to {log_file()}.",
