@@ -15,9 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from core import packaged
 from core.icd10_index import IndexData, IndexFormatError, IndexRow, PartialIndex, decode
 
 SHIPPED_PACKAGE = "resources.icd10cm"
@@ -71,7 +71,7 @@ def user_index_path() -> Path:
 
 
 def _read_shipped() -> IndexData:
-    return decode(resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FILE).read_bytes())
+    return decode(packaged.read_bytes(SHIPPED_PACKAGE, SHIPPED_FILE))
 
 
 @functools.cache
@@ -105,7 +105,7 @@ def _partial_shipped() -> PartialIndex | None:
     """The shipped index read only as far as lookups need, or None when a loaded release exists."""
     if user_index_path().is_file():
         return None
-    return PartialIndex(resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FILE).read_bytes())
+    return PartialIndex(packaged.read_bytes(SHIPPED_PACKAGE, SHIPPED_FILE))
 
 
 def _find(code: str) -> IndexRow | None:

@@ -25,9 +25,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from core import packaged
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"
@@ -308,13 +309,13 @@ def read_csv_rows(text: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _manifest() -> list[dict[str, Any]]:
-    text = resources.files(SHIPPED_PACKAGE).joinpath(MANIFEST).read_text(encoding="utf-8")
+    text = packaged.read_text(SHIPPED_PACKAGE, MANIFEST)
     releases: list[dict[str, Any]] = json.loads(text)["releases"]
     return releases
 
 
 def _shipped_text(name: str) -> str:
-    return resources.files(SHIPPED_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return packaged.read_text(SHIPPED_PACKAGE, name)
 
 
 @functools.cache
