@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +21,12 @@ def guarded(action: Callable[[], int]) -> int:
     except SuperbillError as err:
         print(f"superbill: {err.text}", file=sys.stderr)
         return EXIT_REJECTED
-    except sqlite3.Error as err:
+    except Exception as err:
+        # sqlite3 is not imported here: a command that never opened the database (superbill code)
+        # should not pay for it, and then no error can be a sqlite3 one
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is None or not isinstance(err, sqlite3.Error):
+            return _bug()
         from core.store import connections
 
         if not (connections.is_storage_failure(err) or connections.is_damage(err)):
@@ -30,8 +34,6 @@ def guarded(action: Callable[[], int]) -> int:
         # a read the disk refused (writes already come back from the store as messages)
         print(f"superbill: {connections.cannot_read(err).text}", file=sys.stderr)
         return EXIT_REJECTED
-    except Exception:
-        return _bug()
 
 
 def _bug() -> int:
