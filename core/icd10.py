@@ -13,15 +13,12 @@ must carry a complete code (``L57`` is a heading, ``L57.0`` is billable; ``S01.0
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from core.icd10_index import IndexData, IndexFormatError, IndexRow, decode
-
-log = logging.getLogger(__name__)
+from core import packaged
+from core.icd10_index import IndexData, IndexFormatError, IndexRow, PartialIndex, decode
 
 SHIPPED_PACKAGE = "resources.icd10cm"
 SHIPPED_FILE = "icd10cm_index.tsv.gz"
@@ -74,7 +71,7 @@ def user_index_path() -> Path:
 
 
 def _read_shipped() -> IndexData:
-    return decode(resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FILE).read_bytes())
+    return decode(packaged.read_bytes(SHIPPED_PACKAGE, SHIPPED_FILE))
 
 
 @functools.cache
@@ -90,7 +87,9 @@ def active_index() -> ActiveIndex:
             return ActiveIndex(decode(path.read_bytes()), "loaded", path)
         except (OSError, IndexFormatError) as err:
             problem = f"the loaded ICD-10-CM file {path} cannot be read ({err}); using the built-in code set"
-            log.warning(problem)
+            import logging  # only when a loaded release is refused
+
+            logging.getLogger(__name__).warning(problem)
             return ActiveIndex(_read_shipped(), "shipped", None, problem)
     return ActiveIndex(_read_shipped(), "shipped", None)
 
@@ -98,6 +97,30 @@ def active_index() -> ActiveIndex:
 def forget_loaded_index() -> None:
     """Drop the cached index so the next question reads the files again (after a load, in tests)."""
     active_index.cache_clear()
+    _partial_shipped.cache_clear()
+
+
+@functools.cache
+def _partial_shipped() -> PartialIndex | None:
+    """The shipped index read only as far as lookups need, or None when a loaded release exists."""
+    if user_index_path().is_file():
+        return None
+    return PartialIndex(packaged.read_bytes(SHIPPED_PACKAGE, SHIPPED_FILE))
+
+
+def _find(code: str) -> IndexRow | None:
+    """The row of ``code`` in the index in use.
+
+    Until something needs the whole index (a search, the release name), a lookup in the shipped
+    code set decompresses it only as far as the code: one ``superbill code`` call asks about a few
+    codes and should not pay for the ~98,000 others.
+    """
+    bare = _undotted(code)
+    if active_index.cache_info().currsize == 0:
+        partial = _partial_shipped()
+        if partial is not None:
+            return partial.find(bare)
+    return active_index().data.find(bare)
 
 
 def _record(row: IndexRow) -> Icd10Code:
@@ -106,13 +129,13 @@ def _record(row: IndexRow) -> Icd10Code:
 
 def lookup(code: str) -> Icd10Code | None:
     """The code's record, or None when it is not in the code set at all (headings are included)."""
-    row = active_index().data.find(_undotted(code))
+    row = _find(code)
     return None if row is None else _record(row)
 
 
 def is_billable(code: str) -> bool:
     """True only for a complete code that may go on a claim."""
-    row = active_index().data.find(_undotted(code))
+    row = _find(code)
     return row is not None and row.billable
 
 

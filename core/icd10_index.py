@@ -20,9 +20,11 @@ catches a damaged file.
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import gzip
 import os
-import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,18 +140,87 @@ def decode(data: bytes) -> IndexData:
     except (OSError, EOFError, UnicodeDecodeError) as err:
         raise IndexFormatError(f"it is not a compressed ICD-10-CM index ({err})") from err
     header, _, body = text.partition("\n")
-    parts = header.split("\t")
-    if len(parts) != 4 or parts[0] != MAGIC:
-        raise IndexFormatError("its first line is not an ICD-10-CM index header")
-    if parts[1] != FORMAT_VERSION:
-        raise IndexFormatError(f"index format {parts[1]!r} is not supported (expected {FORMAT_VERSION})")
+    parts = _checked_header(header)
     if not body.endswith("\n") or body.count("\t", 0, 200) < 2:
         raise IndexFormatError("it holds no codes or its last line is cut off")
     return IndexData(release=parts[2], source=parts[3], text=body)
 
 
+class PartialIndex:
+    """A compressed index read only as far as the questions asked so far need.
+
+    The lines are sorted by code, so the row of a code is known once the text decompressed so far
+    reaches a line whose code sorts at or after it: a few codes near the start of the code set cost a
+    fraction of a full :func:`decode`. Reading to the end checks the gzip checksum like :func:`decode`;
+    a damaged or foreign file raises :class:`IndexFormatError`.
+    """
+
+    _CHUNK = 1 << 15  # compressed bytes fed per step
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._fed = 0
+        self._inflate = zlib.decompressobj(wbits=31)  # gzip wrapper: header and checksum checked
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
+        self._pending = ""  # decompressed text not yet split into the header and the lines
+        self._header: list[str] | None = None
+        self._blocks: list[IndexData] = []  # complete code lines read so far, in file order
+        self._lasts: list[str] = []  # the code of each block's last line
+        self._done = False
+
+    def find(self, code: str) -> IndexRow | None:
+        """The row of ``code`` (no dot, upper case), or None; reads no further than needed."""
+        while not self._done and (not self._lasts or self._lasts[-1] < code):
+            self._read_more()
+        at = bisect.bisect_left(self._lasts, code)
+        return self._blocks[at].find(code) if at < len(self._blocks) else None
+
+    def _read_more(self) -> None:
+        try:
+            if self._fed < len(self._data):
+                chunk = self._data[self._fed : self._fed + self._CHUNK]
+                self._fed += len(chunk)
+                raw = self._inflate.decompress(chunk)
+            else:
+                raw = self._inflate.flush()
+                self._done = True
+            text = self._utf8.decode(raw, final=self._done)
+        except (zlib.error, UnicodeDecodeError) as err:
+            raise IndexFormatError(f"it is not a compressed ICD-10-CM index ({err})") from err
+        if self._done and not self._inflate.eof:
+            raise IndexFormatError("it is not a compressed ICD-10-CM index (the file is cut off)")
+        pending = self._pending + text
+        if self._header is None:
+            header, newline, pending = pending.partition("\n")
+            if not newline:
+                self._pending = header
+                if self._done:
+                    raise IndexFormatError("its first line is not an ICD-10-CM index header")
+                return
+            self._header = _checked_header(header)
+        cut = pending.rfind("\n") + 1
+        if cut:
+            start = pending.rfind("\n", 0, cut - 1) + 1
+            self._lasts.append(pending[start : pending.find("\t", start)])
+            self._blocks.append(IndexData("", "", pending[:cut]))
+        self._pending = pending[cut:]
+        if self._done and (self._pending or not self._blocks or self._blocks[0].text.count("\t", 0, 200) < 2):
+            raise IndexFormatError("it holds no codes or its last line is cut off")
+
+
+def _checked_header(header: str) -> list[str]:
+    parts = header.split("\t")
+    if len(parts) != 4 or parts[0] != MAGIC:
+        raise IndexFormatError("its first line is not an ICD-10-CM index header")
+    if parts[1] != FORMAT_VERSION:
+        raise IndexFormatError(f"index format {parts[1]!r} is not supported (expected {FORMAT_VERSION})")
+    return parts
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees either the old file or the whole new one."""
+    import tempfile  # only a load writes; lookups should not import it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)

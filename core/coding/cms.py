@@ -20,17 +20,15 @@ import csv
 import functools
 import io
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+from core import packaged
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"
@@ -311,13 +309,13 @@ def read_csv_rows(text: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _manifest() -> list[dict[str, Any]]:
-    text = resources.files(SHIPPED_PACKAGE).joinpath(MANIFEST).read_text(encoding="utf-8")
+    text = packaged.read_text(SHIPPED_PACKAGE, MANIFEST)
     releases: list[dict[str, Any]] = json.loads(text)["releases"]
     return releases
 
 
 def _shipped_text(name: str) -> str:
-    return resources.files(SHIPPED_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return packaged.read_text(SHIPPED_PACKAGE, name)
 
 
 @functools.cache
@@ -420,7 +418,9 @@ def _active(data_dir_setting: str | None) -> ActiveTables:
             table = table_from_stored(read_stored(path), path)
         except (CmsTableError, KeyError, TypeError, ValueError) as err:
             problem = f"the loaded table {path} cannot be used ({err}); the built-in one is used instead"
-            log.warning(problem)
+            import logging  # only when a loaded table is refused
+
+            logging.getLogger(__name__).warning(problem)
             problems.append(problem)
             continue
         if isinstance(table, RvuTable):

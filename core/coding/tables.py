@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
+from core import packaged
 from core.coding import cms
 
 _PACKAGE = "resources.codes"
@@ -209,7 +209,7 @@ class LesionCoding:
 
 def read_table(name: str) -> dict[str, Any]:
     """The parsed JSON of one file under resources/codes (not cached; the loaders below are)."""
-    text = resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    text = packaged.read_text(_PACKAGE, name)
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -453,6 +453,8 @@ def _official_schedule(table: cms.RvuTable) -> FeeSchedule:
 
 @cache
 def _secondary_fee_schedule(year: int) -> FeeSchedule | None:
+    from importlib import resources  # the fee schedule is only read for --benchmark and the GUI
+
     file = resources.files(_FEE_PACKAGE).joinpath(f"mpfs_{year}.json")
     if not file.is_file():
         return None

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from core.coding import kinds, rules, sites, tables
+from core.coding import kinds, rules, tables
 from core.coding.diagnoses import Icd10Source, check_diagnosis
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 
@@ -113,7 +113,11 @@ def check_site(site: str, field: str) -> tuple[Message, ...]:
     """An error unless the site is one of the contract's body sites; a word of the site-word table
     (``cheek``, ``back``) is still refused here, with the contract site to use instead."""
     found = _check_word(site, tuple(tables.lesion_coding().sites), field, "a body site")
-    mapped = sites.site_of_unknown(site) if found and isinstance(site, str) else None
+    if not found or not isinstance(site, str):
+        return found
+    from core.coding import sites  # the site-word table is read only when a site is refused
+
+    mapped = sites.site_of_unknown(site)
     if mapped is None:
         return found
     hint = f" “{site}” is coded as {mapped.site}: use {mapped.site}."

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from core.errors import SuperbillError
-
-log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -25,7 +21,12 @@ def guarded(action: Callable[[], int]) -> int:
     except SuperbillError as err:
         print(f"superbill: {err.text}", file=sys.stderr)
         return EXIT_REJECTED
-    except sqlite3.Error as err:
+    except Exception as err:
+        # sqlite3 is not imported here: a command that never opened the database (superbill code)
+        # should not pay for it, and then no error can be a sqlite3 one
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is None or not isinstance(err, sqlite3.Error):
+            return _bug()
         from core.store import connections
 
         if not (connections.is_storage_failure(err) or connections.is_damage(err)):
@@ -33,17 +34,17 @@ def guarded(action: Callable[[], int]) -> int:
         # a read the disk refused (writes already come back from the store as messages)
         print(f"superbill: {connections.cannot_read(err).text}", file=sys.stderr)
         return EXIT_REJECTED
-    except Exception:
-        return _bug()
 
 
 def _bug() -> int:
     """Log the exception being handled with its traceback; tell the user where it went (exit 1)."""
+    import logging  # imported here: a command that succeeds never loads the logging machinery
+
     from core.logs import configure_logging
     from core.paths import log_file
 
     configure_logging()
-    log.exception("unexpected error in a command")
+    logging.getLogger(__name__).exception("unexpected error in a command")
     print(
         "superbill: something went wrong inside the program (this is a bug). "
         f"Nothing was changed by the failed step. Details were written to {log_file()}.",

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.icd10_index import IndexFormatError, IndexRow, decode, encode, write_atomically
+from core.icd10_index import (
+    IndexFormatError,
+    IndexRow,
+    PartialIndex,
+    decode,
+    encode,
+    write_atomically,
+)
 
 codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=7)
 descriptions = st.text(
@@ -72,6 +79,43 @@ def test_encoding_is_deterministic() -> None:
 def test_damaged_files_are_refused(content: bytes, words: str) -> None:
     with pytest.raises(IndexFormatError, match=words):
         decode(content)
+    with pytest.raises(IndexFormatError, match=words):
+        PartialIndex(content).find("ZZZZZZZ")  # past every code: the whole file is read
+
+
+def test_a_wrong_checksum_is_refused_once_the_whole_file_is_read() -> None:
+    content = bytearray(encode("r", "s", [IndexRow("A00", False, "Cholera")]))
+    content[-6] ^= 0xFF  # the last byte of the CRC-32 in the gzip trailer
+    with pytest.raises(IndexFormatError, match="not a compressed"):
+        decode(bytes(content))
+    with pytest.raises(IndexFormatError, match="not a compressed"):
+        PartialIndex(bytes(content)).find("ZZZZZZZ")
+
+
+@settings(max_examples=100)
+@given(
+    st.dictionaries(codes, st.tuples(st.booleans(), descriptions), min_size=1, max_size=60),
+    st.lists(codes, max_size=8),
+)
+def test_a_partial_read_answers_like_the_whole_index(
+    entries: dict[str, tuple[bool, str]], probes: list[str]
+) -> None:
+    rows = [IndexRow(code, billable, text) for code, (billable, text) in entries.items()]
+    content = encode("r", "s", rows)
+    whole, partial = decode(content), PartialIndex(content)
+    for probe in [*probes, *entries][:20]:
+        assert partial.find(probe) == whole.find(probe)
+
+
+def test_a_partial_read_of_the_shipped_index_stops_early() -> None:
+    from importlib import resources
+
+    content = resources.files("resources.icd10cm").joinpath("icd10cm_index.tsv.gz").read_bytes()
+    whole, partial = decode(content), PartialIndex(content)
+    for probe in ["C44311", "L570", "L57", "L5700", "A000", "I781"]:
+        assert partial.find(probe) == whole.find(probe)
+    read = sum(len(block.text) for block in partial._blocks)
+    assert read < len(whole.text) / 2
 
 
 def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:

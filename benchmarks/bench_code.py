@@ -1,0 +1,66 @@
+"""How long one `superbill code` call takes on the documented 12-AK encounter, against `python -c pass`.
+
+Run: ``python benchmarks/bench_code.py [RUNS]``. Runs ``python main.py code FILE`` (FILE: the input
+example of docs/cli.md) and ``python -c pass`` RUNS times each (default 15) as subprocesses, and prints
+both medians, their ratio and the goal of issue 14 (at most 3x). A warm-up run of each comes first, and
+``PYTHONDONTWRITEBYTECODE`` is dropped for the subprocesses so the figures include no compilation (an
+installed program has its bytecode). Uses a throwaway data folder, never the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 3.0
+
+
+def documented_encounter() -> str:
+    """The input example of docs/cli.md (the first JSON block: 12 actinic keratoses and four more groups)."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    json.loads(block)  # fail early if the documentation changed shape
+    return block
+
+
+def wall(command: list[str], env: dict[str, str], runs: int) -> float:
+    """Median wall time of ``command`` in seconds (after one warm-up run)."""
+    times = []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"{command} failed with {done.returncode}: {done.stderr.decode()}")
+        if attempt:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory(prefix="bench-code-") as folder:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["SUPERBILL_DATA_DIR"] = str(Path(folder) / "data")
+        path = Path(folder) / "encounter.json"
+        path.write_text(documented_encounter(), encoding="utf-8")
+        baseline = wall([sys.executable, "-c", "pass"], env, runs)
+        one_call = wall([sys.executable, "main.py", "code", str(path)], env, runs)
+    ratio = one_call / baseline
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"python -c pass: {baseline * 1000:.0f} ms (median of {runs})")
+    print(f"python main.py code FILE (docs/cli.md example): {one_call * 1000:.0f} ms (median of {runs})")
+    verdict = "met" if ratio <= GOAL else "not met"
+    print(f"ratio code call / python -c pass: {ratio:.1f}x (goal: <= {GOAL:.0f}x, {verdict})")
+
+
+if __name__ == "__main__":
+    main()
