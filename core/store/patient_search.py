@@ -144,11 +144,15 @@ class _Search:
 def sources(conn: sqlite3.Connection, query: str, limit: int) -> list[Source]:
     """The reads one search makes, as (SQL, parameters): each returns at most ``limit`` patient ids
     in search order (``search`` unites them; tests look at their query plans)."""
-    words = [w for w in _WORDS.split(query.strip()) if w]
+    typed = [w for w in _WORDS.split(query.strip()) if w]
+    # a word of punctuation only ("-" in "- A", a name as typed) says nothing: it is passed over
+    words = (
+        [w for w in typed if parse_search_date(w) is not None or normalise_name(w)]
+        if len(typed) > 1
+        else typed
+    )
     if not words or limit <= 0:
         return []
-    if len(words) > 1 and any(parse_search_date(w) is None and not normalise_name(w) for w in words):
-        return []  # a word of punctuation only can match nothing
     plan = _Search(conn, words, limit)
     driver = words[plan.driver]
     day = parse_search_date(driver)
