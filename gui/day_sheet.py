@@ -91,7 +91,7 @@ class DaySheet(QWidget):
         self.totals.setAccessibleName("Totals of the day")
 
         nav = QHBoxLayout()
-        title = QLabel("&Day")
+        title = QLabel("Da&y")  # Alt+D opens the Day menu
         title.setBuddy(self.date_edit)
         nav.addWidget(title)
         nav.addWidget(self.back_button)

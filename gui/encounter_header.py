@@ -108,8 +108,8 @@ class EncounterHeader(QWidget):
         form = QHBoxLayout()
         for text, combo, stretch in (
             ("&Provider", self.provider, 2),
-            ("Place of ser&vice", self.place, 2),
-            ("&Visit (E/M)", self.em_code, 3),
+            ("Pl&ace of service", self.place, 2),
+            ("Visit (E/&M)", self.em_code, 3),  # Alt+V opens the Visit menu
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)

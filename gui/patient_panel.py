@@ -92,7 +92,7 @@ class PatientPanel(QWidget):
         self.form_area.setVisible(False)
 
         search_row = QHBoxLayout()
-        label = QLabel("&Find patient")
+        label = QLabel("Fi&nd patient")  # Alt+F opens the File menu; Ctrl+F also goes here
         label.setBuddy(self.search)
         search_row.addWidget(label)
         search_row.addWidget(self.search, 1)

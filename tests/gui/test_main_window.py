@@ -270,3 +270,41 @@ def test_the_day_sheet_highlights_the_visit_the_editor_shows(
     assert current is not None and current.id != first.id
     shown = table.model().index(table.currentIndex().row(), 0).data()
     assert shown == "Example, Jordan"
+
+
+def _mnemonic(text: str) -> str | None:
+    import re
+
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def test_no_mnemonic_is_used_twice_in_the_window_or_a_menu(window: MainWindow) -> None:
+    """Issue 15: Alt+V was claimed three times (Place of service, Visit (E/M), the Visit menu)."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    window.patients.open_form()  # the new-patient form's labels too
+    seen: dict[str, list[str]] = {}
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, QGroupBox):
+            text = widget.title()
+        elif isinstance(widget, QLabel | QAbstractButton):
+            text = widget.text()
+        else:
+            continue
+        key = _mnemonic(text)
+        if key:
+            seen.setdefault(key, []).append(text)
+    for action in window.menuBar().actions():
+        key = _mnemonic(action.text())
+        if key:
+            seen.setdefault(key, []).append(action.text())
+        menu = action.menu()
+        if menu is not None:
+            inside: dict[str, list[str]] = {}
+            for item in menu.actions():
+                item_key = _mnemonic(item.text())
+                if item_key:
+                    inside.setdefault(item_key, []).append(item.text())
+            assert {k: v for k, v in inside.items() if len(v) > 1} == {}, action.text()
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
