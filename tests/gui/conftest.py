@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.store import Store, open_store
+from core.store import Store
 from core.store.records import Patient
 from gui import background
 from gui.app import build_main_window
@@ -21,6 +21,7 @@ from gui.dialogs import Dialogs, set_dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.patient_panel import PatientPanel
+from tests.signing_in import open_signed_in
 
 W = TypeVar("W", bound=QWidget)
 
@@ -136,7 +137,7 @@ def window(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: ob
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     """The demo practice's database, for a test that builds one panel instead of the whole window."""
-    with open_store(db_path, program=WINDOW_PROGRAM) as opened:
+    with open_signed_in(db_path, program=WINDOW_PROGRAM) as opened:
         yield opened
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from core.store import Store, open_store
+from core.store import Store
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
 from gui.encounter_editor import EncounterEditor
@@ -26,6 +26,7 @@ from tests.gui.conftest import (
     table_rows,
     type_in_cell,
 )
+from tests.signing_in import open_signed_in
 
 
 def test_twelve_aks_code_as_17000_and_17003_times_11(
@@ -74,7 +75,7 @@ def test_every_edit_is_saved_as_a_draft(
     quick_enter(qtbot, editor, "3 sk trunk")
     shown = editor.encounter
     assert shown is not None and shown.id is not None and shown.status is EncounterStatus.DRAFT
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert draft.lesions[0].count == 3
 

@@ -22,7 +22,6 @@ from core.pending_visit import (
     pending_file_for,
     to_json,
 )
-from core.store import open_store
 from core.store.records import EncounterRecord
 from gui.app import build_main_window
 from gui.main_window import MainWindow
@@ -35,6 +34,7 @@ from tests.gui.conftest import (
     table_rows,
 )
 from tests.gui.test_no_patient_yet import choose, quit_from_the_menu
+from tests.signing_in import open_signed_in
 
 
 def start_again(qtbot: QtBot, db_path: Path) -> MainWindow:
@@ -70,7 +70,7 @@ def test_lesions_typed_before_the_patient_come_back_after_a_crash(
 
     open_first_patient(qtbot, again, "sample")
     assert "draft, saved" in named(again, "encounterStatus").text()
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert other.get_patient(draft.patient_id).last_name == "Sample"
         assert [(g.kind, g.count, g.site, g.method) for g in draft.lesions] == [

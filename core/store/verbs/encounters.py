@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from core.accounts import Action
 from core.coding.model import CodingResult, Message, PriorService, Severity
 from core.errors import InputError, NotFoundError, StoreError
 from core.store import rows, stale
@@ -20,6 +21,7 @@ from core.store.records import (
     Payer,
     PricedLine,
 )
+from core.store.verbs.base import requires
 from core.store.verbs.patients import PatientVerbs
 from core.store.verbs.practice import POS_CODE
 
@@ -99,6 +101,7 @@ class EncounterVerbs(PatientVerbs):
             for r in found
         ]
 
+    @requires(Action.VIEW_PATIENTS)
     def get_encounter(self, encounter_id: int) -> EncounterRecord:
         """The encounter with this number, or ``NotFoundError``."""
         found = self._encounters("id = ?", [encounter_id], "id")
@@ -109,29 +112,35 @@ class EncounterVerbs(PatientVerbs):
             )
         return found[0]
 
+    @requires(Action.VIEW_PATIENTS)
     def encounter_by_document(self, document_number: str) -> EncounterRecord | None:
         """The encounter whose superbill carries ``document_number`` (``SB-000001``), or ``None``."""
         found = self._encounters("document_number = ?", [document_number.strip()], "id")
         return found[0] if found else None
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_on(self, day: date) -> list[EncounterRecord]:
         """Every encounter of one day (void ones included), in the order they were created."""
         return self._encounters("date_of_service = ?", [day.isoformat()], "id")
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_between(self, first: date, last: date) -> list[EncounterRecord]:
         """Every encounter from ``first`` to ``last`` inclusive, by date then creation order."""
         return self._encounters(
             "date_of_service BETWEEN ? AND ?", [first.isoformat(), last.isoformat()], "date_of_service, id"
         )
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_for_patient(self, patient_id: int) -> list[EncounterRecord]:
         """A patient's encounters, oldest first."""
         return self._encounters("patient_id = ?", [patient_id], "date_of_service, id")
 
+    @requires(Action.VIEW_PATIENTS)
     def drafts(self) -> list[EncounterRecord]:
         """Every encounter still in draft (to offer after a crash), oldest first."""
         return self._encounters("status = 'draft'", [], "date_of_service, id")
 
+    @requires(Action.VIEW_PATIENTS)
     def prior_services(
         self, patient_id: int, before: date, *, exclude_id: int | None = None
     ) -> tuple[PriorService, ...]:
@@ -145,6 +154,7 @@ class EncounterVerbs(PatientVerbs):
         )
         return tuple(PriorService(date.fromisoformat(r["date_of_service"]), r["cpt"]) for r in found)
 
+    @requires(Action.VIEW_PATIENTS)
     def payer_of(self, encounter: EncounterRecord) -> Payer | None:
         """The payer an encounter is billed to: frozen once final, else the patient's current payer."""
         payer_id = encounter.payer_id
@@ -202,6 +212,7 @@ class EncounterVerbs(PatientVerbs):
                 [rows.acknowledgement_row(encounter_id, i, a) for i, a in enumerate(record.acknowledgements)],
             )
 
+    @requires(Action.RECORD_VISITS)
     def save_draft(
         self, encounter: EncounterRecord, *, previous: EncounterRecord | None = None
     ) -> EncounterRecord:
@@ -310,6 +321,7 @@ class EncounterVerbs(PatientVerbs):
             version=stored.version + 1,
         )
 
+    @requires(Action.FINALIZE)
     def finalize(
         self,
         encounter_id: int,
@@ -435,6 +447,7 @@ class EncounterVerbs(PatientVerbs):
         self._audit("encounter", encounter_id, action, rows.as_json_value(current), rows.as_json_value(saved))
         return saved
 
+    @requires(Action.PRINT)
     def mark_printed(self, encounter_ids: Iterable[int]) -> list[EncounterRecord]:
         """Record that these final encounters' superbills were printed (printing again is fine)."""
         printable = BILLED_STATUSES
@@ -444,6 +457,7 @@ class EncounterVerbs(PatientVerbs):
                 for i in encounter_ids
             ]
 
+    @requires(Action.VOID)
     def void_encounter(self, encounter_id: int, reason: str, *, version: int = 0) -> EncounterRecord:
         """Void an encounter (kept, never deleted, with the reason); it no longer counts as billed.
         ``version``: the version the user saw (``StaleRecordError`` when it changed since)."""
@@ -460,6 +474,7 @@ class EncounterVerbs(PatientVerbs):
                 version,
             )
 
+    @requires(Action.REOPEN)
     def reopen(self, encounter_id: int, *, version: int = 0) -> EncounterRecord:
         """Turn a final, printed or void encounter back into a draft to correct it.
 
@@ -475,6 +490,7 @@ class EncounterVerbs(PatientVerbs):
                 version,
             )
 
+    @requires(Action.PAYMENTS)
     def record_payment(self, encounter_id: int, paid_cents: int, *, version: int = 0) -> EncounterRecord:
         """Set how much was paid at the desk for this encounter (whole cents, zero or more).
 

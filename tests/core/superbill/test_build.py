@@ -11,15 +11,16 @@ import pytest
 
 from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.errors import NotFoundError
-from core.store import EncounterRecord, Store, open_store
+from core.store import EncounterRecord, Store
 from core.superbill.build import NothingToPrintError, superbill_for, superbills_for_day
 from tests.core.superbill.samples import DOS, finalised
+from tests.signing_in import open_signed_in
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     clock = lambda: datetime(2026, 11, 28, 15, 0, tzinfo=UTC)  # noqa: E731
-    with open_store(tmp_path / "practice.db", clock=clock, user="tester") as opened:
+    with open_signed_in(tmp_path / "practice.db", clock=clock, user="tester") as opened:
         yield opened
 
 
