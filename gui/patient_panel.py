@@ -122,7 +122,8 @@ class PatientPanel(QWidget):
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
         self._store = store
-        self.run_search()
+        if store.account is not None:  # a restored file is searched once someone signed in to it
+            self.run_search()
 
     # -- search ----------------------------------------------------------------------------------
     def _payer_names(self) -> dict[int, str]:

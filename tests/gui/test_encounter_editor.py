@@ -22,6 +22,7 @@ from tests.gui.conftest import (
     named,
     open_first_patient,
     quick_enter,
+    sign_in_window,
     start_visit,
     table_rows,
     type_in_cell,
@@ -141,6 +142,7 @@ def test_ctrl_s_saves_final_and_reopening_shows_the_same_encounter(
 
     again = build_main_window(db_path)
     qtbot.addWidget(again)
+    sign_in_window(qtbot, again)
     again.show()
     day_table = named(again, "dayTable")
     assert day_table.model().rowCount() == 1

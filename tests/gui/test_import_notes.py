@@ -15,7 +15,7 @@ from core.importer import import_encounters
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
 from gui.main_window import MainWindow
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, sign_in_window, table_rows
 from tests.signing_in import open_signed_in
 
 WART = {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"}
@@ -65,6 +65,7 @@ def shown_window(
     fake_dialogs.answers["ask"].append(open_draft)
     win = build_main_window(db_path)
     qtbot.addWidget(win)
+    sign_in_window(qtbot, win)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()

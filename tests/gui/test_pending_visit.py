@@ -31,6 +31,7 @@ from tests.gui.conftest import (
     named,
     open_first_patient,
     quick_enter,
+    sign_in_window,
     table_rows,
 )
 from tests.gui.test_no_patient_yet import choose, quit_from_the_menu
@@ -41,6 +42,7 @@ def start_again(qtbot: QtBot, db_path: Path) -> MainWindow:
     """The program started again on the same file, as after a crash: the old window never closed."""
     window = build_main_window(db_path)
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     window.show()
     qtbot.waitExposed(window)
     return window

@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.coding.model import LesionKind
 from gui.main_window import MainWindow
 from gui.settings_dialog import SettingsDialog
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, sign_in_window, table_rows
 
 
 def open_settings(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
@@ -125,6 +125,8 @@ def test_restore_brings_back_the_backup(
     fake_dialogs.answers["open_file"].append(target)
     fake_dialogs.answers["ask"].append(True)
     click(qtbot, dialog, "restoreButton")
+    assert window.findChild(QLineEdit, "signInPassword").isVisible()  # the backup's people sign in
+    sign_in_window(qtbot, window)
     assert table_rows(named(window, "dayTable")) == []
     assert fake_dialogs.kinds()[-1] == "inform"
     # the window keeps working on the restored database
