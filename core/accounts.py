@@ -121,6 +121,6 @@ def require(account: Account | None, action: Action) -> None:
     if not account.may(action):
         who = " or ".join(r.label.lower() for r in roles_allowed_to(action)) or "nobody"
         raise NotAllowedError(
-            f"{account.shown_name} is signed in as {account.role.label.lower()}, and only a {who} may "
-            f"{describe(action)}. Ask someone with that role to do it, or to sign in."
+            f"{account.shown_name} is signed in as {account.role.label.lower()}, and only someone signed "
+            f"in as {who} may {describe(action)}. Ask someone with that role to do it, or to sign in."
         )

@@ -41,7 +41,7 @@ OPEN_TO_ALL = frozenset(
     {
         "close", "conn", "transaction", "now", "today", "db", "path", "user", "session_id", "account",
         "is_set_up", "mark_set_up", "has_accounts", "sign_in", "sign_out", "create_first_administrator",
-        "may", "require", "setting_up",
+        "may", "require", "setting_up", "change_own_password",
     }
 )  # fmt: skip
 
