@@ -385,10 +385,22 @@ def test_the_first_insurances_group_subscriber_and_relationship_are_typed_and_pr
     for printed in ("W987654", "GRP-5521", "Charles Lovelace", "spouse"):
         assert printed in text, printed
 
-    panel = window.findChild(PatientPanel)
-    assert panel is not None
-    panel.edit_patient(saved)  # the form shows them again to correct them
+    dialog.close()
+    # Edit patient… on the visit: the form shows them again; a new card is typed and saved
+    qtbot.mouseClick(named(window, "editPatientButton"), Qt.MouseButton.LeftButton)
     assert named(window, "patientGroup").text() == "GRP-5521"
     assert named(window, "patientSubscriber").text() == "Charles Lovelace"
     relationship = named(window, "patientRelationship")
     assert isinstance(relationship, QComboBox) and relationship.currentText() == "spouse"
+    named(window, "patientGroup").clear()
+    qtbot.keyClicks(named(window, "patientGroup"), "GRP-9000")
+    qtbot.keyClick(named(window, "patientGroup"), Qt.Key.Key_Return)
+    assert window.store.search_patients("lovelace")[0].group_number == "GRP-9000"
+    # the superbill of the visit finalised before still prints the card in force then
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    (again,) = [w for w in window.findChildren(QWidget, "superbillPreview") if w.isVisible()]
+    reprint = tmp_path / "reprint.pdf"
+    fake_dialogs.answers["save_file"].append(reprint)
+    qtbot.mouseClick(named(again, "previewSaveButton"), Qt.MouseButton.LeftButton)
+    text = " ".join(PdfReader(reprint).pages[0].extract_text().split())
+    assert "GRP-5521" in text and "GRP-9000" not in text
