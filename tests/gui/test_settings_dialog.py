@@ -97,8 +97,10 @@ def test_defaults_change_what_quick_entry_fills_in(qtbot: QtBot, window: MainWin
     practice = window.store.practice()
     assert practice.default_diagnoses[LesionKind.PREMALIGNANT] == "L57.8"
     open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "2 ak face")
+    quick_enter(qtbot, window, "2 pre face")  # a kind word: the practice's default diagnosis
     assert table_rows(named(window, "lesionTable"))[0][3:] == ["laser", "", "L57.8"]
+    quick_enter(qtbot, window, "2 ak face")  # the type actinic keratosis: its own code, never the default
+    assert table_rows(named(window, "lesionTable"))[1][3:] == ["laser", "", "L57.0"]
 
 
 def test_backup_now_writes_a_copy(

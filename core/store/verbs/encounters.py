@@ -18,12 +18,15 @@ from core.store.records import (
     Acknowledgement,
     EncounterRecord,
     EncounterStatus,
+    FrozenCoverage,
+    Patient,
     Payer,
     PricedLine,
 )
 from core.store.verbs.base import requires
 from core.store.verbs.patients import PatientVerbs
 from core.store.verbs.practice import POS_CODE
+from core.superbill.hashed_fields import HASH_VERSION
 
 #: ``BILLED_STATUSES`` as an SQL list: the one "is this encounter billed?" in a query
 _BILLED_SQL = ", ".join(f"'{status}'" for status in sorted(BILLED_STATUSES))
@@ -33,6 +36,25 @@ PRIOR_SERVICE_DAYS = 120
 
 def _us_date(day: date) -> str:
     return f"{day:%m/%d/%Y}"
+
+
+def _coverage_at_finalisation(
+    current: EncounterRecord, patient: Patient, payer_id: int | None
+) -> FrozenCoverage:
+    """The patient's insurance frozen with the encounter. Finalising again after a reopen keeps the
+    payer frozen the first time (``payer_id``): when the patient has changed plans since, that plan's
+    details frozen then are kept too, never the new plan's member id under the old plan's name."""
+    now = FrozenCoverage.of(patient, payer_id)
+    before = current.coverage
+    if (
+        payer_id is not None
+        and payer_id != patient.payer_id
+        and before is not None
+        and before.primary is not None
+        and before.primary.payer_id == payer_id
+    ):
+        return replace(now, primary=before.primary)
+    return now
 
 
 def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
@@ -378,7 +400,9 @@ class EncounterVerbs(PatientVerbs):
                         field="fee_schedule",
                     )
                 billed.append(PricedLine.of(line, fee))
-            payer_id = current.payer_id or self.get_patient(current.patient_id).payer_id
+            patient = self.get_patient(current.patient_id)
+            payer_id = current.payer_id or patient.payer_id
+            coverage = _coverage_at_finalisation(current, patient, payer_id)
             document = current.document_number or self._next_document_number()
             at = self.now()
             acknowledgements = tuple(
@@ -395,6 +419,8 @@ class EncounterVerbs(PatientVerbs):
                 {
                     "status": str(EncounterStatus.FINAL),
                     "payer_id": payer_id,
+                    "coverage": rows.coverage_text(coverage),
+                    "hash_version": HASH_VERSION,
                     "diagnoses": json.dumps(list(result.diagnoses)),
                     "coded_at": self.now().isoformat(),
                     "document_number": document,

@@ -203,3 +203,45 @@ def test_version_8_encounters_are_not_marked_as_a_decision_for_surgery(
         store.conn.execute("UPDATE encounters SET decision_for_surgery = 0")
         check = store.verify_data()
         assert not check.ok and "decision for surgery" in " ".join(check.problems)
+
+
+def test_version_9_superbills_keep_their_hash_and_read_the_patient_record(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encounter finalised before schema 10 has no frozen coverage and no hash version: after the
+    upgrade its superbill prints the same content hash as before (version 1), and the data check still
+    finds it equal to the log. Encounters finalised afterwards freeze their coverage and use version 2."""
+    from dataclasses import replace
+
+    from core.store.verbs.encounters import EncounterVerbs
+    from core.superbill.build import superbill_for
+    from tests.core.superbill.samples import finalised
+
+    old_update = EncounterVerbs._update
+
+    def update_of_version_9(self: EncounterVerbs, table: str, key: object, values: dict[str, object]) -> None:
+        kept = {k: v for k, v in values.items() if k not in ("coverage", "hash_version")}
+        old_update(self, table, key, kept)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:9])
+    monkeypatch.setattr(EncounterVerbs, "_update", update_of_version_9)
+    with open_store(db_path) as store:
+        old = finalised(store)
+        assert old.id is not None and old.hash_version is None and old.coverage is None
+        printed = superbill_for(store, old.id)
+        assert printed.hash_version == 1
+    monkeypatch.undo()
+    with open_store(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 10
+        again = superbill_for(store, old.id)
+        assert again.hash_version == 1 and again.content_hash == printed.content_hash
+        assert store.verify_data().ok
+        new = finalised(store, "DEMO-2")
+        assert new.id is not None and new.hash_version == 2 and new.coverage is not None
+        assert superbill_for(store, new.id).hash_version == 2
+        patient = store.patient_by_chart_number("DEMO-1")
+        assert patient is not None
+        store.save_patient(replace(patient, group_number="G-LATER"))
+        old_one = superbill_for(store, old.id)  # nothing was frozen then: the record is read, as before
+        assert old_one.insurance is not None and old_one.insurance.group_number == "G-LATER"
+        assert store.verify_data().ok
