@@ -225,13 +225,13 @@ def test_version_9_superbills_keep_their_hash_and_read_the_patient_record(
 
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:9])
     monkeypatch.setattr(EncounterVerbs, "_update", update_of_version_9)
-    with open_store(db_path) as store:
+    with old_program(db_path) as store:
         old = finalised(store)
         assert old.id is not None and old.hash_version is None and old.coverage is None
         printed = superbill_for(store, old.id)
         assert printed.hash_version == 1
     monkeypatch.undo()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 10
         again = superbill_for(store, old.id)
         assert again.hash_version == 1 and again.content_hash == printed.content_hash
