@@ -172,6 +172,8 @@ class PatientPanel(QWidget):
     # -- the form (gui.patient_form) ---------------------------------------------------------------
     def edit_patient(self, patient: Patient) -> None:
         """Show the form filled with ``patient`` to correct it (insurance, address, spelling)."""
+        if patient.id is not None:
+            self._store.record_view(patient.id, "details")
         self.open_form()
         self.form.show_patient(patient)
 
