@@ -61,6 +61,9 @@ CONTRACT: dict[str, tuple[type[QWidget], ...]] = {
     "saveEncounterButton": (QPushButton,),
     "printSuperbillButton": (QPushButton,),
     "printDayButton": (QPushButton,),
+    "signInUser": (QLineEdit,),
+    "signInPassword": (QLineEdit,),
+    "signInButton": (QPushButton,),
 }
 
 #: the contract's quick-entry examples (and the issue's), with the CPT lines they must give

@@ -51,6 +51,9 @@ CONTRACT: dict[str, type | tuple[type, ...]] = {
     "saveEncounterButton": QPushButton,
     "printSuperbillButton": QPushButton,
     "printDayButton": QPushButton,
+    "signInUser": QLineEdit,
+    "signInPassword": QLineEdit,
+    "signInButton": QPushButton,
 }
 
 
