@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -70,16 +71,22 @@ class Gate(QWidget):
         box = QFrame()
         box.setObjectName("signInBox")
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMaximumWidth(460)
+        box.setFixedWidth(480)  # a fixed width lets the wrapped texts take the height they need
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)
         inner.addWidget(self.explain)
         inner.addLayout(self.form)
         inner.addWidget(self.message)
         inner.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        # centred by stretches, not by an alignment: an aligned item gets only its size hint, too
+        # short for the wrapped texts, and the fields were squeezed
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
         self.button.clicked.connect(self.submit)

@@ -191,3 +191,14 @@ def test_no_patient_name_is_on_the_locked_screen(qtbot: QtBot, window: MainWindo
     texts.append(window.windowTitle())
     assert not [t for t in texts if name in t]
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_restore_reached_any_way_is_refused_to_the_front_desk(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    window.store.add_account("desk", PASSWORD, Role.FRONT_DESK)
+    window.lock()
+    sign_in_window(qtbot, window, "desk", PASSWORD)
+    window.restore_backup()  # as a shortcut or a leftover button would
+    assert fake_dialogs.kinds() == ["problem"]
+    assert "administrator" in fake_dialogs.seen[-1][2]
