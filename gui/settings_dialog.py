@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import icd10
+from core.coding import kinds
 from core.coding.model import LesionKind
 from core.coding.tables import pos_table
 from core.errors import InputError, SuperbillError
@@ -197,7 +198,7 @@ class SettingsDialog(QDialog):
                 show_message(
                     self.defaults_message,
                     f"Default diagnosis for {KIND_NAMES[kind].lower()} lesions: “{code}” {why}. "
-                    "Type a billable code such as L57.0, or leave it empty.",
+                    f"Type a billable code such as {kinds.example_diagnosis(kind)}, or leave it empty.",
                     ok=False,
                 )
                 edit.setFocus()

@@ -252,7 +252,7 @@ def check_lesion(lesion: LesionGroup, index: int, icd: Icd10Source) -> tuple[Mes
         *check_method(lesion.method, f"{field}.method"),
         *check_measurements(lesion, field),
     ]
-    found += check_diagnosis(lesion.diagnosis, f"{field}.diagnosis", icd)[1]
+    found += check_diagnosis(lesion.diagnosis, f"{field}.diagnosis", icd, str(lesion.kind))[1]
     return tuple(found)
 
 
