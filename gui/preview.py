@@ -17,9 +17,11 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.text import counted
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.widget_names import named
+from gui.window_state import last_folder, remember_folder
 
 #: what the preview shows → the dialog's object name
 PREVIEW_NAMES = {"superbill": "superbillPreview", "review sheet": "reviewSheetPreview"}
@@ -72,7 +74,7 @@ class PreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
 
-        self.pages = QLabel(f"{self.document.pageCount()} page(s)")
+        self.pages = QLabel(counted(self.document.pageCount(), "page"))
         self.pages.setObjectName("previewPageCount")
         self.print_button = self._button("&Print…", "previewPrintButton", f"Print the {noun}", "Ctrl+P")
         self.save_button = self._button(
@@ -145,14 +147,15 @@ class PreviewDialog(QDialog):
 
     @reporting("save the PDF")
     def save_document(self) -> Path | None:
-        """Ask where to save, then write the PDF there."""
+        """Ask where to save (starting in the folder of the last PDF saved), then write the PDF there."""
         target = dialogs().save_file(
-            self, f"Save the {self.noun} as PDF", Path.home() / self._suggested, "PDF files (*.pdf)"
+            self, f"Save the {self.noun} as PDF", last_folder("pdf") / self._suggested, "PDF files (*.pdf)"
         )
         if target is None:
             return None
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        remember_folder("pdf", target)
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(self.pdf)  # a crash mid-write never leaves a half PDF under the real name
         partial.replace(target)

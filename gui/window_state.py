@@ -1,9 +1,12 @@
-"""What the window remembers per computer: its size and splitter positions (``QSettings``).
+"""What the window remembers per computer: its size, splitter positions and the folder files were last
+saved in (``QSettings``, per user).
 
 Only window state lives here; business settings are in the database (``core.store.settings``).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
@@ -35,3 +38,17 @@ def save_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
     settings.setValue("window/geometry", window.saveGeometry())
     for key, splitter in splitters.items():
         settings.setValue(f"window/{key}", splitter.saveState())
+
+
+def last_folder(kind: str) -> Path:
+    """The folder a file of ``kind`` (``"pdf"``) was last saved in on this computer, for this user;
+    the home folder the first time, or when that folder is gone."""
+    remembered = window_settings().value(f"files/{kind}-folder")
+    if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return Path.home()
+
+
+def remember_folder(kind: str, saved: Path) -> None:
+    """The next save of a ``kind`` file starts in the folder ``saved`` went to."""
+    window_settings().setValue(f"files/{kind}-folder", str(saved.parent))
