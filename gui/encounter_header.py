@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.coding import tables
 from core.coding.tables import em_codes, pos_table
+from core.dates import shown_date
 from core.store.records import EncounterRecord, Patient, Provider
 from gui.code_combo import CodeComboBox
 from gui.widget_names import named
@@ -137,7 +138,7 @@ class EncounterHeader(QWidget):
     def show_patient(self, patient: Patient, payer_name: str) -> None:
         """The visit's patient, born when, insured by whom."""
         self.patient_label.setText(
-            f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   {payer_name}"
+            f"{patient.display_name}   ·   born {shown_date(patient.date_of_birth)}   ·   {payer_name}"
         )
         self.edit_patient_button.setEnabled(True)
 

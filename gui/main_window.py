@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
 
+from core.dates import shown_date
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
             if not dialogs().ask(
                 self,
                 "Already seen on this day",
-                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} "
+                f"{patient.display_name} already has a visit on {shown_date(day)} "
                 f"({same_day[-1].status.value}). Start a second visit with the lesions you typed?",
                 "Start another visit",
                 "Cancel",
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
             answer = dialogs().choose(
                 self,
                 "Already seen on this day",
-                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} ({existing.status.value}). "
+                f"{patient.display_name} already has a visit on {shown_date(day)} ({existing.status.value}). "
                 "Open that visit, or start a second one?",
                 ["Open that visit", "Start another visit", "Cancel"],
             )
@@ -147,7 +148,7 @@ class MainWindow(QMainWindow):
         current = self.editor.encounter
         self.day_sheet.select_encounter(current.id if current is not None else None)
         kept = " with the lesions typed before; saved as a draft" if typed else ""
-        self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}{kept}.")
+        self.status_text.setText(f"New visit for {patient.display_name} on {shown_date(day)}{kept}.")
 
     def new_visit_without_patient(self) -> None:
         """An empty visit on the shown day whose patient is chosen later (Ctrl+Shift+N).
@@ -209,7 +210,7 @@ class MainWindow(QMainWindow):
                 EncounterStatus.VOID: "voided",
             }[record.status]
             self.status_text.setText(
-                f"Visit of {patient.display_name} on {record.date_of_service:%m/%d/%Y} {said}."
+                f"Visit of {patient.display_name} on {shown_date(record.date_of_service)} {said}."
             )
 
     @reporting("open the encounter")
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
         names = []
         for draft in drafts[-5:]:
             patient = self.store.get_patient(draft.patient_id)
-            names.append(f"• {patient.display_name}, {draft.date_of_service:%m/%d/%Y}")
+            names.append(f"• {patient.display_name}, {shown_date(draft.date_of_service)}")
         more = f"\n… and {len(drafts) - 5} more" if len(drafts) > 5 else ""
         latest = max(drafts, key=lambda d: (d.updated_at or d.created_at or 0, d.id or 0))
         if dialogs().ask(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import shown_date
 from core.errors import InputError
 from core.store.patients import parse_search_date
 from core.store.records import RELATIONSHIPS, Patient, Payer
@@ -204,7 +205,7 @@ class PatientForm(QGroupBox):
         self.first_name.setText(taken.first_name)
         self.last_name.setText(taken.last_name)
         if taken.date_of_birth is not None:
-            self.dob.setText(f"{taken.date_of_birth:%m/%d/%Y}")
+            self.dob.setText(f"{shown_date(taken.date_of_birth)}")
         self.from_search.setText(taken.said)
         self.from_search.setVisible(bool(taken.said))
 
@@ -216,7 +217,7 @@ class PatientForm(QGroupBox):
         self.save_button.setText("Save changes")
         self.first_name.setText(patient.first_name)
         self.last_name.setText(patient.last_name)
-        self.dob.setText(f"{patient.date_of_birth:%m/%d/%Y}")
+        self.dob.setText(f"{shown_date(patient.date_of_birth)}")
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
         self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
         self.member_id.setText(patient.member_id)

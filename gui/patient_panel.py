@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import shown_date
 from core.errors import InputError, StaleRecordError
 from core.store import Store
 from core.store.records import Patient
@@ -267,9 +268,9 @@ class PatientPanel(QWidget):
         answer = dialogs().choose(
             self,
             "Is this the same person?",
-            f"{existing.display_name}, born {existing.date_of_birth:%m/%d/%Y} "
+            f"{existing.display_name}, born {shown_date(existing.date_of_birth)} "
             f"(chart {existing.chart_number}) is already on file and looks like "
-            f"{patient.display_name}, born {patient.date_of_birth:%m/%d/%Y}.\n\n"
+            f"{patient.display_name}, born {shown_date(patient.date_of_birth)}.\n\n"
             "Use the patient on file, or save a new, different patient?",
             [f"Use {existing.display_name}", "Save as a new patient", "Go back to the form"],
         )

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
+from core.dates import shown_date
 from core.store.records import EncounterStatus
 from core.text import counted
 from gui.background import run_in_background
@@ -135,7 +136,7 @@ class Printing(QObject):
             dialogs().inform(
                 self.window,
                 "Nothing to print yet",
-                f"No visit on {day:%m/%d/%Y} is saved as final yet, so there is no superbill to print. "
+                f"No visit on {shown_date(day)} is saved as final yet, so there is no superbill to print. "
                 "Drafts are not printed: open each visit and save it as final (Ctrl+S) first.",
             )
             return
@@ -147,7 +148,7 @@ class Printing(QObject):
         superbills = superbills_for_day(store, day)
         self._superbills(
             superbills,
-            f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
+            f"Superbills of {shown_date(day)} ({len(superbills)} patients)",
             f"superbills-{day.isoformat()}.pdf",
             ids,
             left_out,
