@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.settings_changed)
         dialog.destroyed.connect(self._settings_closed)
+        dialog.rejected.connect(dialog.deleteLater)  # Esc drops what was typed and not saved
         self.settings_dialog = dialog
         dialog.show()
 
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
             "fees stay so you can change them into your own (File → Settings).",
             "Remove the demo patients",
             "Keep them",
+            default_yes=False,  # Enter keeps them: deleting takes a deliberate choice
         ):
             return
         patients, encounters = self.store.remove_demo_data()

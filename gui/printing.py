@@ -324,6 +324,7 @@ class Printing(QObject):
             cancel.setEnabled(False)
 
         progress.canceled.connect(cancelled)
+        progress.rejected.connect(cancelled)  # Esc hides a progress dialog without "canceled"
         progress.setValue(0)
         progress.show()
         self.job = job
@@ -366,6 +367,7 @@ class Printing(QObject):
             self.job = None
         self._set_busy("")
         job.progress.canceled.disconnect()  # closing a progress dialog says "canceled"
+        job.progress.rejected.disconnect()
         job.progress.close()
         job.progress.deleteLater()
 
