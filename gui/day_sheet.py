@@ -79,16 +79,16 @@ class DaySheet(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
+        # every column as wide as its text (a narrow window scrolls sideways): stretched columns
+        # collapsed to "Dan…" beside a long patient name
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DayModel.COL_CODES, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DayModel.COL_PROVIDER, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setToolTip("Enter or double-click opens the encounter")
         self.totals = QLabel()
         self.totals.setObjectName("dayTotals")
         self.totals.setAccessibleName("Totals of the day")
+        self.totals.setWordWrap(True)
 
         nav = QHBoxLayout()
         title = QLabel("Da&y")  # Alt+D opens the Day menu

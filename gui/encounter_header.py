@@ -118,9 +118,12 @@ class EncounterHeader(QWidget):
             label.setBuddy(combo)
             form.addWidget(label)
             form.addWidget(combo, stretch)
-        form.addWidget(self.decision)
+        decision_row = QHBoxLayout()  # its own line: the window fits a 1366-pixel screen at 125 %
+        decision_row.addStretch(1)
+        decision_row.addWidget(self.decision)
         layout.addLayout(top)
         layout.addLayout(form)
+        layout.addLayout(decision_row)
 
         # any change of choice is an edit (keys, mouse, or a program setting the index)
         for changed in (self.provider, self.place, self.em_code):

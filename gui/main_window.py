@@ -27,7 +27,7 @@ from gui.menus import build_menus, shortcut_list
 from gui.no_patient_yet import recover
 from gui.patient_panel import PatientPanel
 from gui.printing import Printing
-from gui.window_state import restore_state, save_state
+from gui.window_state import fit_on_screen, restore_state, save_state
 from gui.window_state import window_settings as window_settings  # where tests look for it
 
 #: how the window is named to a restore that must wait for it (core.store.sessions)
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([560, 800])
         self.left.setSizes([480, 320])
         restore_state(self, self._splitters())
+        fit_on_screen(self)
         self.recover_pending_visit()
 
     def focus_search(self) -> None:
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         dialog.rejected.connect(dialog.deleteLater)  # Esc drops what was typed and not saved
         self.settings_dialog = dialog
         dialog.show()
+        fit_on_screen(dialog)  # with its title bar, known once shown
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None
@@ -347,6 +349,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._drafts_offered:
             self._drafts_offered = True
+            fit_on_screen(self)  # again, now that the title bar's height is known
             QTimer.singleShot(0, self.offer_drafts)
             QTimer.singleShot(0, self.backups.start_daily_backup)
 

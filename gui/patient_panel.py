@@ -74,7 +74,7 @@ class PatientPanel(QWidget):
         self.results.setModel(self.proxy)
         self.results.setToolTip("Enter or double-click starts a visit for the patient on the day shown")
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.horizontalHeader().setStretchLastSection(False)  # a long payer scrolls, never cut
         self.new_button = QPushButton("New patient…")
         self.new_button.setObjectName("newPatientButton")
         self.new_button.setAccessibleName("Add a new patient")
@@ -82,6 +82,7 @@ class PatientPanel(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("patientSearchHint")
         self.hint.setAccessibleName("Search result count")
+        self.hint.setWordWrap(True)  # a long hint wraps instead of widening the window
 
         self.form = PatientForm()
         # the form scrolls on small screens instead of squeezing the day sheet above it

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -21,7 +21,7 @@ from core.text import counted
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.widget_names import named
-from gui.window_state import last_folder, remember_folder
+from gui.window_state import fit_on_screen, last_folder, remember_folder
 
 #: what the preview shows → the dialog's object name
 PREVIEW_NAMES = {"superbill": "superbillPreview", "review sheet": "reviewSheetPreview"}
@@ -112,6 +112,7 @@ class PreviewDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_document)
         self.resize(820, 900)
+        fit_on_screen(self)  # 900 pixels is taller than a 1366×768 screen
 
     def _button(self, text: str, name: str, accessible: str, keys: str) -> QPushButton:
         return named(QPushButton(text), name, accessible, f"{accessible} ({keys})" if keys else accessible)
@@ -162,6 +163,10 @@ class PreviewDialog(QDialog):
         if self._on_saved:
             self._on_saved(target)
         return target
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_on_screen(self)  # with its title bar, known once shown
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.document.close()

@@ -44,6 +44,7 @@ from gui.settings_fees import FeesPage
 from gui.settings_form import button_row, message_label, show_message
 from gui.settings_records import PayersPage, ProvidersPage
 from gui.widget_names import named
+from gui.window_state import fit_on_screen
 
 
 class SettingsDialog(QDialog):
@@ -80,6 +81,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(close)
         self.resize(760, 620)
+        fit_on_screen(self)
 
     # -- practice ------------------------------------------------------------------------------
     def _practice_tab(self) -> QWidget:

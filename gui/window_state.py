@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QWidget
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
@@ -30,6 +31,26 @@ def restore_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
         state = settings.value(f"window/{key}")
         if isinstance(state, QByteArray):
             splitter.restoreState(state)
+
+
+def fit_on_screen(window: QWidget) -> None:
+    """Never larger than the screen's free area (without the taskbar or dock), at any scaling: the
+    size asked for (or remembered from a larger screen) is cut down to it, and the window is moved
+    inside it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.geometry().size()  # the title bar and borders
+    width = min(window.width(), free.width() - frame.width())
+    height = min(window.height(), free.height() - frame.height())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+    position = window.frameGeometry()
+    x = min(max(position.x(), free.left()), free.right() - position.width() + 1)
+    y = min(max(position.y(), free.top()), free.bottom() - position.height() + 1)
+    if (x, y) != (position.x(), position.y()):
+        window.move(x, y)
 
 
 def save_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
