@@ -62,6 +62,8 @@ class PatientForm(QGroupBox):
         super().__init__("New patient", parent)
         self.setObjectName("patientForm")
         self._errors: dict[str, QLabel] = {}
+        #: fields typed in since their problem was shown: the problem goes when the cursor leaves them
+        self._edited: set[str] = set()
         #: the patient being corrected (``None``: a new patient)
         self.editing: Patient | None = None
         self.first_name = self._field(QLineEdit(), "patientFirstName", "First name")
@@ -148,7 +150,9 @@ class PatientForm(QGroupBox):
         QWidget.setTabOrder(self.phone, self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
         for line in self.text_fields():
-            line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
+            # a problem stays while it is corrected (the first key used to wipe it before it was read)
+            line.textEdited.connect(lambda _t, w=line: self._edited.add(w.objectName()))
+            line.editingFinished.connect(lambda w=line: self._left_after_editing(w.objectName()))
         self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
         self.payer.activated.connect(lambda _i: self.clear_error("patientSecondaryPayer"))
         self.second_payer.currentIndexChanged.connect(self._second_insurance_shown)
@@ -249,6 +253,11 @@ class PatientForm(QGroupBox):
         for name in ("patientSecondaryPayer", "patientSecondaryMemberId", "patientSecondaryRelationship"):
             self.clear_error(name)
 
+    def _left_after_editing(self, name: str) -> None:
+        if name in self._edited:
+            self._edited.discard(name)
+            self.clear_error(name)
+
     def clear_errors(self) -> None:
         for name in self._errors:
             self.clear_error(name)
@@ -273,6 +282,7 @@ class PatientForm(QGroupBox):
         label = self._errors[name]
         label.setText(error.text)
         label.setVisible(True)
+        self._edited.discard(name)
         widget = self.findChild(QWidget, name)
         if widget is None:
             return None
