@@ -35,7 +35,9 @@ class CodesPanel(QGroupBox):
         self.lines_table = RecordTableView("codedLinesTable", "Coded lines")
         self.lines_table.setModel(self.lines)
         header = self.lines_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # never "2nd-…"
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the description takes the room left (its tooltip holds it whole, with the why)
+        header.setSectionResizeMode(CodedLinesModel.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.lines_table.setMinimumHeight(self.lines_table.verticalHeader().defaultSectionSize() * 3)
         self.messages = CodingMessageList()
         # Ctrl+D anywhere in the window (it is also in the Visit menu and the list's context menu)

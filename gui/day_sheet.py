@@ -79,10 +79,13 @@ class DaySheet(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        # every column as wide as its text (a narrow window scrolls sideways): stretched columns
-        # collapsed to "Dan…" beside a long patient name
+        # names, provider, charges and status as wide as their text (a narrow window scrolls sideways;
+        # a stretched provider column collapsed to "Dan…"); lesions and codes share the rest, each
+        # cell's tooltip holding its whole text
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DayModel.COL_CODES, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setToolTip("Enter or double-click opens the encounter")
         self.totals = QLabel()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QWidget
 
 from core.store.records import Patient, Payer, PayerKind
 from gui import background
@@ -28,6 +28,8 @@ from gui.app import build_main_window
 from gui.dialogs import Dialogs, set_dialogs
 
 LONG_LAST, LONG_FIRST = "Featherstonehaugh-Worthington", "Maximiliana"
+#: columns that share the room left and may shorten their text, which their tooltip holds whole
+SHARED_COLUMNS = {("dayTable", "Lesions"), ("dayTable", "Codes"), ("codedLinesTable", "Description")}
 LONG_PAYER = "Blue Cross Blue Shield of North Dakota Medicare Advantage"
 
 
@@ -65,12 +67,18 @@ def clipped(top: QWidget, where: str) -> list[str]:
         if not table.isVisible() or table.model() is None:
             continue
         model, metrics = table.model(), table.fontMetrics()
+        stretch = QHeaderView.ResizeMode.Stretch
         margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
         for row in range(model.rowCount()):
             for column in range(model.columnCount()):
                 if table.isColumnHidden(column):
                     continue
                 text = str(model.index(row, column).data() or "")
+                whole = str(model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or "")
+                heading = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+                shares = (table.objectName(), heading) in SHARED_COLUMNS
+                if shares and text in whole and table.horizontalHeader().sectionResizeMode(column) == stretch:
+                    continue  # a column that shares the room left shows its whole text in the tooltip
                 needed = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
                 if needed + margin > table.columnWidth(column):
                     found.append(
