@@ -84,7 +84,7 @@ class Backups(QObject):
         backup = dialogs().open_file(window, "Restore from which backup?", path.parent, BACKUP_FILES)
         if backup is None:
             return
-        check_database_file(backup)
+        check_database_file(backup, database=path)
         if not window.may_drop_pending("Restore the backup"):
             return
         if not dialogs().ask(

@@ -44,7 +44,7 @@ from functools import partial
 from typing import Any
 
 from core.money import format_cents
-from core.store import rows
+from core.store import connections, rows
 from core.store.audit import UNAUDITED_FIELDS, canonical_json
 from core.store.patients import normalise_name
 from core.store.records import DataCheck, EncounterRecord, Patient, Payer, Practice, Provider
@@ -227,7 +227,7 @@ class _Found:
 
 def _cursor(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
     cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
+    cursor.row_factory = connections.Row
     return cursor.execute(sql)
 
 

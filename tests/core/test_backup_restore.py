@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from core.errors import (
     SuperbillError,
 )
 from core.store import Patient, open_store
+from tests.keyed import raw_connect
 
 
 def _add_patient(db: Path, first: str) -> None:
@@ -121,7 +121,9 @@ def test_two_restores_in_the_same_second_keep_both_previous_databases(
 
 
 def _random_bytes(path: Path) -> None:
-    path.write_bytes(bytes(range(256)) * 40)
+    # not whole pages: an encrypted database from another computer is whole pages of random bytes (that
+    # case is KeyMissingError, tests/core/test_encryption.py)
+    path.write_bytes(bytes(range(256)) * 40 + b"end")
 
 
 def _empty_file(path: Path) -> None:
@@ -129,14 +131,14 @@ def _empty_file(path: Path) -> None:
 
 
 def _empty_database(path: Path) -> None:
-    sqlite3.connect(path).close()
-    conn = sqlite3.connect(path)
+    raw_connect(path).close()
+    conn = raw_connect(path)
     conn.execute("PRAGMA user_version = 0")
     conn.close()
 
 
 def _other_programs_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
     conn.commit()
     conn.close()
@@ -145,7 +147,7 @@ def _other_programs_database(path: Path) -> None:
 def _newer_version(path: Path) -> None:
     with open_store(path):
         pass
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA user_version = 999")
     conn.close()
@@ -155,7 +157,7 @@ def _damaged_pages(path: Path) -> None:
     with open_store(path) as store:
         for n in range(60):
             store.save_patient(Patient(first_name=f"P{n}", last_name="Many", date_of_birth=date(1960, 1, 1)))
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     data = bytearray(path.read_bytes())
