@@ -38,6 +38,16 @@ def guarded(action: Callable[[], int]) -> int:
         return EXIT_REJECTED
 
 
+def show_new_recovery_key(store: Any) -> None:
+    """When the command has just made (or encrypted) the database, show its recovery key once."""
+    recovery = getattr(store, "new_recovery_key", None)
+    if recovery is not None:
+        from core.commands.keys import print_new_recovery_key
+
+        print_new_recovery_key(recovery.text, store.path)
+        store.new_recovery_key = None
+
+
 def _bug() -> int:
     """Log the exception being handled with its traceback; tell the user where it went (exit 1)."""
     import logging  # imported here: a command that succeeds never loads the logging machinery

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.commands.common import EXIT_OK, guarded
+from core.commands.common import EXIT_OK, guarded, show_new_recovery_key
 
 #: how this command is named to a restore that must wait for it (core.store.sessions)
 PROGRAM = "superbill demo"
@@ -17,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
         from core.store import open_store
 
         with open_store(args.db, seed_demo=False, program=PROGRAM) as store:
+            show_new_recovery_key(store)
             patients, encounters = store.remove_demo_data()
         if patients == 0:
             print("There are no demo patients in this database; nothing was changed.")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
+from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, show_new_recovery_key, write_json
 from core.errors import InputError, SuperbillError
 
 #: how this command is named to a restore that must wait for it (core.store.sessions)
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
             data, source = _read(args.file)
             parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
             with open_store(args.db, program=PROGRAM) as store:
+                show_new_recovery_key(store)
                 report = import_encounters(store, data, source=source)
         except SuperbillError as err:
             write_json(_nothing_stored(err))

@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.commands.common import EXIT_OK, guarded
+from core.commands.common import EXIT_OK, guarded, show_new_recovery_key
 from core.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 f"There is no database at {args.db}. Check the path given with --db.", field="db"
             )
         with open_store(args.db, program=PROGRAM) as store:
+            show_new_recovery_key(store)
             if getattr(args, "review", False):
                 target = _print_review(store, day, args)
                 print(target)
