@@ -241,13 +241,22 @@ def unlock_with_recovery_key(path: Path, typed: str) -> None:
     Raises:
         WrongRecoveryKeyError: mistyped, or the key of another database (the file stays closed).
     """
+    keys.save_key(path, check_recovery_key(path, typed).database_key)
+
+
+def check_recovery_key(path: Path, typed: str) -> RecoveryKey:
+    """The typed recovery key when it opens the database (or backup) at ``path``; reads only.
+
+    Raises:
+        WrongRecoveryKeyError: mistyped, or the key of another database.
+    """
     recovery = keys.parse_recovery_key(typed)
     if not opens(path, recovery.database_key):
         raise keys.WrongRecoveryKeyError(
             f"That recovery key does not open {path}: it belongs to another database, or a group was "
             "typed from another key. Check the printed key for this database and type it again."
         )
-    keys.save_key(path, recovery.database_key)
+    return recovery
 
 
 def opens(path: Path, key: bytes) -> bool:
