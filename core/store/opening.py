@@ -9,7 +9,9 @@ be rescued from. Connections come from ``core.store.connections`` (no ``open()``
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,17 +146,37 @@ def open_store(
 
 
 def _key_for_new_file(path: Path) -> RecoveryKey | None:
-    """For a database about to be made (no file, or an empty one): a new recovery key, its database key
-    kept on this computer. None for an existing database (its key is in the key store already)."""
+    """For a database about to be made: a new recovery key, its database key kept on this computer.
+    None for an existing database (its key is in the key store already).
+
+    Only the program that creates the (empty) file makes the key, so two programs starting on a new
+    file at the same moment do not each make one: the other one waits a moment for the key to appear.
+    """
     if path.is_dir() or not path.parent.is_dir():
         return None  # connect says what is wrong
-    if path.is_file() and path.stat().st_size > 0:
-        return None
-    if path.is_file() and keys.load_key(path) is not None:
-        return None  # made a moment ago by another program that is setting it up now
+    created = False
+    if not path.exists():
+        try:  # O_EXCL: exactly one program creates the file (no SQLite connection to it exists yet)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            created = True
+        except FileExistsError:
+            pass
+        except OSError:
+            return None  # connect says why the file cannot be made
+    if not created:
+        if path.stat().st_size > 0:
+            return None
+        for _ in range(_KEY_WAITS):
+            if keys.load_key(path) is not None:
+                return None  # made a moment ago by another program that is setting it up now
+            time.sleep(0.05)
     recovery = RecoveryKey.new()
     keys.save_key(path, recovery.database_key)
     return recovery
+
+
+#: times (50 ms apart) a program waits for the key of an empty file another program has just created
+_KEY_WAITS = 40
 
 
 def _finish_opening(

@@ -411,3 +411,24 @@ def test_a_failed_conversion_leaves_the_original_as_it_was(
     assert hashlib.sha256(plain_db.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("superbill")) == ["superbill.db"]
     assert keys.load_key(plain_db) is None
+
+
+def test_only_the_program_that_creates_a_new_file_makes_its_key(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program created the empty file a moment ago and kept its key: this one uses that key."""
+    from core.store import opening
+
+    db.touch()
+    theirs = os.urandom(32)
+    keys.save_key(db, theirs)
+    with open_store(db) as store:
+        assert store.new_recovery_key is None
+    assert keys.load_key(db) == theirs
+    # an empty file left behind with no key at all (a start cut off before the key was kept)
+    other = db.with_name("left.db")
+    other.touch()
+    monkeypatch.setattr(opening, "_KEY_WAITS", 1)
+    with open_store(other) as store:
+        assert store.new_recovery_key is not None
+        assert keys.load_key(other) == store.new_recovery_key.database_key

@@ -3,6 +3,7 @@ a wrong key is refused with a sentence and the dialog stays open."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from core.store import encrypting, keys, open_store
+from core.backup import backup_database
+from core.store import Patient, encrypting, keys, open_store
 from core.store.keys import RecoveryKey
 from gui import app
+from gui.main_window import MainWindow
 from gui.recovery_key import RecoveryKeyDialog
 from tests.gui.conftest import FakeDialogs
+from tests.gui.test_settings_dialog import click, open_settings
 
 
 def _made_elsewhere(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RecoveryKey:
@@ -76,3 +80,36 @@ def test_cancelling_the_recovery_key_opens_nothing(
     assert app._open_window(db) is None
     assert keys.load_key(db) is None
     assert fake_dialogs.seen == []
+
+
+def test_restoring_a_backup_made_elsewhere_asks_for_its_recovery_key(
+    qtbot: QtBot,
+    window: MainWindow,
+    fake_dialogs: FakeDialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    elsewhere = tmp_path / "elsewhere.db"
+    with open_store(elsewhere) as other:
+        recovery = other.new_recovery_key
+        assert recovery is not None
+        other.save_patient(Patient("Zebulon", "Quackenbush", date(1931, 7, 4)))
+    foreign = backup_database(elsewhere, tmp_path / "foreign.db")
+    keys.forget_key(elsewhere)
+    keys.forget_key(foreign)  # as on another computer: no key here opens it
+    asked: list[Path] = []
+
+    def typed(backup: Path, parent: object = None) -> str:
+        asked.append(backup)
+        return recovery.text
+
+    monkeypatch.setattr("gui.recovery_key.backup_recovery_key", typed)
+    dialog = open_settings(qtbot, window)
+    fake_dialogs.answers["open_file"].append(foreign)
+    fake_dialogs.answers["ask"].append(True)
+    click(qtbot, dialog, "restoreButton")
+    assert asked == [foreign]
+    assert fake_dialogs.kinds()[-1] == "inform"
+    assert window.store.search_patients("Quackenbush")
+    assert window.store.path is not None
+    assert keys.load_key(window.store.path) == recovery.database_key
