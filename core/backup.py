@@ -467,4 +467,9 @@ def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> Health
     data = verify_data(conn)
     lines.append(f"Data: {'ok — ' if data.ok else 'PROBLEM — '}{data.text}.")
     lines.extend(f"  {problem}." for problem in data.problems)
+    if connections.is_plain_database(db_path):
+        lines.append(
+            "Encryption: NOT ENCRYPTED YET — anyone with the file can read it. Open it once in Superbill "
+            "Desk (with no other program using it) to encrypt it."
+        )
     return HealthReport(tuple(lines), checked.ok and not orphans and data.ok)

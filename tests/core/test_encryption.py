@@ -371,12 +371,15 @@ def test_an_unencrypted_database_is_converted_checked_and_no_plain_copy_is_left(
     _plain_database(old_backup)
     before_rows = sqlite3.connect(plain_db).execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
+    plain_report = verify_database(plain_db)
+    assert plain_report.ok and plain_report.lines[-1].startswith("Encryption: NOT ENCRYPTED YET")
     with open_store(plain_db) as store:
         assert store.new_recovery_key is not None
         assert store.search_patients("Quackenbush")
         assert store.verify_audit().ok and store.verify_audit().rows == before_rows
         recovery = store.new_recovery_key
-    assert verify_database(plain_db).ok
+    report = verify_database(plain_db)
+    assert report.ok and not any(line.startswith("Encryption") for line in report.lines)
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("superbill"))
     assert set(left) <= {"superbill.db", "superbill.db-wal", "superbill.db-shm"}  # no plain copy
     for file in [*(tmp_path / name for name in left), *backups.iterdir()]:
