@@ -9,8 +9,9 @@ The conversion (``encrypt_plain_database``) runs when the program opens such a f
    table, the audit log's hash chain as sound as it was; any failure deletes the new file and leaves
    the original exactly as it was;
 4. the key is kept in the key store, an encrypted backup is written to the backups folder, the new
-   file takes the original's place and the original's write-ahead log is deleted; unencrypted daily
-   backups in the backups folder are converted the same way, so no readable copy is left there.
+   file takes the original's place and the original's write-ahead log is deleted; unencrypted backups
+   in the backups folder and databases kept beside it by a restore are converted the same way, so no
+   readable copy is left there.
 
 ``new_recovery_key`` re-encrypts a database (``PRAGMA rekey``) under the key of a fresh recovery key,
 for when the printed one was lost; the daily backups in the backups folder are re-encrypted too.
@@ -181,22 +182,24 @@ def _keep_backup(encrypted: Path, db_path: Path, key: bytes, backups_dir: Path |
 
 
 def _encrypt_old_backups(db_path: Path, key: bytes, backups_dir: Path | None) -> None:
-    """Convert the unencrypted backups of ``db_path`` in the backups folder (a failed one is left)."""
+    """Convert the unencrypted copies of ``db_path``: the backups in the backups folder and the databases
+    kept beside it by a restore (``<name>.before-restore-…``). One that fails is left as it was."""
     folder = _backups_folder(backups_dir)
-    pattern = re.compile(re.escape(db_path.stem) + r"-.*\.db")
-    if not folder.is_dir():
-        return
-    for entry in sorted(folder.iterdir()):
-        if not (pattern.fullmatch(entry.name) and entry.is_file()):
-            continue
-        if not connections.is_plain_database(entry):
+    daily = re.compile(re.escape(db_path.stem) + r"-.*\.db")
+    kept = re.compile(re.escape(db_path.name) + r"\.before-restore-[0-9-]+")
+    found = [e for e in sorted(folder.iterdir()) if daily.fullmatch(e.name)] if folder.is_dir() else []
+    found += [e for e in sorted(db_path.parent.iterdir()) if kept.fullmatch(e.name)]
+    for entry in found:
+        if not entry.is_file() or not connections.is_plain_database(entry):
             continue
         partial = _partial_beside(entry, "encrypting")
         try:
             export_encrypted(entry, partial, key)
+            for suffix in connections.COMPANION_SUFFIXES:  # its log is in the encrypted copy now
+                Path(f"{entry}{suffix}").unlink(missing_ok=True)
             os.replace(partial, entry)
         except (StoreError, OSError, *connections.Error):
-            continue  # kept as it was; the next start tries again
+            continue  # kept as it was; the next conversion of a database tries again
         finally:
             _remove_with_companions(partial)
         keys.save_key(entry, key)

@@ -369,6 +369,8 @@ def test_an_unencrypted_database_is_converted_checked_and_no_plain_copy_is_left(
     backups.mkdir(parents=True)
     old_backup = backups / "superbill-2026-11-19.db"
     _plain_database(old_backup)
+    kept_by_restore = tmp_path / "superbill.db.before-restore-20261118-093000"
+    _plain_database(kept_by_restore)
     before_rows = sqlite3.connect(plain_db).execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
     plain_report = verify_database(plain_db)
@@ -381,7 +383,7 @@ def test_an_unencrypted_database_is_converted_checked_and_no_plain_copy_is_left(
     report = verify_database(plain_db)
     assert report.ok and not any(line.startswith("Encryption") for line in report.lines)
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("superbill"))
-    assert set(left) <= {"superbill.db", "superbill.db-wal", "superbill.db-shm"}  # no plain copy
+    assert set(left) <= {"superbill.db", "superbill.db-wal", "superbill.db-shm", kept_by_restore.name}
     for file in [*(tmp_path / name for name in left), *backups.iterdir()]:
         assert _readable(file) == [], file
         assert file.name.endswith(("-wal", "-shm")) or encrypting.opens(file, recovery.database_key)
