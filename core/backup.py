@@ -51,8 +51,13 @@ class FileCheck:
 def _connect(
     path: Path, *, read_only: bool = False, key: bytes | None = None, plain: bool = False
 ) -> Iterator[sqlite3.Connection]:
-    """A connection to ``path`` that is always closed (Windows cannot rename open files)."""
+    """A connection to ``path`` that is always closed (Windows cannot rename open files), with the
+    store's large page cache: every page of an encrypted file is decrypted (and its HMAC checked) once
+    per read into the cache, so a whole-file check must not read pages again and again."""
+    from core.store.opening import CACHE_KIB
+
     conn = connections.connect(path, read_only=read_only, key=key, plain=plain)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     try:
         yield conn
     finally:
