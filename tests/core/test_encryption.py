@@ -437,3 +437,82 @@ def test_only_the_program_that_creates_a_new_file_makes_its_key(
     with open_store(other) as store:
         assert store.new_recovery_key is not None
         assert keys.load_key(other) == store.new_recovery_key.database_key
+
+
+# -- where keys are kept --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_the_key_file_is_private_and_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = tmp_path / "store" / "keys.json"
+    monkeypatch.setenv(keys.KEYSTORE_ENV, f"file:{file}")
+    db = tmp_path / "a.db"
+    key = os.urandom(32)
+    keys.save_key(db, key)
+    keys.save_key(tmp_path / "b.db", os.urandom(32))
+    assert file.stat().st_mode & 0o777 == 0o600
+    assert file.parent.stat().st_mode & 0o777 == 0o700
+    assert keys.load_key(db) == key
+    assert sorted(p.name for p in file.parent.iterdir()) == ["keys.json"]  # no partial file left
+    keys.forget_key(db)
+    assert keys.load_key(db) is None and keys.load_key(tmp_path / "b.db") is not None
+
+
+def test_without_a_key_store_the_key_file_is_in_the_data_folder(
+    isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.delenv(keys.KEYSTORE_ENV)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with open_store() as store:
+            assert store.path is not None
+        assert keys.store_description().startswith("the key file")
+    finally:
+        keyring.set_keyring(previous)
+    monkeypatch.setenv(keys.KEYSTORE_ENV, "file")
+    assert keys.load_key(isolated_data_dir / "superbill.db") is not None
+
+
+def test_the_system_key_store_is_used_when_there_is_one(
+    db: Path, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path
+) -> None:
+    """A key store that works (here one in memory, never the computer's): the key goes there only."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        kept: dict[tuple[str, str], str] = {}  # noqa: RUF012
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.kept.pop((service, username), None)
+
+    monkeypatch.delenv(keys.KEYSTORE_ENV)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        with open_store(db) as store:
+            recovery = store.new_recovery_key
+            assert recovery is not None
+        assert Memory.kept == {("Superbill Desk", keys.account(db)): recovery.database_key.hex()}
+        assert not (isolated_data_dir / keys.KEY_FILE_NAME).exists()
+        with open_store(db) as again:
+            assert again.new_recovery_key is None
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_backup_of_a_database_not_yet_encrypted_is_refused(plain_db: Path, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not encrypted yet"):
+        backup_database(plain_db, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
