@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,9 @@ _CHECK_CHARS = 4
 GROUP = 4
 _HKDF_SALT = b"Superbill Desk recovery key"
 _HKDF_INFO = b"SQLCipher 4 raw database key"
+#: one read-change-write of the key file at a time in this process (the window's background backup
+#: keeps its key while the window opens another file)
+_file_lock = threading.Lock()
 
 
 class KeyMissingError(StoreError):
@@ -202,7 +206,7 @@ def _write_file(file: Path, keys: dict[str, str]) -> None:
     from core.paths import private_dir
 
     private_dir(file.parent)
-    partial = file.with_name(f"{file.name}.{os.getpid()}.partial")
+    partial = file.with_name(f"{file.name}.{os.getpid()}-{threading.get_ident()}.partial")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -259,9 +263,10 @@ def save_key(path: Path | str, key: bytes) -> None:
                 "Unlock the key store (sign in to the computer again) and try again."
             ) from err
         return
-    keys = _read_file(file)
-    keys[name] = key.hex()
-    _write_file(file, keys)
+    with _file_lock:
+        keys = _read_file(file)
+        keys[name] = key.hex()
+        _write_file(file, keys)
 
 
 def forget_key(path: Path | str) -> None:
@@ -274,6 +279,7 @@ def forget_key(path: Path | str) -> None:
         with contextlib.suppress(Exception):
             keyring.delete_password(SERVICE, name)
         return
-    keys = _read_file(file)
-    if keys.pop(name, None) is not None:
-        _write_file(file, keys)
+    with _file_lock:
+        keys = _read_file(file)
+        if keys.pop(name, None) is not None:
+            _write_file(file, keys)

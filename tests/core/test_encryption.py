@@ -516,3 +516,16 @@ def test_a_backup_of_a_database_not_yet_encrypted_is_refused(plain_db: Path, tmp
     with pytest.raises(StoreError, match="not encrypted yet"):
         backup_database(plain_db, tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_keys_kept_from_several_threads_at_once_are_all_kept(tmp_path: Path) -> None:
+    """The window's background backup keeps a key while the window itself keeps another."""
+    import threading
+
+    made = {tmp_path / f"db{n}.db": os.urandom(32) for n in range(40)}
+    threads = [threading.Thread(target=keys.save_key, args=item) for item in made.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(keys.load_key(path) == key for path, key in made.items())
