@@ -26,6 +26,8 @@ import json
 import os
 import secrets
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,6 +225,40 @@ def _write_file(file: Path, keys: dict[str, str]) -> None:
         partial.unlink(missing_ok=True)
 
 
+#: how long a lock file left by a program that stopped half-way is respected (seconds)
+_STALE_LOCK_S = 30.0
+
+
+@contextlib.contextmanager
+def _changing(file: Path) -> Iterator[None]:
+    """One read-change-write of the key file at a time: across threads (a lock) and across programs (a
+    lock file made with O_EXCL, waited for; one older than half a minute was left by a stopped program)."""
+    from core.paths import private_dir
+
+    private_dir(file.parent)
+    marker = file.with_name(f"{file.name}.lock")
+    with _file_lock:
+        deadline = time.monotonic() + 2 * _STALE_LOCK_S
+        while True:
+            try:
+                os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                with contextlib.suppress(OSError):
+                    if time.time() - marker.stat().st_mtime > _STALE_LOCK_S or time.monotonic() > deadline:
+                        marker.unlink(missing_ok=True)
+                time.sleep(0.02)
+            except OSError as err:
+                raise StoreError(
+                    f"The database key could not be saved in {file.parent} ({err.strerror}). "
+                    "Check that the folder is not read-only and that the disk is not full."
+                ) from err
+        try:
+            yield
+        finally:
+            marker.unlink(missing_ok=True)
+
+
 def load_key(path: Path | str) -> bytes | None:
     """The key of the database at ``path`` on this computer, or None when it has none."""
     name = account(path)
@@ -263,7 +299,7 @@ def save_key(path: Path | str, key: bytes) -> None:
                 "Unlock the key store (sign in to the computer again) and try again."
             ) from err
         return
-    with _file_lock:
+    with _changing(file):
         keys = _read_file(file)
         keys[name] = key.hex()
         _write_file(file, keys)
@@ -279,7 +315,7 @@ def forget_key(path: Path | str) -> None:
         with contextlib.suppress(Exception):
             keyring.delete_password(SERVICE, name)
         return
-    with _file_lock:
+    with _changing(file):
         keys = _read_file(file)
         if keys.pop(name, None) is not None:
             _write_file(file, keys)

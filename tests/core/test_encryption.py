@@ -529,3 +529,23 @@ def test_keys_kept_from_several_threads_at_once_are_all_kept(tmp_path: Path) -> 
     for thread in threads:
         thread.join()
     assert all(keys.load_key(path) == key for path, key in made.items())
+
+
+def test_keys_kept_by_several_programs_at_once_are_all_kept(tmp_path: Path) -> None:
+    """A command backing up one database while the window makes another: no key is lost."""
+    program = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from core.store import keys\n"
+        "for n in range(15):\n"
+        "    keys.save_key(Path(sys.argv[1]) / f'p{sys.argv[2]}-{n}.db', bytes([int(sys.argv[2])]) * 32)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", program, str(tmp_path), str(p)], cwd=ROOT, env=env)
+        for p in range(1, 5)
+    ]
+    assert [run.wait(120) for run in runs] == [0, 0, 0, 0]
+    for p in range(1, 5):
+        for n in range(15):
+            assert keys.load_key(tmp_path / f"p{p}-{n}.db") == bytes([p]) * 32
