@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "demo": "core.commands.demo",
     "icd10": "core.commands.icd10",
     "tables": "core.commands.tables",
+    "unlock": "core.commands.keys",
+    "new-recovery-key": "core.commands.keys",
 }
 
 
@@ -83,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("file", type=Path)
 
     sub.add_parser("verify", help="check the database file and the audit log for damage")
+
+    sub.add_parser(
+        "unlock",
+        help="type the recovery key of a database made on another computer (or SUPERBILL_RECOVERY_KEY)",
+    )
+    sub.add_parser(
+        "new-recovery-key", help="re-encrypt the database under a new recovery key and show it once"
+    )
 
     demo = sub.add_parser("demo", help="manage the demo practice data")
     demo.add_argument("action", choices=["remove"], help="remove: delete the demo patients and encounters")

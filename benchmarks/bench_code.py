@@ -50,6 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-code-") as folder:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["SUPERBILL_DATA_DIR"] = str(Path(folder) / "data")
+        env["SUPERBILL_KEYSTORE"] = "file"
         path = Path(folder) / "encounter.json"
         path.write_text(documented_encounter(), encoding="utf-8")
         baseline = wall([sys.executable, "-c", "pass"], env, runs)

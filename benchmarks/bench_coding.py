@@ -93,6 +93,7 @@ def wall(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-coding-") as folder:
         os.environ["SUPERBILL_DATA_DIR"] = str(Path(folder) / "data")
+        os.environ["SUPERBILL_KEYSTORE"] = "file"  # database keys in the temporary folder
         env = dict(os.environ)
         path = Path(folder) / "encounter.json"
         path.write_text(json.dumps(sample_encounters()[3]), encoding="utf-8")

@@ -46,6 +46,7 @@ def _environment(folder: Path) -> dict[str, str]:
     env.update(
         QT_QPA_PLATFORM="offscreen",
         SUPERBILL_DATA_DIR=str(folder / "data"),
+        SUPERBILL_KEYSTORE="file",  # database keys in the temporary data folder, not the key store
         XDG_CONFIG_HOME=str(folder / "config"),
     )
     return env

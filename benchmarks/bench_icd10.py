@@ -41,7 +41,7 @@ def wall(cmd: list[str], env: dict[str, str]) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "SUPERBILL_DATA_DIR": folder}
+        env = {**os.environ, "SUPERBILL_DATA_DIR": folder, "SUPERBILL_KEYSTORE": "file"}
         py = sys.executable
         runs = [
             [

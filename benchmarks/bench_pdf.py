@@ -92,6 +92,7 @@ def baseline_page() -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["SUPERBILL_DATA_DIR"] = folder
+        os.environ["SUPERBILL_KEYSTORE"] = "file"  # database keys in the temporary folder
         from core.pdf.render import render_superbills
         from core.store import open_store
         from core.superbill.build import superbill_for, superbills_for_day

@@ -144,6 +144,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as folder:
         os.environ["SUPERBILL_DATA_DIR"] = folder
+        os.environ["SUPERBILL_KEYSTORE"] = "file"  # database keys in the temporary folder
         from PySide6.QtWidgets import QApplication
 
         from core.pdf.render import render_superbills

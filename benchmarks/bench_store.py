@@ -188,7 +188,7 @@ class Seeder:
 
     def grow_to(self, encounters: int, provider_id: int, payer_ids: list[int]) -> None:
         """Add patients and encounters until the database holds ``encounters`` generated encounters."""
-        conn = sqlite3.connect(self.db_path)
+        conn = _seeding_connection(self.db_path)
         try:
             with conn:
                 want_patients = int(encounters * PATIENTS_PER_ENCOUNTER)
@@ -363,6 +363,23 @@ def measure_whole_file(db_path: Path, folder: Path) -> dict[str, float]:
     return {"backup (online API, checked)": backup_s, "verify (integrity, chain, data)": verify_s}
 
 
+def _seeding_connection(path: Path) -> sqlite3.Connection:
+    """A connection that writes the file directly (transactions as the standard library makes them),
+    with the database's key when it is encrypted (SQLCipher)."""
+    try:
+        from core.store import connections, keys
+    except ImportError:  # a version before encryption
+        return sqlite3.connect(path)
+    sqlcipher = getattr(connections, "sqlcipher", None)
+    if sqlcipher is None:
+        return sqlite3.connect(path)
+    conn = sqlcipher.connect(str(path))
+    key = keys.load_key(path)
+    if key is not None:
+        connections.apply_key(conn, key)
+    return conn
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build, measure at both sizes, print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -373,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="superbill-bench-") as folder:
         os.environ["SUPERBILL_DATA_DIR"] = str(Path(folder) / "userdata")  # never the real data folder
+        os.environ["SUPERBILL_KEYSTORE"] = "file"  # database keys there too, never the key store
         from core.store import open_store
 
         db_path = Path(folder) / "superbill.db"

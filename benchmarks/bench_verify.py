@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="superbill-bench-") as folder:
         os.environ["SUPERBILL_DATA_DIR"] = str(Path(folder) / "userdata")  # never the real data folder
+        os.environ["SUPERBILL_KEYSTORE"] = "file"  # database keys there too, never the key store
         from core.backup import verify_database
         from core.store import audit
         from core.store.data_check import verify_data
@@ -139,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         start = time.perf_counter()
         build(db_path, args.encounters, random.Random(20261127))
-        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        from core.store.connections import connect
+
+        conn = connect(db_path, read_only=True)
         log_rows = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         print(
             f"built {args.encounters:,} encounters through the verbs ({log_rows:,} audit rows) in "

@@ -1,5 +1,8 @@
 """Backups of the database file: copy, check, restore, and the automatic daily copy.
 
+Every backup is encrypted with the database's own key (SQLCipher), so the recovery key printed at set-up
+opens the database and each of its backups on any computer.
+
 Everything here works on whole files through SQLite's online backup API (``sqlite3.Connection.backup``),
 never by copying bytes: the API reads one consistent snapshot of the committed data even while the
 window has the database open (write-ahead log, open transactions), and it writes a restored database
@@ -21,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamagedError, DatabaseInUseError, StoreError
-from core.store import connections
+from core.store import connections, keys
 from core.text import counted
 
 if TYPE_CHECKING:
@@ -45,9 +48,16 @@ class FileCheck:
 
 
 @contextlib.contextmanager
-def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
-    """A connection to ``path`` that is always closed (Windows cannot rename open files)."""
-    conn = connections.connect(path, read_only=read_only)
+def _connect(
+    path: Path, *, read_only: bool = False, key: bytes | None = None, plain: bool = False
+) -> Iterator[sqlite3.Connection]:
+    """A connection to ``path`` that is always closed (Windows cannot rename open files), with the
+    store's large page cache: every page of an encrypted file is decrypted (and its HMAC checked) once
+    per read into the cache, so a whole-file check must not read pages again and again."""
+    from core.store.opening import CACHE_KIB
+
+    conn = connections.connect(path, read_only=read_only, key=key, plain=plain)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     try:
         yield conn
     finally:
@@ -61,8 +71,12 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list
     return [] if rows == ["ok"] else rows
 
 
-def check_database_file(path: Path) -> None:
+def check_database_file(path: Path, *, key: bytes | None = None, database: Path | None = None) -> None:
     """Make sure ``path`` is a sound Superbill Desk database this program can open; never changes it.
+
+    ``key`` opens it; by default the key this computer keeps for ``path`` (a backup made here) or for
+    ``database`` (a backup of that database) does. An unencrypted database (an old backup made before
+    encryption) is read as it is. A backup no key here opens raises ``KeyMissingError``.
 
     Raises:
         StoreError: the file is missing or cannot be read.
@@ -78,8 +92,10 @@ def check_database_file(path: Path) -> None:
             f"The file {path} is empty: it is not a database file at all. "
             "Choose a backup made by Superbill Desk."
         )
+    if key is None and database is not None and path.stat().st_size > 0:
+        key = _backup_key(path, database, None)[0]
     try:
-        with _connect(path, read_only=True) as conn:
+        with _connect(path, read_only=True, key=key, plain=True) as conn:
             problems = integrity_problems(conn)
             if problems:
                 raise DatabaseDamagedError(
@@ -91,7 +107,7 @@ def check_database_file(path: Path) -> None:
                     f"The file {path} is an empty database, not a Superbill Desk backup. "
                     "Choose another backup."
                 )
-    except sqlite3.DatabaseError as err:
+    except connections.DatabaseError as err:
         if connections.is_storage_failure(err):
             raise connections.cannot_open(path, err) from err
         if "not a database" in str(err):
@@ -104,15 +120,26 @@ def check_database_file(path: Path) -> None:
         ) from err
 
 
-def _copy_database(source: Path, target: Path) -> None:
-    """Copy ``source`` to a new file ``target`` with the backup API, in rollback-journal mode, checked."""
+def copy_database(source: Path, target: Path, *, source_key: bytes | None, target_key: bytes) -> None:
+    """Copy ``source`` to a new file ``target`` with the backup API, in rollback-journal mode, checked.
+
+    The copy is encrypted with ``target_key``. ``source_key`` None means an unencrypted ``source`` (an
+    old backup): it is exported into the encrypted copy instead (the backup API copies pages as they are).
+    """
     # one name per process and thread: two copies to the same target at once (two windows' start-up
     # backups, a command beside them) never write into each other's half-written file
     partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
     try:
-        with _connect(source, read_only=True) as src, _connect(partial) as dst:
-            src.backup(dst)
+        if source_key is None:
+            from core.store.encrypting import export_encrypted
+
+            export_encrypted(source, partial, target_key)
+        with contextlib.ExitStack() as stack:
+            dst = stack.enter_context(_connect(partial, key=target_key))
+            if source_key is not None:
+                src = stack.enter_context(_connect(source, read_only=True, key=source_key))
+                src.backup(dst)
             # A backup is a single file: no write-ahead log beside it when it is copied or mailed.
             dst.execute("PRAGMA journal_mode=DELETE")
             problems = integrity_problems(dst)
@@ -123,7 +150,8 @@ def _copy_database(source: Path, target: Path) -> None:
             )
         os.replace(partial, target)
     finally:
-        partial.unlink(missing_ok=True)
+        for suffix in ("", *connections.COMPANION_SUFFIXES):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
 def backup_database(db_path: Path, target: Path) -> Path:
@@ -143,9 +171,18 @@ def backup_database(db_path: Path, target: Path) -> Path:
         )
     if not target.parent.is_dir():
         raise StoreError(f"The folder {target.parent} does not exist. Create it or choose another place.")
+    key = keys.load_key(db_path)
+    if key is None:
+        if connections.is_plain_database(db_path):
+            raise StoreError(
+                f"The database {db_path} is not encrypted yet, and a backup of it would be readable by "
+                "anyone. Open it once in Superbill Desk (it is encrypted then), then back it up again."
+            )
+        raise keys.KeyMissingError(db_path)
     try:
-        _copy_database(db_path, target)
-    except sqlite3.DatabaseError as err:
+        copy_database(db_path, target, source_key=key, target_key=key)
+        keys.save_key(target, key)  # so this computer opens its own backups without asking
+    except connections.DatabaseError as err:
         if connections.is_damage(err):
             raise DatabaseDamagedError(
                 f"The database {db_path} could not be copied: it is damaged ({err}). "
@@ -196,7 +233,42 @@ def _refuse_if_in_use(db_path: Path) -> None:
         )
 
 
-def restore_database(backup: Path, db_path: Path, *, now: datetime | None = None) -> Path | None:
+def _backup_key(backup: Path, db_path: Path, recovery_key: str | None) -> tuple[bytes | None, bytes]:
+    """The key that opens ``backup`` (None: an unencrypted old backup) and the key to encrypt the
+    restored database with (the same one, or for an old backup this computer's key of ``db_path``)."""
+    from core.store.encrypting import opens
+
+    if not backup.is_file():
+        raise StoreError(f"The file {backup} does not exist or is not a file. Check the name and try again.")
+    if recovery_key is not None:
+        candidates = [keys.parse_recovery_key(recovery_key).database_key]
+    else:
+        candidates = [k for k in (keys.load_key(db_path), keys.load_key(backup)) if k is not None]
+    if connections.is_plain_database(backup):
+        target = keys.load_key(db_path) or (candidates[0] if candidates else None)
+        if target is None:
+            raise StoreError(
+                f"The backup {backup} was made before the database was encrypted, and this computer has "
+                "no key for the database yet. Open Superbill Desk once (it sets up an encrypted database "
+                "and shows its recovery key), then restore again. Nothing was changed."
+            )
+        return None, target
+    if backup.stat().st_size == 0:
+        return None, b""  # check_database_file says "empty"
+    for key in candidates:
+        if opens(backup, key):
+            return key, key
+    if recovery_key is not None:
+        raise keys.WrongRecoveryKeyError(
+            f"That recovery key does not open the backup {backup}: it belongs to another database. "
+            "Check the printed key and type it again. Nothing was changed."
+        )
+    raise keys.KeyMissingError(backup)
+
+
+def restore_database(
+    backup: Path, db_path: Path, *, now: datetime | None = None, recovery_key: str | None = None
+) -> Path | None:
     """Put the backup file ``backup`` in place of the database ``db_path``, keeping the previous one.
 
     The backup is checked first (a database file, sound, a Superbill Desk database this version can
@@ -206,10 +278,16 @@ def restore_database(backup: Path, db_path: Path, *, now: datetime | None = None
     restored ones. The current database — sound, damaged or not a database at all — is renamed, byte
     for byte as it is (with its ``-wal``), to ``<name>.before-restore-YYYYMMDD-HHMMSS``; then a checked
     copy of the backup takes its place. Returns the kept file's path (``None`` when there was none).
+
+    A backup made on another computer (this one has no key that opens it) raises ``KeyMissingError``:
+    call again with the typed ``recovery_key``. The restored database keeps the backup's key, which is
+    then kept on this computer for ``db_path``.
     """
     if db_path.exists() and backup.resolve() == db_path.resolve():
         raise StoreError("That file is the database itself. Choose a backup file to restore from.")
-    check_database_file(backup)
+    source_key, target_key = _backup_key(backup, db_path, recovery_key)
+    check_database_file(backup, key=source_key or None)
+    old_key = keys.load_key(db_path)
     kept: Path | None = None
     if db_path.exists():
         _refuse_if_in_use(db_path)
@@ -224,11 +302,14 @@ def restore_database(backup: Path, db_path: Path, *, now: datetime | None = None
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _copy_database(backup, db_path)
+        copy_database(backup, db_path, source_key=source_key, target_key=target_key)
+        keys.save_key(db_path, target_key)
     except BaseException:
         if kept is not None:
             _move_with_companions(kept, db_path)  # put the database back as it was
         raise
+    if kept is not None and old_key is not None:
+        keys.save_key(kept, old_key)  # the kept file opens with its own key (to undo the restore)
     return kept
 
 
@@ -319,6 +400,7 @@ def run_daily_backup(
     for taken, path in _daily_backups(db_path, folder):
         if taken < oldest_kept:
             path.unlink(missing_ok=True)
+            keys.forget_key(path)
     return made
 
 
@@ -345,9 +427,15 @@ def verify_database(db_path: Path) -> HealthReport:
         raise StoreError(f"There is no database at {db_path}. Check the --db path.")
     lines = [f"Database: {db_path}"]
     try:
-        with _connect(db_path, read_only=True) as conn:
-            return _health(conn, db_path, lines)
-    except sqlite3.DatabaseError as err:
+        try:
+            with _connect(db_path, read_only=True, plain=True) as conn:
+                return _health(conn, db_path, lines)
+        except DatabaseDamagedError as damaged:  # SQLite could not even read the list of tables
+            if not isinstance(damaged.__cause__, connections.DatabaseError):
+                lines.append("File check: NOT A DATABASE — this file is not a SQLite database.")
+                return HealthReport(tuple(lines), False)
+            raise damaged.__cause__ from damaged
+    except connections.DatabaseError as err:
         if connections.is_storage_failure(err):
             raise connections.cannot_open(db_path, err) from err
         if "not a database" in str(err):
@@ -391,4 +479,9 @@ def _health(conn: sqlite3.Connection, db_path: Path, lines: list[str]) -> Health
     data = verify_data(conn)
     lines.append(f"Data: {'ok — ' if data.ok else 'PROBLEM — '}{data.text}.")
     lines.extend(f"  {problem}." for problem in data.problems)
+    if connections.is_plain_database(db_path):
+        lines.append(
+            "Encryption: NOT ENCRYPTED YET — anyone with the file can read it. Open it once in Superbill "
+            "Desk (with no other program using it) to encrypt it."
+        )
     return HealthReport(tuple(lines), checked.ok and not orphans and data.ok)

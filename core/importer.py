@@ -31,7 +31,16 @@ from core.coding.parse import ENCOUNTER_FIELDS, LESION_FIELDS, encounter_from_js
 from core.errors import InputError, StoreError
 from core.json_input import MAX_DEPTH, MAX_NUMBER_DIGITS, JsonInputError, load_json, lone_surrogate
 from core.npi import npi_problem
-from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PricedLine, Provider, Store
+from core.store import (
+    EncounterRecord,
+    EncounterStatus,
+    Patient,
+    Payer,
+    PricedLine,
+    Provider,
+    Store,
+    connections,
+)
 from core.store.patients import OLDEST_BIRTH, normalise_name
 
 #: rule ids of the importer's own findings (the engine's rule ids are in docs/cli.md)
@@ -769,10 +778,10 @@ class Importer:
         for index, raw in enumerate(encounters):
             try:
                 done.append(self.one(index, raw))
-            except sqlite3.OperationalError as err:
+            except connections.OperationalError as err:
                 return _stopped(done, index, len(encounters), err)
             except StoreError as err:  # the store's transaction rolled back a write SQLite refused
-                if not isinstance(err.__cause__, sqlite3.Error):
+                if not isinstance(err.__cause__, connections.Error):
                     raise
                 return _stopped(done, index, len(encounters), err.__cause__)
         return ImportReport(tuple(done))
@@ -1142,7 +1151,7 @@ def import_encounters(
     encounters = parse_import(text, source=source)
     try:
         importer = Importer(store, today=today or store.today(), source=source)
-    except sqlite3.OperationalError as err:  # before anything is written
+    except connections.OperationalError as err:  # before anything is written
         raise StoreError(
             f"The database cannot be read: {_database_problem(err)}. Nothing was imported. Try again in a "
             "moment.",

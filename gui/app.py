@@ -54,9 +54,26 @@ def run(db_path: Path | None = None) -> int:
         instance.close()  # the name is free for the next start
 
 
+def _open_window(db_path: Path | None) -> MainWindow | None:
+    """The window for ``db_path``; when this computer has no key for the file, the recovery key is asked
+    for first (None when the person cancels)."""
+    from core.store.keys import KeyMissingError
+
+    try:
+        return build_main_window(db_path)
+    except KeyMissingError as missing:
+        from gui.recovery_key import unlock_database
+
+        if not unlock_database(missing.path):
+            return None
+        return build_main_window(db_path)
+
+
 def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServer) -> int:
     try:
-        window = build_main_window(db_path)
+        window = _open_window(db_path)
+        if window is None:
+            return 2
     except SuperbillError as error:
         from gui.dialogs import dialogs
 

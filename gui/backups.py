@@ -77,6 +77,7 @@ class Backups(QObject):
         """Replace the database with a checked backup (the current file is kept aside)."""
         from core.backup import check_database_file, restore_database
         from core.store import open_store
+        from core.store.keys import KeyMissingError
         from gui.main_window import WINDOW_PROGRAM
 
         window = self.window
@@ -87,7 +88,15 @@ class Backups(QObject):
         backup = dialogs().open_file(window, "Restore from which backup?", path.parent, BACKUP_FILES)
         if backup is None:
             return
-        check_database_file(backup)
+        recovery_key = None
+        try:
+            check_database_file(backup, database=path)
+        except KeyMissingError:  # a backup made on another computer: its recovery key opens it
+            from gui.recovery_key import backup_recovery_key
+
+            recovery_key = backup_recovery_key(backup, window)
+            if recovery_key is None:
+                return
         if not window.may_drop_pending("Restore the backup"):
             return
         if not dialogs().ask(
@@ -105,7 +114,7 @@ class Backups(QObject):
             window.settings_dialog.close()  # it holds the old store
         window.store.close()
         try:
-            kept = restore_database(backup, path)
+            kept = restore_database(backup, path, recovery_key=recovery_key)
         finally:
             window.use_store(open_store(path, seed_demo=False, program=WINDOW_PROGRAM))
         note = f"\nThe previous database was kept as\n{kept}" if kept else ""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from core.accounts import Account
 from gui.menus import apply_role
+from gui.recovery_key import show_new_recovery_key
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -31,6 +32,8 @@ def show_work_area(window: MainWindow, account: Account) -> None:
     apply_role(window, window.store)
     window.signed_in_label.setText(f"Signed in: {account.shown_name} ({account.role.label.lower()})")
     window.idle.start(int(window.store.setting("lock_after_minutes")))
+    if window.store.new_recovery_key is not None:  # a new (or newly encrypted) database: shown once
+        QTimer.singleShot(0, lambda: show_new_recovery_key(window.store, window))
     if not window._drafts_offered:
         window._drafts_offered = True
         QTimer.singleShot(0, window.offer_drafts)

@@ -80,6 +80,14 @@ class Dialogs:
         dialog.setMinMax(1, pages)
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
+    def show_recovery_key(self, parent: QWidget | None, text: str, path: Path | None) -> bool:
+        """Show a new database's recovery key once (to print or write down); ``True`` when the person
+        says they have it."""
+        from gui.recovery_key import NewRecoveryKeyDialog
+
+        dialog = NewRecoveryKeyDialog(text, path, parent)
+        return bool(dialog.exec() == NewRecoveryKeyDialog.DialogCode.Accepted)
+
 
 _current: Dialogs = Dialogs()
 

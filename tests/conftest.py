@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ os.environ["XDG_CONFIG_HOME"] = str(_SESSION_HOME / "config")
 os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "data")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "cache")
 os.environ["SUPERBILL_DATA_DIR"] = str(_SESSION_HOME / "superbill")
+# Database keys go to the key file in each test's own data folder, never the computer's key store.
+os.environ["SUPERBILL_KEYSTORE"] = "file"
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 # The commands tests run (in this process or as real processes) sign in as the tests' first
 # administrator, as a script would (docs/cli.md "Signing in"): see tests/signing_in.py.
@@ -39,6 +42,18 @@ def cheap_password_hashes() -> None:
     from core import passwords
 
     passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def isolated_key_store(tmp_path: Path) -> Iterator[Path]:
+    """Every test keeps its database keys in its own key file (beside its tmp_path, so listings of the
+    test's folders do not change). Set apart from the test's ``monkeypatch``: a test's ``undo()`` keeps it.
+    """
+    file = tmp_path.parent / f"{tmp_path.name}-keys" / "keys.json"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SUPERBILL_KEYSTORE", f"file:{file}")
+    yield file
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

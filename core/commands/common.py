@@ -22,10 +22,12 @@ def guarded(action: Callable[[], int]) -> int:
         print(f"superbill: {err.text}", file=sys.stderr)
         return EXIT_REJECTED
     except Exception as err:
-        # sqlite3 is not imported here: a command that never opened the database (superbill code)
-        # should not pay for it, and then no error can be a sqlite3 one
-        sqlite3 = sys.modules.get("sqlite3")
-        if sqlite3 is None or not isinstance(err, sqlite3.Error):
+        # sqlite3 and sqlcipher3 are not imported here: a command that never opened the database
+        # (superbill code) should not pay for them, and then no error can be one of theirs
+        kinds = tuple(
+            module.Error for name in ("sqlite3", "sqlcipher3.dbapi2") if (module := sys.modules.get(name))
+        )
+        if not kinds or not isinstance(err, kinds):
             return _bug()
         from core.store import connections
 
@@ -34,6 +36,16 @@ def guarded(action: Callable[[], int]) -> int:
         # a read the disk refused (writes already come back from the store as messages)
         print(f"superbill: {connections.cannot_read(err).text}", file=sys.stderr)
         return EXIT_REJECTED
+
+
+def show_new_recovery_key(store: Any) -> None:
+    """When the command has just made (or encrypted) the database, show its recovery key once."""
+    recovery = getattr(store, "new_recovery_key", None)
+    if recovery is not None:
+        from core.commands.keys import print_new_recovery_key
+
+        print_new_recovery_key(recovery.text, store.path)
+        store.new_recovery_key = None
 
 
 def _bug() -> int:

@@ -15,11 +15,17 @@ def run(args: argparse.Namespace) -> int:
 
     def action() -> int:
         from core.backup import restore_database
+        from core.commands.keys import typed_recovery_key
         from core.paths import default_db_path
+        from core.store.keys import KeyMissingError
 
         db_path: Path = args.db or default_db_path()
         check_allowed(args, db_path, Action.RESTORE, fallback=Path(args.file))
-        kept = restore_database(Path(args.file), db_path)
+        try:
+            kept = restore_database(Path(args.file), db_path)
+        except KeyMissingError:  # a backup from another computer: its recovery key opens it
+            typed = typed_recovery_key(Path(args.file))
+            kept = restore_database(Path(args.file), db_path, recovery_key=typed)
         print(f"Restored {db_path} from {args.file}.")
         if kept is not None:
             print(f"The database as it was before is kept as {kept}.")

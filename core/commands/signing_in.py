@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from core.accounts import Action
+from core.commands.common import show_new_recovery_key
 from core.errors import NotAllowedError, SignInError
 from core.store import Store, open_store
 
@@ -28,6 +29,8 @@ def open_signed_in(
     nobody can be signed in or their role does not allow ``action``."""
     store = open_store(getattr(args, "db", None), program=program, seed_demo=seed_demo)
     try:
+        # a file this command just made (or encrypted) shows its recovery key first, whatever follows
+        show_new_recovery_key(store)
         sign_in(store, getattr(args, "user", None))
         store.require(action)
     except BaseException:

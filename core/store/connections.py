@@ -18,6 +18,10 @@ file is damaged. So the rules are:
   commands that must be alone (restore).
 * SQLite's error codes decide the message: "cannot be opened or written" (permissions, read-only, full
   disk, in use) is never reported as "damaged".
+* Every file is encrypted (SQLCipher, through ``sqlcipher3``): ``connect`` applies the database's key
+  (``core.store.keys``) before anything reads the file, and checks that the key opens it. sqlcipher3's
+  exception classes are not the standard library's: catch ``Error``, ``DatabaseError``,
+  ``OperationalError`` and ``IntegrityError`` from here (each is both).
 """
 
 from __future__ import annotations
@@ -31,9 +35,24 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamagedError, StoreBusyError, StoreError
 from core.paths import private_file
+from core.store import keys
+
+if TYPE_CHECKING:  # sqlcipher3 has the standard library's API (and no type information of its own)
+    from sqlite3 import dbapi2 as sqlcipher
+else:
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+#: what SQLCipher and the standard library raise (a test or an old file may use either)
+Error = (sqlcipher.Error, sqlite3.Error)
+DatabaseError = (sqlcipher.DatabaseError, sqlite3.DatabaseError)
+OperationalError = (sqlcipher.OperationalError, sqlite3.OperationalError)
+IntegrityError = (sqlcipher.IntegrityError, sqlite3.IntegrityError)
+Connection = sqlcipher.Connection
+Row = sqlcipher.Row
 
 #: seconds one attempt waits for another program's lock (SQLite's busy timeout)
 LOCK_TIMEOUT_S = 10.0
@@ -67,7 +86,7 @@ def database_of(path: Path | str) -> str:
     return _key(text)
 
 
-class TrackedConnection(sqlite3.Connection):
+class TrackedConnection(sqlcipher.Connection):
     """A connection that is listed in ``open_here`` until it is closed."""
 
     _tracked_key: str | None = None
@@ -93,17 +112,79 @@ class TrackedConnection(sqlite3.Connection):
             self.close()
 
 
+class PlainDatabaseError(StoreError):
+    """The file is an unencrypted database (made before encryption): it must be converted first."""
+
+
+_quiet = False
+
+
+def _raw(target: str, *, uri: bool = False, timeout: float) -> TrackedConnection:
+    global _quiet
+    conn = sqlcipher.connect(
+        target, uri=uri, timeout=timeout, isolation_level=None, factory=TrackedConnection
+    )
+    assert isinstance(conn, TrackedConnection)
+    if not _quiet:  # SQLCipher would print a line to standard error for every wrong key
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        _quiet = True
+    return conn
+
+
+def apply_key(conn: sqlite3.Connection, key: bytes) -> None:
+    """Give ``conn`` the database key (a raw 256-bit key: no key stretching when opening)."""
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+
+def _readable(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except DatabaseError as err:
+        if _base_name(err) == "SQLITE_NOTADB":
+            return False
+        raise
+    return True
+
+
+def is_plain_database(path: Path) -> bool:
+    """True when ``path`` is an unencrypted SQLite database (SQLite reads it without a key)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    conn = _raw(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=LOCK_TIMEOUT_S)
+    try:
+        return _readable(conn)
+    except DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def _looks_encrypted(path: Path) -> bool:
+    """An SQLCipher file is whole pages of random-looking bytes (512 to 65536 bytes each)."""
+    size = path.stat().st_size
+    return size > 0 and size % 512 == 0
+
+
 def connect(
-    path: Path | str, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT_S
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    timeout: float = LOCK_TIMEOUT_S,
+    key: bytes | None = None,
+    plain: bool = False,
 ) -> sqlite3.Connection:
     """A connection to ``path`` (``":memory:"`` for a throw-away database), in autocommit mode.
 
     Autocommit (``isolation_level=None``) means Python never starts a transaction on its own: reads run
     one statement at a time and every write goes through ``write_transaction``. ``read_only`` opens with
     a read-only URI: nothing through it can change a byte of the database or its log.
+
+    The file is opened with ``key``, or else with the key this computer keeps for it. ``plain`` allows
+    an unencrypted database (to convert it or to restore an old backup); otherwise one raises
+    ``PlainDatabaseError``. A file this computer has no key for raises ``keys.KeyMissingError``.
     """
     if str(path) == MEMORY:
-        return sqlite3.connect(MEMORY, isolation_level=None, factory=TrackedConnection)
+        return _raw(MEMORY, timeout=timeout)
     file = Path(path)
     if file.is_dir():
         raise StoreError(f"{file} is a folder, not a database file. Give the path of a .db file.")
@@ -111,27 +192,64 @@ def connect(
         raise StoreError(f"The folder {file.parent} does not exist. Choose a folder that exists.")
     if read_only and not file.is_file():
         raise StoreError(f"There is no database at {file}. Check the name and try again.")
+    if key is None:
+        key = keys.load_key(file)
+    has_data = file.is_file() and file.stat().st_size > 0
+    if key is None and not (plain and has_data):
+        if has_data and is_plain_database(file):
+            raise PlainDatabaseError(
+                f"The database {file} is not encrypted yet. Open it in Superbill Desk (or run any "
+                "superbill command on it) to encrypt it. Nothing was changed."
+            )
+        if has_data and not _looks_encrypted(file):
+            raise damaged(file, "is not a Superbill Desk database (it is not a database file at all)")
+        raise keys.KeyMissingError(file)
+    conn = _open_file(file, read_only=read_only, timeout=timeout)
+    try:
+        if key is not None:
+            apply_key(conn, key)
+        if has_data and not _readable(conn):
+            conn.close()
+            if not (plain and is_plain_database(file)):
+                _refuse_unreadable(file)
+            conn = _open_file(file, read_only=read_only, timeout=timeout)  # unencrypted: read as it is
+    except Error as err:
+        conn.close()
+        raise cannot_open(file, err) from err
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_file(file: Path, *, read_only: bool, timeout: float) -> TrackedConnection:
     try:
         if read_only:
-            uri = file.resolve().as_uri() + "?mode=ro"
-            conn = sqlite3.connect(
-                uri, uri=True, timeout=timeout, isolation_level=None, factory=TrackedConnection
-            )
+            conn = _raw(file.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
         else:
             private_file(file)
-            conn = sqlite3.connect(
-                str(file), timeout=timeout, isolation_level=None, factory=TrackedConnection
-            )
+            conn = _raw(str(file), timeout=timeout)
     except OSError as err:
         raise StoreError(
             f"The database file {file} cannot be created ({err.strerror}). "
             "Check that the folder is not read-only and that the disk is not full."
         ) from err
-    except sqlite3.Error as err:
+    except Error as err:
         raise cannot_open(file, err) from err
-    assert isinstance(conn, TrackedConnection)
     conn.track(_key(file))
     return conn
+
+
+def _refuse_unreadable(file: Path) -> None:
+    """The key did not open ``file``: it is unencrypted, another database, or not a database at all."""
+    if is_plain_database(file):
+        raise PlainDatabaseError(
+            f"The database {file} is not encrypted yet. Open it in Superbill Desk (or run any superbill "
+            "command on it) to encrypt it. Nothing was changed."
+        )
+    if not _looks_encrypted(file):
+        raise damaged(file, "is not a Superbill Desk database (it is not a database file at all)")
+    raise keys.KeyMissingError(file)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -153,7 +271,7 @@ def begin_immediate(conn: sqlite3.Connection, path: Path | str) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
-        except sqlite3.OperationalError as err:
+        except OperationalError as err:
             if not is_busy(err):
                 raise cannot_write(path, err) from err
             if attempt == WRITE_ATTEMPTS:
@@ -191,9 +309,9 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[No
         conn.execute("COMMIT")
     except BaseException as err:
         if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*Error):
                 conn.execute("ROLLBACK")
-        if isinstance(err, sqlite3.OperationalError) and is_storage_failure(err):
+        if isinstance(err, OperationalError) and is_storage_failure(err):
             raise cannot_write(path, err) from err
         raise
 
@@ -202,27 +320,30 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[No
 # Other programs
 
 
-def others_connected(path: Path) -> bool:
+def others_connected(path: Path, *, plain: bool = False) -> bool:
     """True when another connection (another program, or another window) has ``path`` open.
 
     Every open SQLite connection in write-ahead-log mode holds a shared lock on the file; this asks for
     the exclusive lock without waiting. Call it only when this process has no connection to the file.
+    ``plain`` is for an unencrypted file (else the file's key is applied: SQLCipher must read page 1).
     """
     if not path.exists():
         return False
-    conn = sqlite3.connect(str(path), timeout=0, isolation_level=None, factory=TrackedConnection)
-    assert isinstance(conn, TrackedConnection)
+    key = None if plain else keys.load_key(path)
+    conn = _raw(str(path), timeout=0)
     conn.track(_key(path))
     try:
+        if key is not None:  # without its key SQLCipher cannot even read the first page
+            apply_key(conn, key)
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("ROLLBACK")
         return False
-    except sqlite3.OperationalError as err:
+    except OperationalError as err:
         if is_busy(err):
             return True
         raise
-    except sqlite3.DatabaseError:
+    except DatabaseError:
         return False  # not an SQLite database: no SQLite program can be using it
     finally:
         conn.close()

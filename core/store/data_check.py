@@ -45,7 +45,7 @@ from typing import Any
 
 from core.dates import shown_date
 from core.money import format_cents
-from core.store import rows
+from core.store import connections, rows
 from core.store.audit import UNAUDITED_FIELDS, canonical_json
 from core.store.patients import normalise_name
 from core.store.records import DataCheck, EncounterRecord, Patient, Payer, Practice, Provider
@@ -233,7 +233,7 @@ class _Found:
 
 def _cursor(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
     cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
+    cursor.row_factory = connections.Row
     return cursor.execute(sql)
 
 

@@ -9,15 +9,18 @@ be rescued from. Connections come from ``core.store.connections`` (no ``open()``
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from core.errors import DatabaseDamagedError, StoreError
-from core.store import sessions
+from core.store import connections, keys, sessions
 from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect, damaged, write_transaction
+from core.store.keys import RecoveryKey
 from core.store.schema import build_migrations, check_schema
 from core.store.store import Clock, Store, default_user, utc_now
 
@@ -37,7 +40,7 @@ def check_before_writing(conn: sqlite3.Connection, path: Path | str) -> bool:
         if found != ["ok"]:
             raise damaged(path, f"is damaged (the database check found: {found[0]})")
         return check_schema(conn, path)
-    except sqlite3.DatabaseError as err:
+    except connections.DatabaseError as err:
         raise cannot_open(path, err) from err
 
 
@@ -93,7 +96,13 @@ def open_store(
     ``program`` names this program in the list of programs that have the file open (see
     ``core.store.sessions``), e.g. "Superbill Desk window" or "superbill import".
 
+    A new file is encrypted with a new key kept on this computer (``core.store.keys``); the store's
+    ``new_recovery_key`` is then the recovery key to show once. An unencrypted database made before
+    encryption is converted first (``core.store.encrypting``); its new recovery key is shown the same way.
+
     Raises:
+        KeyMissingError: the file is encrypted and this computer has no key for it (ask for the
+            recovery key, then ``core.store.encrypting.unlock_with_recovery_key``).
         DatabaseDamagedError: not a database, damaged, or another program's database (file untouched).
         DatabaseTooNewError: written by a newer version of the program (file untouched).
         StoreError: the file or its folder cannot be used.
@@ -104,12 +113,19 @@ def open_store(
         path = default_db_path()
     in_memory = str(path) == MEMORY
     location: Path | str = path if in_memory else Path(path)
-    conn = connect(location)
+    new_recovery_key = None if in_memory else _key_for_new_file(Path(location))
+    try:
+        conn = connect(location)
+    except connections.PlainDatabaseError:
+        from core.store.encrypting import encrypt_plain_database
+
+        new_recovery_key = encrypt_plain_database(Path(location))
+        conn = connect(location)
     try:
         is_new = check_before_writing(conn, location)
         try:
             db = prepare(conn, location, in_memory=in_memory)
-        except sqlite3.DatabaseError as err:
+        except connections.DatabaseError as err:
             raise cannot_open(location, err) from err
     except BaseException:
         conn.close()
@@ -120,12 +136,47 @@ def open_store(
         clock=clock or utc_now,
         user=user or default_user(),
     )
+    store.new_recovery_key = new_recovery_key
     try:
         _finish_opening(store, conn, location, is_new=is_new, seed_demo=seed_demo, program=program)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _key_for_new_file(path: Path) -> RecoveryKey | None:
+    """For a database about to be made: a new recovery key, its database key kept on this computer.
+    None for an existing database (its key is in the key store already).
+
+    Only the program that creates the (empty) file makes the key, so two programs starting on a new
+    file at the same moment do not each make one: the other one waits a moment for the key to appear.
+    """
+    if path.is_dir() or not path.parent.is_dir():
+        return None  # connect says what is wrong
+    created = False
+    if not path.exists():
+        try:  # O_EXCL: exactly one program creates the file (no SQLite connection to it exists yet)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            created = True
+        except FileExistsError:
+            pass
+        except OSError:
+            return None  # connect says why the file cannot be made
+    if not created:
+        if path.stat().st_size > 0:
+            return None
+        for _ in range(_KEY_WAITS):
+            if keys.load_key(path) is not None:
+                return None  # made a moment ago by another program that is setting it up now
+            time.sleep(0.05)
+    recovery = RecoveryKey.new()
+    keys.save_key(path, recovery.database_key)
+    return recovery
+
+
+#: times (50 ms apart) a program waits for the key of an empty file another program has just created
+_KEY_WAITS = 40
 
 
 def _finish_opening(
@@ -150,6 +201,6 @@ def _finish_opening(
             )
     except StoreError as err:
         cause = err.__cause__
-        if isinstance(cause, sqlite3.Error) and not isinstance(err, DatabaseDamagedError):
+        if isinstance(cause, connections.Error) and not isinstance(err, DatabaseDamagedError):
             raise cannot_open(location, cause) from cause
         raise

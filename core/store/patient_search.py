@@ -22,6 +22,7 @@ import sqlite3
 import unicodedata
 from typing import Any
 
+from core.store import connections
 from core.store.patients import normalise_name, parse_search_date
 
 #: SQL function registered on every store connection: does a name have a word starting with a prefix?
@@ -182,7 +183,7 @@ def search(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Row
     union = " UNION ALL ".join(f"SELECT id FROM ({sql})" for sql, _ in found)
     params = [value for _, values in found for value in values]
     cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
+    cursor.row_factory = connections.Row
     return list(
         cursor.execute(
             f"SELECT * FROM patients WHERE id IN ({union}) "

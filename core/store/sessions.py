@@ -66,7 +66,7 @@ def describe_others(path: Path) -> str:
             found = conn.execute(
                 "SELECT program, user, host, pid, started_at FROM sessions ORDER BY id"
             ).fetchall()
-    except sqlite3.Error:
+    except connections.Error:
         found = []
     names = [
         f"{program} (user {user}, process {pid}{'' if host == socket.gethostname() else ' on ' + host}, "

@@ -10,6 +10,7 @@ The verbs live in ``core.store.verbs``, one module per kind of record; this clas
 
 from __future__ import annotations
 
+from core.store.keys import RecoveryKey
 from core.store.verbs.accounts import AccountVerbs
 from core.store.verbs.audit import AuditVerbs
 from core.store.verbs.base import Clock, default_user, utc_now
@@ -28,3 +29,6 @@ class Store(EncounterVerbs, AuditVerbs, SetupVerbs, Icd10Verbs, AccountVerbs):
     into the audit log (default: the operating-system user). Use a store from the thread that
     opened it.
     """
+
+    #: the recovery key of a database this store has just made (or encrypted): show it once, then drop it
+    new_recovery_key: RecoveryKey | None = None

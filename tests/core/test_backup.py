@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.backup import backup_database, integrity_problems
 from core.errors import StoreError
 from core.store import Patient
+from tests.keyed import new_keyed, raw_connect
 from tests.signing_in import open_signed_in
 
 
-def _wal_database(path: Path, rows: int) -> sqlite3.Connection:
+def _wal_database(path: Path, rows: int) -> Any:
     """A WAL database with ``rows`` committed rows, left open with its log not checkpointed."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = new_keyed(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA wal_autocheckpoint=0")  # keep the committed pages in the -wal file
     conn.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
@@ -43,7 +44,7 @@ def test_backup_while_another_connection_holds_an_open_write_transaction(tmp_pat
         writer.execute("ROLLBACK")
         writer.close()
 
-    with sqlite3.connect(target) as copy:
+    with raw_connect(target, key_of=db) as copy:
         assert copy.execute("SELECT count(*) FROM item").fetchone() == (500,)
         assert copy.execute("SELECT count(*) FROM item WHERE name LIKE 'uncommitted%'").fetchone() == (0,)
         assert integrity_problems(copy) == []
@@ -59,7 +60,7 @@ def test_backup_replaces_an_existing_file_only_with_a_complete_copy(tmp_path: Pa
     target = tmp_path / "copy.db"
     target.write_bytes(b"old contents")
     backup_database(db, target)
-    conn = sqlite3.connect(target)
+    conn = raw_connect(target, key_of=db)
     try:
         assert conn.execute("SELECT count(*) FROM item").fetchone() == (3,)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from core.errors import (
     SuperbillError,
 )
 from core.store import Patient
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 
@@ -122,7 +122,9 @@ def test_two_restores_in_the_same_second_keep_both_previous_databases(
 
 
 def _random_bytes(path: Path) -> None:
-    path.write_bytes(bytes(range(256)) * 40)
+    # not whole pages: an encrypted database from another computer is whole pages of random bytes (that
+    # case is KeyMissingError, tests/core/test_encryption.py)
+    path.write_bytes(bytes(range(256)) * 40 + b"end")
 
 
 def _empty_file(path: Path) -> None:
@@ -130,14 +132,14 @@ def _empty_file(path: Path) -> None:
 
 
 def _empty_database(path: Path) -> None:
-    sqlite3.connect(path).close()
-    conn = sqlite3.connect(path)
+    raw_connect(path).close()
+    conn = raw_connect(path)
     conn.execute("PRAGMA user_version = 0")
     conn.close()
 
 
 def _other_programs_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
     conn.commit()
     conn.close()
@@ -146,7 +148,7 @@ def _other_programs_database(path: Path) -> None:
 def _newer_version(path: Path) -> None:
     with open_signed_in(path):
         pass
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA user_version = 999")
     conn.close()
@@ -156,7 +158,7 @@ def _damaged_pages(path: Path) -> None:
     with open_signed_in(path) as store:
         for n in range(60):
             store.save_patient(Patient(first_name=f"P{n}", last_name="Many", date_of_birth=date(1960, 1, 1)))
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     data = bytearray(path.read_bytes())

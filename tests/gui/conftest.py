@@ -51,6 +51,8 @@ class FakeDialogs(Dialogs):
         self.defaults_seen: list[bool] = []
         #: where the print dialog "prints to file" (set by the fixture); ``None``: the user cancels it
         self.print_to: Path | None = None
+        #: the recovery keys a new database showed (kept apart from ``seen``: every new file shows one)
+        self.recovery_keys: list[str] = []
 
     def _answer(self, kind: str, title: str, text: str) -> object:
         self.seen.append((kind, title, text))
@@ -87,6 +89,11 @@ class FakeDialogs(Dialogs):
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, pattern: str) -> Path | None:
         return self._answer("open_file", title, str(folder))  # type: ignore[return-value]
+
+    def show_recovery_key(self, parent: QWidget | None, text: str, path: Path | None) -> bool:
+        """As a person who wrote the key down."""
+        self.recovery_keys.append(text)
+        return True
 
     def setup_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
         """As a user choosing *Print to file (PDF)* in the print dialog, with ``print_to`` as the file."""

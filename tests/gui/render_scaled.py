@@ -55,6 +55,9 @@ class Yes(Dialogs):
     def problem(self, *args: object, **kwargs: object) -> None:
         raise AssertionError(f"a problem was shown: {args}")
 
+    def show_recovery_key(self, *args: object, **kwargs: object) -> bool:
+        return True  # the new file's recovery key, "written down"
+
 
 def clipped(top: QWidget, where: str) -> list[str]:
     """Labels and buttons narrower than their text, and table cells whose text does not fit."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,8 +33,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from core.store import connections
 from gui.app import build_main_window
 from tests.gui.conftest import FakeDialogs, sign_in_window
+from tests.keyed import raw_connect
 
 #: the contract's table: objectName → the widget classes it may be
 CONTRACT: dict[str, tuple[type[QWidget], ...]] = {
@@ -418,10 +419,10 @@ def test_python_main_py_with_db_opens_the_window_on_a_new_file_with_a_demo_provi
             if not path.exists():
                 return False
             try:
-                with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                with closing(raw_connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
                     providers = db.execute("SELECT count(*) FROM providers").fetchone()[0]
                     practices = db.execute("SELECT count(*) FROM practice WHERE name != ''").fetchone()[0]
-            except sqlite3.OperationalError:  # no tables yet
+            except connections.Error:  # no tables (or no key) yet
                 return False
             return bool(providers and practices)
 

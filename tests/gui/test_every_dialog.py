@@ -27,12 +27,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.backup import backup_database
+from core.store import keys
 from core.store.records import EncounterStatus
 from gui import background
 from gui.dialogs import Dialogs, set_dialogs
 from gui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter
-from tests.signing_in import PASSWORD, USER
+from tests.signing_in import PASSWORD, USER, open_signed_in
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
 QT_DIALOGS = {
@@ -94,13 +96,14 @@ class Answerer:
 
     how: str
     seen: list[Seen] = field(default_factory=list)
-    handled: set[int] = field(default_factory=set)
+    #: the dialogs already answered, kept (not their ids: an id is reused once its object is gone)
+    handled: list[QWidget] = field(default_factory=list)
 
     def tick(self) -> None:
         box = QApplication.activeModalWidget()
-        if box is None or id(box) in self.handled or not box.isVisible():
+        if box is None or any(box is done for done in self.handled) or not box.isVisible():
             return
-        self.handled.add(id(box))
+        self.handled.append(box)
         self.seen.append(Seen(box.windowTitle(), default_text(box), type(box).__name__))
         answer(box, self.how)
 
@@ -257,6 +260,24 @@ def people_and_password(qtbot: QtBot, window: MainWindow, answerer: Answerer) ->
     return ["People who sign in", "Change my password"]
 
 
+def recovery_keys(qtbot: QtBot, window: MainWindow, answerer: Answerer) -> list[str]:
+    """The recovery-key question (a database or a backup with no key here) and the new key shown once:
+    Esc or close opens nothing, keeps no key, and leaves the new key to be shown again."""
+    from gui.dialogs import dialogs
+    from gui.recovery_key import backup_recovery_key, unlock_database
+
+    folder = window.store.path.parent
+    elsewhere = folder / "elsewhere.db"
+    open_signed_in(elsewhere).close()
+    foreign = backup_database(elsewhere, folder / "foreign.db")
+    keys.forget_key(elsewhere)
+    keys.forget_key(foreign)
+    assert unlock_database(elsewhere, window) is False and keys.load_key(elsewhere) is None
+    assert backup_recovery_key(foreign, window) is None
+    assert dialogs().show_recovery_key(window, "ABCD-EFGH", elsewhere) is False
+    return ["Type the recovery key", "Keep this recovery key"]
+
+
 class HeldPool:
     """Background work waits until ``release`` (so the print progress can be answered meanwhile)."""
 
@@ -305,6 +326,7 @@ FLOWS: dict[str, Callable[..., list[str]]] = {
     "preview and print": preview_and_print,
     "settings": settings,
     "people and password": people_and_password,
+    "recovery keys": recovery_keys,
 }
 
 #: every dialog found in ``gui`` → the flows that open it (checked by ``test_every_dialog_is_covered``)
@@ -321,6 +343,8 @@ COVERED: dict[str, tuple[str, ...]] = {
     "gui.printing.Printing._print": ("print progress",),
     "gui.people.PeopleDialog": ("people and password",),
     "gui.people.ChangePasswordDialog": ("people and password",),
+    "gui.recovery_key.RecoveryKeyDialog": ("recovery keys",),
+    "gui.recovery_key.NewRecoveryKeyDialog": ("recovery keys",),
 }
 
 

@@ -59,6 +59,13 @@ def test_a_new_file_opens_on_the_set_up_of_its_first_administrator(
     assert window.store.account is not None and window.store.account.role is Role.ADMINISTRATOR
     assert _patient_data_shown(window) and window.menuBar().isVisible()
     assert "dana" in window.findChild(QLabel, "signedInAs").text()
+    # the new database's recovery key is shown once, to the administrator who set it up
+    qtbot.waitUntil(lambda: len(fake_dialogs.recovery_keys) == 1)
+    assert window.store.new_recovery_key is None  # confirmed: forgotten by the program
+    window.lock()
+    sign_in_window(qtbot, window, "dana", "dana's desk password")
+    qtbot.wait(50)
+    assert len(fake_dialogs.recovery_keys) == 1  # not again
 
 
 def test_a_wrong_password_never_shows_the_practice(

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from core import accounts
 from core.accounts import Account, Action
 from core.errors import NotFoundError
-from core.store import audit, patient_search, rows, sessions, stale
+from core.store import audit, connections, patient_search, rows, sessions, stale
 from core.store.connections import MEMORY, write_transaction
 from core.store.records import Patient, Payer, Provider
 
@@ -187,7 +187,7 @@ class StoreBase:
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         cursor = self.conn.cursor()
-        cursor.row_factory = sqlite3.Row
+        cursor.row_factory = connections.Row
         return cursor.execute(sql, params)
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 import main
 from core.store import Patient
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 
@@ -72,7 +73,7 @@ def test_verify_a_sound_database(db: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_verify_finds_a_changed_audit_row(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("UPDATE audit_log SET who = 'someone else' WHERE id = (SELECT max(id) FROM audit_log)")
     conn.commit()
@@ -87,7 +88,7 @@ def test_verify_finds_a_damaged_file(db: Path, tmp_path: Path, capsys: pytest.Ca
     with open_signed_in(db) as store:
         for n in range(80):
             store.save_patient(Patient(first_name=f"P{n}", last_name="Many", date_of_birth=date(1960, 1, 1)))
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     data = bytearray(db.read_bytes())
@@ -134,7 +135,7 @@ def test_verify_reads_only_and_never_changes_a_byte(db: Path, capsys: pytest.Cap
 
 
 def test_verify_runs_the_foreign_key_check(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("UPDATE patients SET payer_id = 999 WHERE id = (SELECT min(id) FROM patients)")
     conn.commit()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from core.store import Patient, Store
+from core.store import Patient, Store, connections
 from tests.core.store.conftest import FakeClock
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 
@@ -41,14 +41,14 @@ def test_every_write_is_audited_with_before_and_after(store: Store, clock: FakeC
 
 
 def test_the_log_refuses_changes_through_the_program(store: Store) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(connections.IntegrityError, match="append-only"):
         store.conn.execute("UPDATE audit_log SET who = 'mallory'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(connections.IntegrityError, match="append-only"):
         store.conn.execute("DELETE FROM audit_log")
 
 
 def _tamper(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("DROP TRIGGER audit_log_no_delete")
     for statement in statements:
@@ -96,7 +96,7 @@ def test_rehashing_one_row_still_breaks_the_next(audited_file: Path, clock: Fake
     """Recomputing the edited row's own hash is not enough: the next row points at the old hash."""
     from core.store.audit import row_hash
 
-    conn = sqlite3.connect(audited_file)
+    conn = raw_connect(audited_file)
     prev, row = conn.execute("SELECT prev_hash, id FROM audit_log WHERE id = 3").fetchone()
     cols = ("id", "at", "who", "entity", "entity_id", "action", "before", "after")
     values = dict(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from core.backup import backup_database, check_database_file, run_daily_backup, 
 from core.errors import StoreBusyError, StoreError
 from core.store import Patient, connections
 from tests.conftest import _LOCK_DROPPING_OPENS
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 
@@ -63,7 +63,7 @@ def test_every_transaction_takes_the_write_lock_first(tmp_path: Path) -> None:
 def test_a_writer_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> None:
     db = tmp_path / "superbill.db"
     with open_signed_in(db) as store:
-        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other = raw_connect(db, isolation_level=None, check_same_thread=False)
         other.execute("BEGIN IMMEDIATE")
         threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
         saved = store.save_patient(
@@ -80,7 +80,7 @@ def test_a_lock_held_too_long_is_a_plain_busy_message_and_nothing_is_stored(
     monkeypatch.setattr(connections, "WRITE_ATTEMPTS", 2)
     with open_signed_in(db) as store:
         store.conn.execute("PRAGMA busy_timeout = 50")
-        other = sqlite3.connect(db, isolation_level=None)
+        other = raw_connect(db, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(StoreBusyError, match="Nothing was changed"):

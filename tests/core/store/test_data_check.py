@@ -4,7 +4,6 @@ row changed, deleted or added with another tool is named by ``Store.verify_data`
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
@@ -14,10 +13,11 @@ import pytest
 import main
 from core import visit
 from core.coding.model import LesionGroup, LesionKind
-from core.store import EncounterRecord, Patient, Provider, Store, rows
+from core.store import EncounterRecord, Patient, Provider, Store, keys, rows
 from core.store.audit import canonical_json
 from core.store.data_check import verify_data
 from tests.core.store.conftest import DOS, FakeClock
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
@@ -95,19 +95,27 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int
     clock = FakeClock()
     with open_signed_in(path, clock=clock, user="tester") as store:
         ids = _history(store, clock)
+    _BUILT_KEYS[path] = keys.load_key(path)
     return path, ids
+
+
+#: the key of each built file (made under the first test's key store; each copy is given it)
+_BUILT_KEYS: dict[Path, bytes | None] = {}
 
 
 @pytest.fixture
 def file(built: tuple[Path, dict[str, int]], tmp_path: Path) -> Path:
     copy = tmp_path / "superbill.db"
     shutil.copyfile(built[0], copy)
+    key = _BUILT_KEYS[built[0]]
+    assert key is not None
+    keys.save_key(copy, key)
     return copy
 
 
 def _change(path: Path, *statements: str) -> None:
     """Edit the file with plain SQLite, as another tool would (foreign keys off, no audit row)."""
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     for statement in statements:
         conn.execute(statement)
     conn.commit()
@@ -130,7 +138,7 @@ def test_a_file_written_by_the_program_verifies_clean(file: Path, capsys: pytest
 
 def test_the_check_reads_only(file: Path) -> None:
     before = file.read_bytes()
-    conn = sqlite3.connect(file.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = raw_connect(file.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         assert verify_data(conn).ok
     finally:
@@ -251,7 +259,7 @@ def test_a_direct_edit_is_found(
 
 def test_the_report_is_bounded(file: Path) -> None:
     _change(file, "UPDATE payers SET payer_id = 'X'", "UPDATE fee_schedule SET unit_fee_cents = 1")
-    conn = sqlite3.connect(file)
+    conn = raw_connect(file)
     try:
         changed = conn.execute("SELECT (SELECT count(*) FROM payers) + (SELECT count(*) FROM fee_schedule)")
         expected = changed.fetchone()[0]

@@ -14,6 +14,7 @@ import pytest
 from core.errors import DatabaseDamagedError, DatabaseTooNewError, StoreError
 from core.store import SCHEMA_VERSION, schema
 from core.store.schema import APPLICATION_ID
+from tests.keyed import raw_connect
 from tests.signing_in import open_signed_in
 
 
@@ -76,7 +77,9 @@ def _refused_untouched(path: Path, error: type[Exception], words: str) -> None:
 
 
 def test_random_bytes_are_refused(db_path: Path) -> None:
-    db_path.write_bytes(os.urandom(8192))
+    db_path.write_bytes(
+        os.urandom(8000)
+    )  # whole pages would be an encrypted file: tests/core/test_encryption.py
     _refused_untouched(db_path, DatabaseDamagedError, "not a database file at all")
 
 
@@ -123,7 +126,7 @@ def test_damaged_page_is_refused(db_path: Path) -> None:
 
 
 def test_another_programs_database_is_refused(db_path: Path) -> None:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     conn.execute("CREATE TABLE songs (title TEXT)")
     conn.commit()
     conn.close()
@@ -133,7 +136,7 @@ def test_another_programs_database_is_refused(db_path: Path) -> None:
 def test_newer_schema_version_is_refused(db_path: Path) -> None:
     with open_signed_in(db_path):
         pass
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
@@ -143,7 +146,7 @@ def test_newer_schema_version_is_refused(db_path: Path) -> None:
 def test_unknown_migration_is_refused(db_path: Path) -> None:
     with open_signed_in(db_path):
         pass
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
         "VALUES ('superbill', '9999_future', 'x')"
@@ -187,7 +190,7 @@ def test_locked_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyP
     with open_signed_in(db_path):
         pass
     monkeypatch.setattr(opening, "LOCK_TIMEOUT_S", 0.2)
-    other = sqlite3.connect(db_path)
+    other = raw_connect(db_path)
     other.execute("PRAGMA journal_mode = DELETE")  # a rollback-journal file is locked whole by a writer
     other.execute("BEGIN EXCLUSIVE")
     try:

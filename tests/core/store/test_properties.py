@@ -4,7 +4,6 @@ is found at that row."""
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlcipher3 import dbapi2
 
 from core.store import Patient, Store
 from core.store.audit import verify
@@ -61,7 +61,7 @@ def audited() -> Iterator[Store]:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_any_single_edit_is_found_at_its_row(audited: Store, data: st.DataObject) -> None:
-    copy = sqlite3.connect(":memory:")
+    copy = dbapi2.connect(":memory:")
     audited.conn.backup(copy)
     rows = copy.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     target = data.draw(st.integers(min_value=1, max_value=rows), label="row")
