@@ -1,9 +1,10 @@
 """Opening a database file safely: refuse what is not ours, damaged or too new, before writing a byte.
 
-Order matters. SQLite's ``quick_check`` (which also tells a file that is not a database at all) and
-the schema version are read first; only a file that passes gets the write-ahead log switched on and
-pending migrations applied. A refused file is left exactly as it was, so a damaged database can still
-be rescued from. Connections come from ``core.store.connections`` (no ``open()`` of the file, ever).
+Order matters. SQLite's ``quick_check`` (which also tells a file that is not a database at all; the
+window runs it in the background instead, ``core.store.file_check``) and the schema version are read
+first; only a file that passes gets the write-ahead log switched on and pending migrations applied.
+A refused file is left exactly as it was, so a damaged database can still be rescued from. Connections
+come from ``core.store.connections`` (no ``open()`` of the file, ever).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlite_utils import Database
 
 from core.errors import DatabaseDamagedError, StoreError
 from core.store import sessions
-from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect, damaged, write_transaction
+from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect, write_transaction
+from core.store.file_check import quick_check
 from core.store.schema import build_migrations, check_schema
 from core.store.store import Clock, Store, default_user, utc_now
 
@@ -26,16 +28,17 @@ MEMORY = ":memory:"
 CACHE_KIB = 32 * 1024
 
 
-def check_before_writing(conn: sqlite3.Connection, path: Path | str) -> bool:
-    """``PRAGMA quick_check`` and the schema check, reading only. Returns True for a brand-new file.
+def check_before_writing(conn: sqlite3.Connection, path: Path | str, *, whole_file: bool = True) -> bool:
+    """The schema check (and with ``whole_file`` ``PRAGMA quick_check`` first), reading only. Returns
+    True for a brand-new file.
 
     SQLite itself tells a file that is not a database ("file is not a database"): the file is never
-    read with ``open()`` (see ``core.store.connections``).
+    read with ``open()`` (see ``core.store.connections``). Without ``whole_file`` only the first pages
+    are read (see ``core.store.file_check``): the cost does not grow with the file.
     """
+    if whole_file:
+        quick_check(conn, path)
     try:
-        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
-        if found != ["ok"]:
-            raise damaged(path, f"is damaged (the database check found: {found[0]})")
         return check_schema(conn, path)
     except sqlite3.DatabaseError as err:
         raise cannot_open(path, err) from err
@@ -82,6 +85,7 @@ def open_store(
     clock: Clock | None = None,
     user: str | None = None,
     program: str = "Superbill Desk",
+    whole_file_check: bool = True,
 ) -> Store:
     """Open (or create) the practice database and return its ``Store``.
 
@@ -92,6 +96,10 @@ def open_store(
 
     ``program`` names this program in the list of programs that have the file open (see
     ``core.store.sessions``), e.g. "Superbill Desk window" or "superbill import".
+
+    ``whole_file_check`` False leaves out SQLite's check of every page (``PRAGMA quick_check``): the
+    window opens at the same speed whatever the size of the file and runs the check in the background
+    (``core.store.file_check.check_file``). The schema marks are checked either way.
 
     Raises:
         DatabaseDamagedError: not a database, damaged, or another program's database (file untouched).
@@ -106,7 +114,7 @@ def open_store(
     location: Path | str = path if in_memory else Path(path)
     conn = connect(location)
     try:
-        is_new = check_before_writing(conn, location)
+        is_new = check_before_writing(conn, location, whole_file=whole_file_check)
         try:
             db = prepare(conn, location, in_memory=in_memory)
         except sqlite3.DatabaseError as err:
