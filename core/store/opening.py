@@ -9,18 +9,14 @@ come from ``core.store.connections`` (no ``open()`` of the file, ever).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from core.errors import DatabaseDamagedError, StoreError
 from core.store import sessions
-from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect, write_transaction
+from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect
 from core.store.file_check import quick_check
-from core.store.schema import build_migrations, check_schema
+from core.store.schema import check_schema, up_to_date
 from core.store.store import Clock, Store, default_user, utc_now
 
 MEMORY = ":memory:"
@@ -44,38 +40,29 @@ def check_before_writing(conn: sqlite3.Connection, path: Path | str, *, whole_fi
         raise cannot_open(path, err) from err
 
 
-class StoreDatabase(Database):
-    """sqlite-utils' ``Database`` whose transactions take the write lock first (``BEGIN IMMEDIATE``).
+class OpenFile:
+    """The store's open file: its connection (sqlite-utils is needed only to migrate, ``migrating``)."""
 
-    sqlite-utils' own ``atomic`` begins with a plain ``BEGIN``: a transaction that reads and then writes
-    is refused at once ("database is locked") when another program writes at the same moment, without
-    waiting. Everything that writes through sqlite-utils (the schema migrations) comes through here.
-    """
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | str) -> None:
-        super().__init__(conn, execute_plugins=False)
-        self.location = path
-
-    @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
-        with write_transaction(self.conn, self.location):
-            yield self
+    def close(self) -> None:
+        self.conn.close()
 
 
-def prepare(conn: sqlite3.Connection, location: Path | str, *, in_memory: bool) -> StoreDatabase:
+def prepare(conn: sqlite3.Connection, location: Path | str, *, in_memory: bool) -> OpenFile:
     """Switch on the safety settings and apply pending migrations (the file already passed its checks)."""
-    db = StoreDatabase(conn, location)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    db.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
-    if not in_memory:
-        db.enable_wal()
-    migrations = build_migrations()
-    if migrations.pending(db):
-        with db.atomic():  # one writer migrates; a second program starting now waits, then finds none
-            migrations.apply(db)
-    return db
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
+    if not in_memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = wal")  # the connection is in autocommit mode: no transaction
+    if not up_to_date(conn):
+        from core.store.migrating import migrate
+
+        migrate(conn, location)
+    return OpenFile(conn)
 
 
 def open_store(
