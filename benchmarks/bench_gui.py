@@ -50,6 +50,10 @@ else:
         def ask(self, *args, **kwargs):
             return False
     set_dialogs(Later())
+    from core.logs import configure_logging
+    from gui.single_instance import claim_database
+    configure_logging()  # what gui.app.run does before the window: the log, one window per file
+    instance = claim_database(Path(sys.argv[2]))  # kept for the life of the window
     window = build_main_window(Path(sys.argv[2]))
 window.show()
 QTest.qWaitForWindowExposed(window)
