@@ -456,16 +456,6 @@ def main(argv: list[str] | None = None) -> int:
         for name in whole_file[0]:
             small, large = whole_file[0][name], whole_file[1][name]
             print(f"  {name:<46} {small:10.2f} {large:10.2f}   {large / small:5.2f}")
-        searches = [name for name in results[0] if name.startswith("patient search")]
-        same = [name for name in searches if name.endswith(SAME_LISTED)]
-        worst_ratio = max(results[1][name] / results[0][name] for name in same)
-        slowest = max(max(results[0][name], results[1][name]) for name in searches)
-        met = worst_ratio <= SEARCH_RATIO_GOAL and slowest <= SEARCH_MS_GOAL
-        print(
-            f"  patient search goal: ratio <= {SEARCH_RATIO_GOAL} at the same number listed (worst "
-            f"{worst_ratio:.2f}), every figure <= {SEARCH_MS_GOAL:.0f} ms (slowest {slowest:.2f} ms): "
-            f"{'met' if met else 'not met'}"
-        )
     return 0
 
 
