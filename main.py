@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file to use (default: the file in your user data folder)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who runs the command (asked for the password); scripts may set SUPERBILL_USER and "
+        "SUPERBILL_PASSWORD instead (see docs/cli.md). Not needed for `code`.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     code = sub.add_parser("code", help="code one encounter given as JSON (see docs/cli.md)")

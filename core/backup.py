@@ -257,6 +257,19 @@ def keep_days_setting(store: Store) -> int:
     return max(int(store.setting(KEEP_DAYS_SETTING)), 1)
 
 
+def _keep_days_in_file(db_path: Path) -> int:
+    """The ``backup_days_to_keep`` setting read straight from the file (no store, no sign-in: a backup
+    thread has nobody signed in, and a setting is not patient data)."""
+    import json
+
+    from core.store.settings import declared
+
+    with _connect(db_path, read_only=True) as conn:
+        row = conn.execute("SELECT value FROM settings WHERE name = ?", [KEEP_DAYS_SETTING]).fetchone()
+    value = declared(KEEP_DAYS_SETTING).default if row is None else json.loads(row[0])
+    return max(int(value), 1)
+
+
 def run_daily_backup(
     source: Store | Path,
     backups_dir: Path | None = None,
@@ -290,13 +303,7 @@ def run_daily_backup(
     if isinstance(source, Path):
         db_path = source
         if keep_days is None:
-            from core.store import open_store
-
-            store = open_store(db_path, seed_demo=False)
-            try:
-                keep_days = keep_days_setting(store)
-            finally:
-                store.close()
+            keep_days = _keep_days_in_file(db_path)
     else:
         if source.path is None:
             raise StoreError("This database lives only in memory; there is no file to back up.")

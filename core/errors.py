@@ -47,3 +47,17 @@ class StaleRecordError(StoreError):
 
 class DatabaseInUseError(StoreError):
     """Another program has the database open, and the step asked for must be alone with it."""
+
+
+class NotAllowedError(SuperbillError):
+    """The signed-in person's role does not allow this step (or nobody is signed in)."""
+
+
+class SignInError(SuperbillError):
+    """A sign-in was refused: unknown name, wrong password, or too many wrong tries in a row.
+
+    ``wait_seconds`` is how long to wait before the next try is looked at (0 when it may be now)."""
+
+    def __init__(self, text: str, *, wait_seconds: int = 0) -> None:
+        super().__init__(text, field="password")
+        self.wait_seconds = wait_seconds

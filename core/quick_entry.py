@@ -146,7 +146,7 @@ def _parse_count(word: str) -> int:
 
 
 def kind_hint() -> str:
-    """The words to suggest: ``a kind (ak, pre, ben… or mal) or a lesion type (wart, sk… or scc)``."""
+    """The words to suggest: ``a kind (pre, ben… or mal) or a lesion type (ak, wart, sk… or scc)``."""
     declared = kinds.declaration()
     kind_words = [w for k in declared.kinds for w in k.words if w != k.name]
     type_words = list(dict.fromkeys(t.words[0] for t in declared.types))

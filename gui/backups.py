@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from core.accounts import Action
 from gui.background import run_in_background
 from gui.dialogs import dialogs
 from gui.errors import show_error
@@ -63,6 +64,7 @@ class Backups(QObject):
         from core.backup import backup_database
 
         store = self.window.store
+        store.require(Action.BACKUP)
         if store.path is None:
             dialogs().inform(
                 self.window, "Back up", "This database lives in memory only; there is no file to back up."
@@ -82,6 +84,7 @@ class Backups(QObject):
         from gui.main_window import WINDOW_PROGRAM
 
         window = self.window
+        window.store.require(Action.RESTORE)  # core decides, whatever the menu showed
         path = window.store.path
         if path is None:
             return

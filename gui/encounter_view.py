@@ -159,6 +159,8 @@ class EncounterView(QWidget):
             self._saved = record if record.id is not None else None
             self._patient = patient
             self._context = visit.open_context(self._store, record)
+            if patient.id is not None:
+                self._store.record_view(patient.id, "visit")  # who looked at whose record, for the log
             self.refresh_choices()
             self.header.show_visit(record)
             self.header.show_patient(

@@ -10,22 +10,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
+from core.accounts import Account
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
+from gui import desk_access
 from gui.backups import Backups
 from gui.day_sheet import DaySheet
+from gui.demo_data import remove_demo_data
 from gui.dialogs import dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting
-from gui.menus import build_menus, shortcut_list
+from gui.idle_lock import IdleLock
+from gui.menus import build_menus
 from gui.no_patient_yet import recover
 from gui.patient_panel import PatientPanel
 from gui.printing import Printing
+from gui.sign_in import Gate
+from gui.widget_names import named
 from gui.window_state import restore_state, save_state
 from gui.window_state import window_settings as window_settings  # where tests look for it
 
@@ -45,7 +58,36 @@ class MainWindow(QMainWindow):
         self._drafts_offered = False
         self._leaving = False  # Quit already asked about a visit with no patient
         self.settings_dialog: QWidget | None = None
+        self.built = False  # the work area is built at the first sign-in: nothing is read before
 
+        # the sign-in screen first (gui.sign_in); the practice's data only once someone signed in
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("windowPages")
+        self.gate = Gate(store)
+        self.gate.signed_in.connect(self.signed_in)
+        self.pages.addWidget(self.gate)
+        self.setCentralWidget(self.pages)
+        self.idle = IdleLock(self.lock, self)
+
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setAccessibleName("Working")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setVisible(False)
+        self.status_text = QLabel()
+        self.status_text.setObjectName("statusText")
+        self.signed_in_label = named(QLabel(), "signedInAs", "Signed in as")
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.signed_in_label)
+        self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
+        self.resize(1360, 860)
+
+    def _build_work_area(self) -> None:
+        """The day sheet, patients and editor, the menus and the remembered layout: built once, at the
+        first sign-in (so the sign-in screen shows before any patient data is read)."""
+        store = self.store
         self.day_sheet = DaySheet(store)
         self.patients = PatientPanel(store)
         self.editor = EncounterEditor(store)
@@ -65,19 +107,7 @@ class MainWindow(QMainWindow):
         for splitter in (self.left, self.splitter):
             splitter.setChildrenCollapsible(False)
         self.splitter.setContentsMargins(8, 8, 8, 8)
-        self.setCentralWidget(self.splitter)
-
-        self.busy = QProgressBar()
-        self.busy.setObjectName("busyIndicator")
-        self.busy.setAccessibleName("Working")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(160)
-        self.busy.setVisible(False)
-        self.status_text = QLabel()
-        self.status_text.setObjectName("statusText")
-        self.statusBar().addWidget(self.status_text, 1)
-        self.statusBar().addPermanentWidget(self.busy)
-        self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
+        self.pages.addWidget(self.splitter)
         self.printing = Printing(self)  # preview, print, save as PDF (gui.printing)
         self.backups = Backups(self)  # back up, restore, today's automatic backup (gui.backups)
 
@@ -95,11 +125,22 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.patients.search, self.patients.results)
         self.setTabOrder(self.patients.results, self.patients.new_button)
         self.setTabOrder(self.patients.new_button, self.editor.provider)
-        self.resize(1360, 860)
         self.splitter.setSizes([560, 800])
         self.left.setSizes([480, 320])
         restore_state(self, self._splitters())
+        self.built = True
         self.recover_pending_visit()
+
+    # -- signing in, locking (gui.desk_access, gui.sign_in, gui.idle_lock, gui.people) -------------------
+    def signed_in(self, account: Account) -> None:
+        """Someone signed in (or unlocked): the work area as it was, with their role's commands."""
+        if not self.built:
+            self._build_work_area()
+        desk_access.show_work_area(self, account)
+
+    def lock(self) -> None:
+        """Hide the patient data behind the sign-in screen (Ctrl+Shift+L, or the idle minutes)."""
+        desk_access.lock(self)
 
     def focus_search(self) -> None:
         """Put the cursor in the patient search (Ctrl+F)."""
@@ -282,51 +323,19 @@ class MainWindow(QMainWindow):
 
     def use_store(self, store: Store) -> None:
         """Work on ``store`` from now on (a restored backup reopened) and show what it holds."""
+        was = self.store.account
         self.store = store
         for panel in (self.day_sheet, self.patients, self.editor):
             panel.set_store(store)
-        self.day_sheet.reload()
+        if store.account is None:  # a restored file: its own people sign in to it
+            desk_access.show_gate(self, was)
+        else:
+            self.day_sheet.reload()
 
     @reporting("remove the demo patients")
     def remove_demo_data(self) -> None:
-        """Delete the demo patients and their visits before real work starts (asks first)."""
-        if not self.store.has_demo_data():
-            dialogs().inform(self, "No demo patients", "There are no demo patients left in this database.")
-            return
-        if not dialogs().ask(
-            self,
-            "Remove the demo patients?",
-            "The demo patients and all their visits will be deleted. The practice, providers, payers and "
-            "fees stay so you can change them into your own (File → Settings).",
-            "Remove the demo patients",
-            "Keep them",
-        ):
-            return
-        patients, encounters = self.store.remove_demo_data()
-        if self.editor.encounter is not None:  # a pending visit has no patient: it stays
-            self.editor.clear()
-        self.day_sheet.reload()
-        self.patients.run_search()
-        dialogs().inform(
-            self,
-            "Demo patients removed",
-            f"{counted(patients, 'demo patient')} and {counted(encounters, 'visit')} were removed.",
-        )
-
-    # -- help --------------------------------------------------------------------------------------
-    def show_shortcuts(self) -> None:
-        """List every menu command with its keys (F1)."""
-        dialogs().inform(self, "Keyboard shortcuts", shortcut_list(self.menuBar()))
-
-    def show_about(self) -> None:
-        """Name, database file and log file."""
-        from core.paths import log_file
-
-        dialogs().inform(
-            self,
-            "About Superbill Desk",
-            f"Superbill Desk\n\nDatabase: {self.store.path or 'in memory'}\nLog file: {log_file()}",
-        )
+        """Delete the demo patients and their visits before real work starts (``gui.demo_data``)."""
+        remove_demo_data(self)
 
     # -- window state (gui.window_state) -----------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
@@ -342,10 +351,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._drafts_offered:
-            self._drafts_offered = True
-            QTimer.singleShot(0, self.offer_drafts)
-            QTimer.singleShot(0, self.backups.start_daily_backup)
+        if not self.built:
+            self.menuBar().setVisible(False)
+            self.gate.focus_first_empty()
 
     def quit(self) -> None:
         """File → Quit: asks first when lesions were typed for a visit with no patient yet."""
@@ -362,8 +370,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self._drop_pending()
-        self.save_state()
-        self.printing.close()
+        self.idle.stop()
+        if self.built:
+            self.save_state()
+            self.printing.close()
         super().closeEvent(event)
 
     def day(self) -> date:

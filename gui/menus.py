@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QWidget
 
+from core.accounts import Action
+from core.store import Store
+from gui.dialogs import dialogs
+from gui.people import change_password, open_people
 from gui.review_sheet import review_day, review_visit
 
 if TYPE_CHECKING:
@@ -52,7 +56,22 @@ def build_menus(window: MainWindow) -> None:
     remove_demo = add_action(
         window, file_menu, "Remove the &demo patients…", "removeDemoAction", None, window.remove_demo_data
     )
-    file_menu.aboutToShow.connect(lambda: remove_demo.setEnabled(window.store.has_demo_data()))
+    file_menu.aboutToShow.connect(
+        lambda: remove_demo.setEnabled(
+            window.store.may(Action.PRACTICE_SETTINGS) and window.store.has_demo_data()
+        )
+    )
+    file_menu.addSeparator()
+    add_action(window, file_menu, "&People…", "peopleAction", None, lambda: open_people(window))
+    add_action(
+        window,
+        file_menu,
+        "&Change my password…",
+        "changePasswordAction",
+        None,
+        lambda: change_password(window),
+    )
+    add_action(window, file_menu, "&Lock / switch user", "lockAction", "Ctrl+Shift+L", window.lock)
     file_menu.addSeparator()
     add_action(window, file_menu, "&Quit", "quitAction", QKeySequence.StandardKey.Quit, window.quit)
 
@@ -110,8 +129,58 @@ def build_menus(window: MainWindow) -> None:
     add_action(window, day, "&Review sheet…", "reviewSheetAction", "Ctrl+Shift+R", lambda: review_day(window))
 
     help_menu = bar.addMenu("&Help")
-    add_action(window, help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", window.show_shortcuts)
-    add_action(window, help_menu, "&About Superbill Desk", "aboutAction", None, window.show_about)
+    add_action(
+        window, help_menu, "&Keyboard shortcuts", "shortcutsAction", "F1", lambda: show_shortcuts(window)
+    )
+    add_action(window, help_menu, "&About Superbill Desk", "aboutAction", None, lambda: show_about(window))
+
+
+#: menu commands that only some roles may use (``core.accounts``; core refuses them anyway): greyed
+#: out for the others so nobody is sent into a step that will be refused
+ROLE_ACTIONS: dict[str, Action] = {
+    "restoreAction": Action.RESTORE,
+    "removeDemoAction": Action.PRACTICE_SETTINGS,
+    "peopleAction": Action.MANAGE_USERS,
+    "saveAction": Action.FINALIZE,
+    "reopenAction": Action.REOPEN,
+    "backupAction": Action.BACKUP,
+    "printDayAction": Action.PRINT,
+    "printAction": Action.PRINT,
+}
+
+
+#: Quit always works; the import note's command is switched on and off by the editor itself
+_LEFT_ALONE = frozenset({"", "quitAction", "noteDealtWithAction"})
+
+
+def apply_role(window: QWidget, store: Store) -> None:
+    """Enable each menu command the signed-in person's role allows; with nobody signed in (locked),
+    every command but Quit is off, so no shortcut reaches the hidden work area."""
+    signed_in = store.account is not None
+    for menu in window.findChildren(QMenu):
+        menu.menuAction().setEnabled(signed_in)
+        for action in menu.actions():
+            name = action.objectName()
+            if name in _LEFT_ALONE or action.isSeparator():
+                continue
+            needed = ROLE_ACTIONS.get(name)
+            action.setEnabled(signed_in and (needed is None or store.may(needed)))
+
+
+def show_shortcuts(window: QMainWindow) -> None:
+    """Help → Keyboard shortcuts (F1): every menu command with its keys."""
+    dialogs().inform(window, "Keyboard shortcuts", shortcut_list(window.menuBar()))
+
+
+def show_about(window: MainWindow) -> None:
+    """Help → About: the program's name, its database file and its log file."""
+    from core.paths import log_file
+
+    dialogs().inform(
+        window,
+        "About Superbill Desk",
+        f"Superbill Desk\n\nDatabase: {window.store.path or 'in memory'}\nLog file: {log_file()}",
+    )
 
 
 def shortcut_list(bar: QMenuBar) -> str:

@@ -1,10 +1,10 @@
 """The patient form: a new patient, or the corrections to one on file, with problems shown by the field.
 
-``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``, and the second insurance
-``patientSecondary…`` after the first one's), each with its problem line (``<name>Error``), and
-*Save* / *Cancel*. It fills itself from a patient or from what was typed in the search, and reads a
-``Patient`` back; saving it (and asking about a likely duplicate) is the patient panel's business
-(``gui.patient_panel``).
+``PatientForm`` holds the fields (``patientFirstName`` … ``patientPhone``: the first insurance's
+payer, member ID, group, subscriber and relationship, then the second insurance's
+``patientSecondary…``), each with its problem line (``<name>Error``), and *Save* / *Cancel*. It
+fills itself from a patient or from what was typed in the search, and reads a ``Patient`` back;
+saving it (and asking about a likely duplicate) is the patient panel's business (``gui.patient_panel``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ FIELD_WIDGETS: dict[str, str] = {
     "sex": "patientSex",
     "payer_id": "patientPayer",
     "member_id": "patientMemberId",
+    "group_number": "patientGroup",
+    "subscriber_name": "patientSubscriber",
+    "relationship": "patientRelationship",
     "secondary_payer_id": "patientSecondaryPayer",
     "secondary_member_id": "patientSecondaryMemberId",
     "secondary_group_number": "patientSecondaryGroup",
@@ -72,6 +75,19 @@ class PatientForm(QGroupBox):
             self.sex.addItem(text, value)
         self.payer = self._field(QComboBox(), "patientPayer", "Insurance")
         self.member_id = self._field(QLineEdit(), "patientMemberId", "Member ID", "From the insurance card")
+        self.group = self._field(QLineEdit(), "patientGroup", "Group number", "From the insurance card")
+        self.subscriber = self._field(
+            QLineEdit(),
+            "patientSubscriber",
+            "Insurance subscriber",
+            "The insured person's name, when it is not the patient",
+        )
+        self.relationship = self._field(
+            QComboBox(),
+            "patientRelationship",
+            "Relationship to the subscriber",
+            "Who the insurance's subscriber is to the patient (self when it is the patient)",
+        )
         self.second_payer = self._field(
             QComboBox(), "patientSecondaryPayer", "Second insurance", "A second plan, billed after the first"
         )
@@ -92,6 +108,7 @@ class PatientForm(QGroupBox):
             "Who the second insurance's subscriber is to the patient (self when it is the patient)",
         )
         for relationship in RELATIONSHIPS:
+            self.relationship.addItem(relationship, relationship)
             self.second_relationship.addItem(relationship, relationship)
         self.address = self._field(QLineEdit(), "patientAddress", "Street address")
         self.city = self._field(QLineEdit(), "patientCity", "City")
@@ -121,6 +138,9 @@ class PatientForm(QGroupBox):
             ("Sex", self.sex),
             ("Insurance", self.payer),
             ("Member ID", self.member_id),
+            ("Group no.", self.group),
+            ("Subscriber", self.subscriber),
+            ("Relationship", self.relationship),
             ("Second insurance", self.second_payer),
             ("2nd member ID", self.second_member_id),
             ("2nd group no.", self.second_group),
@@ -150,6 +170,7 @@ class PatientForm(QGroupBox):
             line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
         self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
         self.payer.activated.connect(lambda _i: self.clear_error("patientSecondaryPayer"))
+        self.relationship.activated.connect(lambda _i: self.clear_error("patientRelationship"))
         self.second_payer.currentIndexChanged.connect(self._second_insurance_shown)
         self.second_payer.activated.connect(lambda _i: self._clear_second_errors())
         self.second_relationship.activated.connect(
@@ -172,6 +193,8 @@ class PatientForm(QGroupBox):
             self.last_name,
             self.dob,
             self.member_id,
+            self.group,
+            self.subscriber,
             self.second_member_id,
             self.second_group,
             self.second_subscriber,
@@ -194,6 +217,7 @@ class PatientForm(QGroupBox):
         for payer in payers:
             self.payer.addItem(payer.name, payer.id)
             self.second_payer.addItem(payer.name, payer.id)
+        self.relationship.setCurrentIndex(0)
         self.second_relationship.setCurrentIndex(0)
         for line in self.text_fields():
             line.clear()
@@ -220,6 +244,9 @@ class PatientForm(QGroupBox):
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
         self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
         self.member_id.setText(patient.member_id)
+        self.group.setText(patient.group_number)
+        self.subscriber.setText(patient.subscriber_name)
+        self.relationship.setCurrentIndex(max(self.relationship.findData(patient.relationship), 0))
         self.second_payer.setCurrentIndex(max(self.second_payer.findData(patient.secondary_payer_id), 0))
         self.second_member_id.setText(patient.secondary_member_id)
         self.second_group.setText(patient.secondary_group_number)
@@ -303,12 +330,15 @@ class PatientForm(QGroupBox):
             phone=self.phone.text(),
             payer_id=self.payer.currentData(),
             member_id=self.member_id.text(),
+            group_number=self.group.text(),
+            subscriber_name=self.subscriber.text(),
+            relationship=self.relationship.currentData(),
             secondary_payer_id=self.second_payer.currentData(),
             secondary_member_id=self.second_member_id.text(),
             secondary_group_number=self.second_group.text(),
             secondary_subscriber_name=self.second_subscriber.text(),
             secondary_relationship=self.second_relationship.currentData(),
         )
-        if self.editing is not None:  # keep what the form does not show (chart number, subscriber…)
+        if self.editing is not None:  # keep what the form does not show (chart number, email…)
             return replace(self.editing, **fields)
         return Patient(**fields)

@@ -122,7 +122,8 @@ class PatientPanel(QWidget):
     def set_store(self, store: Store) -> None:
         """Use ``store`` from now on (after a backup was restored, the window reopens the file)."""
         self._store = store
-        self.run_search()
+        if store.account is not None:  # a restored file is searched once someone signed in to it
+            self.run_search()
 
     # -- search ----------------------------------------------------------------------------------
     def _payer_names(self) -> dict[int, str]:
@@ -171,6 +172,8 @@ class PatientPanel(QWidget):
     # -- the form (gui.patient_form) ---------------------------------------------------------------
     def edit_patient(self, patient: Patient) -> None:
         """Show the form filled with ``patient`` to correct it (insurance, address, spelling)."""
+        if patient.id is not None:
+            self._store.record_view(patient.id, "details")
         self.open_form()
         self.form.show_patient(patient)
 

@@ -270,6 +270,7 @@ class Printing(QObject):
 
     def _saved(self, path: Path, encounter_ids: list[int]) -> None:
         self._mark_printed(encounter_ids)
+        self.window.store.record_print(encounter_ids, f"saved as PDF {path}")
         self._say(f"Saved {path.name} in {path.parent}.", written=path)
 
     # -- printing --------------------------------------------------------------------------------
@@ -332,6 +333,7 @@ class Printing(QObject):
         def done(drawn: int) -> None:
             self._print_finished(job)
             self._mark_printed(encounter_ids)
+            self.window.store.record_print(encounter_ids, f"printed to {where}")
             if to_file is not None:
                 self._say(f"Printed {drawn} page(s) to the PDF file {to_file}.", written=to_file)
             else:

@@ -60,6 +60,8 @@ def _review(window: MainWindow, day: date, encounter_id: int | None, title: str,
     except Exception as error:
         show_error(window, error, "show the review sheet")
         return
+    shown = [e.encounter_id for e in (*sheet.billed, *sheet.drafts, *sheet.void)]
+    window.store.record_print(shown, "review sheet shown (to print or save from its preview)")
     window.printing.render_and_preview(
         lambda out: _draw(sheet, out), "Preparing the review sheet…", title, name, noun=NOUN
     )

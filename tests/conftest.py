@@ -26,6 +26,19 @@ os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "data")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "cache")
 os.environ["SUPERBILL_DATA_DIR"] = str(_SESSION_HOME / "superbill")
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+# The commands tests run (in this process or as real processes) sign in as the tests' first
+# administrator, as a script would (docs/cli.md "Signing in"): see tests/signing_in.py.
+os.environ["SUPERBILL_USER"] = "tester"
+os.environ["SUPERBILL_PASSWORD"] = "tester's long password"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> None:
+    """Argon2id at its real cost takes about a second on these machines; thousands of test stores
+    hash with the smallest parameters instead (the real ones are tested in tests/core/test_passwords.py)."""
+    from core import passwords
+
+    passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture(autouse=True)

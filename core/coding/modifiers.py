@@ -188,7 +188,7 @@ def multiple_procedures(
     """51 on every procedure but the highest-valued one, when the payer wants it.
 
     Never for Medicare and never on add-on or 51-exempt codes: those whose CMS multiple-procedure
-    indicator for ``year`` is 0 (17004), or flagged in ``cpt.json`` when no CMS file covers the year.
+    indicator for ``year`` is 0 (17004); the nearest year's when no CMS file covers the year.
     ``values`` is the total RVU of one unit of each code at the visit's rate (``None`` = not
     confirmed): procedures are ranked by it, unknown values last, so the main procedure is the highest
     *known* one, with a note asking the biller to confirm it. A line that carries the distinct-procedure

@@ -8,7 +8,7 @@ indicator is ``2`` at 50 %; E/M, add-on codes and 17004 (indicator ``0``) are ne
 
 The RVUs, multiple-procedure indicators and conversion factor come from the CMS Relative Value File of
 the date of service's year (``resources/cms/``, or a newer file loaded with ``superbill tables load``;
-``resources/fee_schedule/mpfs_YYYY.json`` only for a year without one); ``core.coding.tables.fee_schedule``
+none for a year without one); ``core.coding.tables.fee_schedule``
 reads them (the engine ranks procedures for modifier 51 from the same table). Where a value is not known
 the line says so (``confirmed`` False, no amount) — no number is ever made up. Amounts are whole cents
 here; the JSON form writes dollars with two decimals.

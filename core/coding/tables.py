@@ -1,14 +1,16 @@
-"""The code tables under ``resources/codes/`` and the fee schedules under ``resources/fee_schedule/``.
+"""The code tables under ``resources/codes/``, and the Medicare facts of ``core.coding.cms`` as the engine
+asks for them.
 
 This module is the only reader of those files: read once, handed out as frozen records. Each loader
 is cached, so the JSON is parsed at most once per process; nothing here touches the network. Other
 parts of the program use ``pos(code).facility``, ``global_days(code, on)`` and ``rvu_total(code, year,
 facility=...)`` from here.
 
-Official data wins: where the CMS tables of ``core.coding.cms`` (shipped in ``resources/cms/`` or loaded
-with ``superbill tables load`` into the user data folder) give a global period, multiple-procedure
-indicator, RVU, MUE or PTP edit, that value is used, and the secondary-source JSON here only answers
-what no official table covers (a year without an RVU file, a code pair outside the PTP extract).
+Official data is the one place for what CMS publishes: global periods, multiple-procedure indicators,
+RVUs and MUEs come only from the CMS tables of ``core.coding.cms`` (shipped in ``resources/cms/`` or
+loaded with ``superbill tables load`` into the user data folder); ``cpt.json`` no longer holds them and
+there is no secondary-source MUE or fee-schedule table. ``ptp_edits.json`` answers only the code pairs
+no CMS PTP table covers (the shipped extract is partial).
 """
 
 from __future__ import annotations
@@ -24,14 +26,12 @@ from core import packaged
 from core.coding import cms
 
 _PACKAGE = "resources.codes"
-_FEE_PACKAGE = "resources.fee_schedule"
 
 #: every table file, for tests that validate them all
 TABLE_FILES: tuple[str, ...] = (
     "cpt.json",
     "pos.json",
     "modifiers.json",
-    "mue.json",
     "payers.json",
     "ptp_edits.json",
     "lesion_coding.json",
@@ -41,15 +41,14 @@ TABLE_FILES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class CptCode:
-    """One CPT code the engine can bill. ``global_days`` is ``None`` where it is unconfirmed."""
+    """One CPT code the engine can bill (its global period and multiple-procedure indicator are CMS
+    facts: ``global_days`` and ``multiple_procedure_exempt`` below)."""
 
     code: str
     description: str
     family: str
     add_on: bool
     primary: str | None
-    global_days: str | None
-    multiple_procedure_exempt: bool
     confidence: str
     notes: str
 
@@ -74,7 +73,7 @@ class Modifier:
 
 @dataclass(frozen=True)
 class MueLimit:
-    """Most units of ``code`` per date of service; ``max_units`` is ``None`` when unconfirmed.
+    """Most units of ``code`` per date of service.
 
     From the CMS MUE table: ``adjudication_indicator`` (MAI) 1 = a claim-line edit, 2 = a date-of-service
     edit by policy, 3 = a date-of-service edit from clinical data; ``source`` names the release.
@@ -225,8 +224,6 @@ def cpt_table() -> dict[str, CptCode]:
             family=r["family"],
             add_on=r["add_on"],
             primary=r["primary"],
-            global_days=r["global_days"],
-            multiple_procedure_exempt=r["multiple_procedure_exempt"],
             confidence=r["confidence"],
             notes=r["notes"],
         )
@@ -267,17 +264,8 @@ def modifier(code: str) -> Modifier | None:
     return modifier_table().get(code)
 
 
-@cache
-def mue_table() -> dict[str, MueLimit]:
-    """Medically Unlikely Edits of ``mue.json`` (secondary sources) by code (only codes with a row)."""
-    return {
-        r["code"]: MueLimit(r["code"], r["max_units"], r["confidence"], r["notes"])
-        for r in read_table("mue.json")["rows"]
-    }
-
-
 def mue(code: str) -> MueLimit | None:
-    """The MUE of ``code``: the CMS table's when it lists the code, else ``mue.json``'s, else ``None``."""
+    """The MUE of ``code`` from the CMS practitioner MUE table in use; ``None`` when it lists none."""
     official = cms.mue()
     facts = official.rows.get(code)
     if facts is not None:
@@ -289,7 +277,7 @@ def mue(code: str) -> MueLimit | None:
             facts.mai,
             official.release.name,
         )
-    return mue_table().get(code)
+    return None
 
 
 @cache
@@ -418,15 +406,11 @@ class FeeSchedule:
 
 
 def fee_schedule(year: int) -> FeeSchedule | None:
-    """The Medicare fee schedule for dates of service in ``year``, or ``None`` when there is none.
-
-    The CMS Relative Value File of that year when there is one (shipped or loaded), else the
-    secondary-source ``resources/fee_schedule/mpfs_YYYY.json``.
-    """
+    """The Medicare fee schedule for dates of service in ``year`` (the CMS Relative Value File of that
+    year, shipped or loaded), or ``None`` when no CMS file covers the year: amounts change every year,
+    so no other year's is used in its place."""
     official = cms.rvu(year)
-    if official is not None:
-        return _official_schedule(official)
-    return _secondary_fee_schedule(year)
+    return None if official is None else _official_schedule(official)
 
 
 @cache
@@ -451,55 +435,36 @@ def _official_schedule(table: cms.RvuTable) -> FeeSchedule:
     return FeeSchedule(table.year, table.conversion_factor, source, rows)
 
 
-@cache
-def _secondary_fee_schedule(year: int) -> FeeSchedule | None:
-    from importlib import resources  # the fee schedule is only read for --benchmark and the GUI
-
-    file = resources.files(_FEE_PACKAGE).joinpath(f"mpfs_{year}.json")
-    if not file.is_file():
+def _rvu_facts(code: str, year: int | None) -> cms.RvuFacts | None:
+    """The CMS RVU row of ``code`` for ``year``: from that year's file, or, for a year no CMS file
+    covers (``None``: the newest), from the nearest year's — used only for the global period and the
+    multiple-procedure indicator, which CMS rarely changes (the same for all 37 codes in 2025 and
+    2026), never for amounts. ``None`` for a code no file lists."""
+    by_year = cms.active().rvu
+    if not by_year:
         return None
-    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
-    rows = {
-        r["code"]: RvuRow(
-            code=r["code"],
-            mult_proc=r["mult_proc"],
-            total_non_facility=_decimal_or_none(r["total_non_facility"]),
-            total_facility=_decimal_or_none(r["total_facility"]),
-            confidence_non_facility=r["confidence_non_facility"],
-            confidence_facility=r["confidence_facility"],
-            notes=r["notes"],
-        )
-        for r in data["rows"]
-    }
-    return FeeSchedule(int(data["year"]), Decimal(data["conversion_factor"]), data["source"], rows)
+    if year is None or year not in by_year:
+        wanted = max(by_year) if year is None else year
+        year = min(by_year, key=lambda y: (abs(y - wanted), -y))
+    return by_year[year].rows.get(code)
 
 
 def global_days(code: str, on: date) -> str | None:
     """The global period of ``code`` billed on ``on``: ``000``, ``010``, ``090``, ``XXX``, ``ZZZ``…
 
-    From the CMS Relative Value File of that year when there is one, else ``cpt.json`` (``None``
-    there means unconfirmed; also ``None`` for a code the program does not know).
+    From the CMS Relative Value File of that year (of the nearest year when none covers it);
+    ``None`` for a code no CMS file lists.
     """
-    official = cms.rvu(on.year)
-    facts = official.rows.get(code) if official is not None else None
-    if facts is not None:
-        return facts.global_days
-    info = cpt(code)
-    return None if info is None else info.global_days
+    facts = _rvu_facts(code, on.year)
+    return None if facts is None else facts.global_days
 
 
 def multiple_procedure_exempt(code: str, year: int | None) -> bool:
-    """True when modifier 51 never goes on ``code``.
-
-    From the CMS multiple-procedure indicator of ``year`` when there is a row (``0``: no
-    multiple-procedure rule applies; ``9``: the concept does not apply), else ``cpt.json``'s flag.
-    """
-    official = cms.rvu(year) if year is not None else None
-    facts = official.rows.get(code) if official is not None else None
-    if facts is not None:
-        return facts.mult_proc in ("0", "9")
-    info = cpt(code)
-    return info is not None and info.multiple_procedure_exempt
+    """True when modifier 51 never goes on ``code``: the CMS multiple-procedure indicator of ``year``
+    (of the nearest year when no file covers it) is ``0`` (no multiple-procedure rule applies) or ``9``
+    (the concept does not apply). A code no CMS file lists is not exempt."""
+    facts = _rvu_facts(code, year)
+    return facts is not None and facts.mult_proc in ("0", "9")
 
 
 def rvu_total(code: str, year: int, *, facility: bool) -> Decimal | None:

@@ -14,9 +14,10 @@ def run(args: argparse.Namespace) -> int:
     """Remove the demo data; prints what was removed (nothing to remove is not an error)."""
 
     def action() -> int:
-        from core.store import open_store
+        from core.accounts import Action
+        from core.commands.signing_in import open_signed_in
 
-        with open_store(args.db, seed_demo=False, program=PROGRAM) as store:
+        with open_signed_in(args, program=PROGRAM, action=Action.PRACTICE_SETTINGS, seed_demo=False) as store:
             patients, encounters = store.remove_demo_data()
         if patients == 0:
             print("There are no demo patients in this database; nothing was changed.")

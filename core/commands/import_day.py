@@ -38,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
     """Import; print the contract's JSON result. Exit 0 when every encounter is stored, else 2."""
 
     def action() -> int:
+        from core.accounts import Action
+        from core.commands.signing_in import open_signed_in
         from core.importer import import_encounters, parse_import
-        from core.store import open_store
 
         try:
             data, source = _read(args.file)
             parse_import(data, source=source)  # an unreadable file stops here, before the database is opened
-            with open_store(args.db, program=PROGRAM) as store:
+            with open_signed_in(args, program=PROGRAM, action=Action.IMPORT) as store:
                 report = import_encounters(store, data, source=source)
         except SuperbillError as err:
             write_json(_nothing_stored(err))

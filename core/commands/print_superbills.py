@@ -34,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
     """Print one encounter's or one day's superbills; prints the path of the PDF written."""
 
     def action() -> int:
+        from core.accounts import Action
+        from core.commands.signing_in import open_signed_in
         from core.pdf.render import render_superbills
-        from core.store import open_store
         from core.superbill.build import superbill_for, superbills_for_day
 
         day = parse_day(args.date) if args.date else None
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             raise NotFoundError(
                 f"There is no database at {args.db}. Check the path given with --db.", field="db"
             )
-        with open_store(args.db, program=PROGRAM) as store:
+        with open_signed_in(args, program=PROGRAM, action=Action.PRINT) as store:
             if getattr(args, "review", False):
                 target = _print_review(store, day, args)
                 print(target)
@@ -58,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
             buffer = BytesIO()
             render_superbills(superbills, buffer)
             write_file(target, buffer.getvalue())
-            store.mark_printed([s.encounter_id for s in superbills])
+            printed = [s.encounter_id for s in superbills]
+            store.mark_printed(printed)
+            store.record_print(printed, f"superbill written to {target} (superbill print)")
         print(target)
         return EXIT_OK
 
@@ -73,14 +76,17 @@ def _print_review(store: Store, day: date | None, args: argparse.Namespace) -> P
     if day is not None:
         sheet = build_review(store, day)
         name = f"review-{day.isoformat()}.pdf"
+        shown = [e.id for e in store.encounters_on(day) if e.id is not None]
     else:
         encounter = store.get_encounter(encounter_id_of(store, args.encounter_id))
         sheet = build_review(store, encounter.date_of_service, encounter_id=encounter.id)
         name = f"review-{encounter.document_number or encounter.id}.pdf"
+        shown = [encounter.id] if encounter.id is not None else []
     target = output_path(args.output, name)
     buffer = BytesIO()
     render_review(sheet, buffer)
     write_file(target, buffer.getvalue())
+    store.record_print(shown, f"review sheet written to {target} (superbill print --review)")
     return target
 
 

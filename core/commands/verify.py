@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.accounts import Action
 from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded
+from core.commands.signing_in import check_allowed
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
         from core.paths import default_db_path
 
         db_path: Path = args.db or default_db_path()
+        check_allowed(args, db_path, Action.VERIFY)
         report = verify_database(db_path)
         for line in report.lines:
             print(line)

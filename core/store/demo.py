@@ -81,6 +81,7 @@ def set_up(store: Store, *, with_demo: bool) -> None:
     with store.transaction():
         if store.is_set_up():
             return
-        if with_demo and store.is_empty():
-            seed_demo(store)
+        with store.setting_up():
+            if with_demo and store.is_empty():
+                seed_demo(store)
         store.mark_set_up()

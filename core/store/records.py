@@ -173,6 +173,44 @@ class Patient:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """One insurance of a patient as it stood when an encounter was saved as final (schema 10): the
+    superbill prints this copy, so a later edit of the patient never changes a billed encounter."""
+
+    payer_id: int
+    member_id: str = ""
+    group_number: str = ""
+    subscriber_name: str = ""
+    relationship: str = "self"
+
+
+@dataclass(frozen=True)
+class FrozenCoverage:
+    """The patient's first and second insurance at finalisation (``None``: none on file)."""
+
+    primary: Coverage | None = None
+    secondary: Coverage | None = None
+
+    @classmethod
+    def of(cls, patient: Patient, payer_id: int | None) -> FrozenCoverage:
+        """``patient``'s coverage now, billed to ``payer_id`` (the encounter's payer)."""
+        primary = None
+        if payer_id is not None:
+            member = (patient.member_id, patient.group_number, patient.subscriber_name)
+            primary = Coverage(payer_id, *member, patient.relationship)
+        secondary = None
+        if patient.secondary_payer_id is not None:
+            secondary = Coverage(
+                patient.secondary_payer_id,
+                patient.secondary_member_id,
+                patient.secondary_group_number,
+                patient.secondary_subscriber_name,
+                patient.secondary_relationship,
+            )
+        return cls(primary, secondary)
+
+
+@dataclass(frozen=True)
 class PricedLine:
     """One coded line with its price: the one shape of a line from the engine to the printed page.
 
@@ -242,7 +280,10 @@ class EncounterRecord:
 
     Drafts carry the lesions and the last coding messages; ``Store.finalize`` adds the billed
     ``lines`` with their fees, the ``diagnoses`` in pointer order, ``coded_at`` and the
-    superbill's ``document_number``. ``payer_id`` is the patient's payer, frozen at finalisation.
+    superbill's ``document_number``. ``payer_id`` is the patient's payer, frozen at finalisation, and
+    ``coverage`` the patient's insurance details with it (schema 10; ``None`` for a draft and for an
+    encounter finalised before: its superbill reads the patient record). ``hash_version`` is the
+    ``core.superbill.model.HASHED_FIELDS`` version its superbill's content hash uses (``None``: 1).
     ``id`` is ``None`` until the first ``Store.save_draft``.
     """
 
@@ -260,6 +301,8 @@ class EncounterRecord:
     acknowledgements: tuple[Acknowledgement, ...] = ()
     diagnoses: tuple[str, ...] = ()
     payer_id: int | None = None
+    coverage: FrozenCoverage | None = None
+    hash_version: int | None = None
     coded_at: datetime | None = None
     document_number: str | None = None
     paid_cents: int = 0

@@ -16,9 +16,11 @@ from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.store.records import (
     Acknowledgement,
     BilledLine,
+    Coverage,
     EncounterRecord,
     EncounterStatus,
     FeeEntry,
+    FrozenCoverage,
     Patient,
     Payer,
     PayerKind,
@@ -217,6 +219,20 @@ def acknowledgement_row(encounter_id: int, position: int, a: Acknowledgement) ->
     return child_row(encounter_id, position, a, severity=str(a.severity), at=a.at.isoformat())
 
 
+def coverage_text(coverage: FrozenCoverage | None) -> str | None:
+    """The frozen coverage as the ``encounters.coverage`` column holds it (JSON; NULL: none frozen)."""
+    return None if coverage is None else json.dumps(as_json_value(coverage), sort_keys=True)
+
+
+def coverage_from(text: str | None) -> FrozenCoverage | None:
+    if text is None:
+        return None
+    value = json.loads(text)
+    return FrozenCoverage(
+        *(None if value.get(rank) is None else Coverage(**value[rank]) for rank in ("primary", "secondary"))
+    )
+
+
 def encounter_from(
     row: sqlite3.Row,
     lesions: tuple[LesionGroup, ...],
@@ -224,6 +240,7 @@ def encounter_from(
     lines: tuple[BilledLine, ...],
     acknowledgements: tuple[Acknowledgement, ...] = (),
 ) -> EncounterRecord:
+    names = set(row.keys())  # (sqlite3.Row: "in" would look at the values, not the names)
     return EncounterRecord(
         id=row["id"],
         version=row["version"],
@@ -235,6 +252,9 @@ def encounter_from(
         decision_for_surgery=bool(row["decision_for_surgery"]),
         status=EncounterStatus(row["status"]),
         payer_id=row["payer_id"],
+        # a file of schema 9 or older, while it is upgraded, lacks these: nothing frozen, hash version 1
+        coverage=coverage_from(row["coverage"]) if "coverage" in names else None,
+        hash_version=row["hash_version"] if "hash_version" in names else None,
         diagnoses=tuple(json.loads(row["diagnoses"])),
         coded_at=timestamp(row["coded_at"]),
         document_number=row["document_number"],

@@ -298,6 +298,36 @@ def _decision_for_surgery(db: Database) -> None:
     db.execute("ALTER TABLE encounters ADD COLUMN decision_for_surgery INTEGER NOT NULL DEFAULT 0")
 
 
+def _coverage_at_finalisation(db: Database) -> None:
+    """Version 10: a final encounter keeps the patient's insurance as it stood when it was saved as final
+    (``coverage``, JSON: the first and second plan's payer, member id, group, subscriber, relationship),
+    so a later edit of the patient never changes a billed superbill, and the version of the content
+    hash its superbill prints (``hash_version``). Both empty (NULL) for the encounters written before:
+    their superbills read the patient record and keep hash version 1, as they always did."""
+    db.execute("ALTER TABLE encounters ADD COLUMN coverage TEXT")
+    db.execute("ALTER TABLE encounters ADD COLUMN hash_version INTEGER")
+
+
+def _accounts(db: Database) -> None:
+    """Version 11: the people who sign in — user name, full name, role, Argon2id password hash, whether
+    the account is active, and the wrong passwords typed in a row (which slow the next tries)."""
+    db.execute(
+        """CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            full_name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            failed_tries INTEGER NOT NULL DEFAULT 0,
+            last_failed_at TEXT,
+            version INTEGER NOT NULL DEFAULT 1
+        )"""
+    )
+
+
 #: the schema history, oldest first; append new steps, never edit or reorder applied ones
 _STEPS: tuple[Callable[[Database], None], ...] = (
     _initial_schema,
@@ -309,6 +339,8 @@ _STEPS: tuple[Callable[[Database], None], ...] = (
     _claims_details,
     _typed_size_and_site,
     _decision_for_surgery,
+    _coverage_at_finalisation,
+    _accounts,
 )
 
 #: the schema version this code writes (``PRAGMA user_version`` after every migration)

@@ -41,6 +41,13 @@ SETTINGS: dict[str, Setting] = {
             minimum=0,
         ),
         Setting(
+            "lock_after_minutes",
+            int,
+            5,
+            "Lock the window after this many minutes without typing or clicking (patient data hidden)",
+            minimum=1,
+        ),
+        Setting(
             "superbill_footer",
             str,
             "",

@@ -10,6 +10,7 @@ The verbs live in ``core.store.verbs``, one module per kind of record; this clas
 
 from __future__ import annotations
 
+from core.store.verbs.accounts import AccountVerbs
 from core.store.verbs.audit import AuditVerbs
 from core.store.verbs.base import Clock, default_user, utc_now
 from core.store.verbs.encounters import PRIOR_SERVICE_DAYS, EncounterVerbs
@@ -20,7 +21,7 @@ from core.store.verbs.setup import SetupVerbs
 __all__ = ["FIRST_CHART_NUMBER", "PRIOR_SERVICE_DAYS", "Clock", "Store", "default_user", "utc_now"]
 
 
-class Store(EncounterVerbs, AuditVerbs, SetupVerbs, Icd10Verbs):
+class Store(EncounterVerbs, AuditVerbs, SetupVerbs, Icd10Verbs, AccountVerbs):
     """The practice's database. Make one with ``core.store.open_store``; close it (or use ``with``).
 
     ``clock`` returns the current UTC time (tests pass a fixed one); ``user`` is the name written

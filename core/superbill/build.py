@@ -14,7 +14,7 @@ from core.coding import kinds, tables
 from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
 from core.errors import SuperbillError
 from core.quick_entry import site_text, size_text
-from core.store import EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
+from core.store import Coverage, EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
 from core.superbill.model import (
     Diagnosis,
     InsuranceBlock,
@@ -104,7 +104,8 @@ def _assemble(store: Store, encounter: EncounterRecord, issued: date) -> Superbi
         place_of_service=_place_of_service(encounter.place_of_service),
         patient=_patient(patient),
         insurance=_insurance(store, encounter, patient),
-        secondary_insurance=_secondary(store, patient),
+        secondary_insurance=_secondary(store, encounter, patient),
+        hash_version=encounter.hash_version or 1,
         diagnoses=tuple(
             Diagnosis(letter, code, _diagnosis_description(code))
             for letter, code in zip(DIAGNOSIS_LETTERS, encounter.diagnoses, strict=False)
@@ -157,7 +158,12 @@ def _patient(patient: Patient) -> PatientBlock:
 
 
 def _insurance(store: Store, encounter: EncounterRecord, patient: Patient) -> InsuranceBlock | None:
-    """The payer frozen at finalisation with the patient's member details; ``None`` for self-pay."""
+    """The payer frozen at finalisation with the member details frozen with it (schema 10; an encounter
+    finalised before has only its payer frozen, the details come from the patient record); ``None`` for
+    self-pay."""
+    if encounter.coverage is not None:
+        frozen = encounter.coverage.primary
+        return None if frozen is None else _frozen(store, frozen, patient)
     payer_id = encounter.payer_id if encounter.payer_id is not None else patient.payer_id
     if payer_id is None:
         return None
@@ -166,6 +172,11 @@ def _insurance(store: Store, encounter: EncounterRecord, patient: Patient) -> In
         patient,
         (patient.member_id, patient.group_number, patient.subscriber_name, patient.relationship),
     )
+
+
+def _frozen(store: Store, coverage: Coverage, patient: Patient) -> InsuranceBlock | None:
+    member = (coverage.member_id, coverage.group_number, coverage.subscriber_name, coverage.relationship)
+    return _coverage(store.get_payer(coverage.payer_id), patient, member)
 
 
 def _coverage(payer: Payer, patient: Patient, member: tuple[str, str, str, str]) -> InsuranceBlock | None:
@@ -191,8 +202,12 @@ def _claims_address(payer: Payer) -> tuple[str, ...]:
     )
 
 
-def _secondary(store: Store, patient: Patient) -> InsuranceBlock | None:
-    """The patient's second coverage as it stands when printed; ``None`` when there is none."""
+def _secondary(store: Store, encounter: EncounterRecord, patient: Patient) -> InsuranceBlock | None:
+    """The second coverage frozen at finalisation (before schema 10: the patient's as it stands when
+    printed); ``None`` when there is none."""
+    if encounter.coverage is not None:
+        frozen = encounter.coverage.secondary
+        return None if frozen is None else _frozen(store, frozen, patient)
     if patient.secondary_payer_id is None:
         return None
     member = (

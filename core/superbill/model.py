@@ -17,39 +17,10 @@ from typing import Any
 
 from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS  # CMS-1500 item 21: A–L, declared once
 from core.store.records import PricedLine
+from core.superbill.hashed_fields import HASH_VERSION, HASHED_FIELDS, Spec
 
 #: How many hex digits of the SHA-256 the footer prints.
 HASH_LENGTH = 12
-
-#: a field name -> ``None`` (its value) or the fields to take from it (a block, or each item of a list)
-Spec = dict[str, "Spec | None"]
-
-#: What the content hash covers, version by version: an explicit list, so that a field added to these
-#: dataclasses is printed but changes no hash until a new version lists it — the hash on a superbill
-#: handed out last year still matches its reprint. Add a version; never edit one.
-HASHED_FIELDS: dict[int, Spec] = {
-    1: {
-        "encounter_id": None,
-        "document_number": None,
-        "date_of_service": None,
-        "practice": dict.fromkeys(("name", "address_lines", "phone", "tax_id", "group_npi")),
-        "provider": dict.fromkeys(("name", "credentials", "npi", "license_number")),
-        "place_of_service": dict.fromkeys(("code", "name")),
-        "patient": dict.fromkeys(("name", "date_of_birth", "sex", "address_lines", "chart_number")),
-        "insurance": dict.fromkeys(
-            ("payer_name", "member_id", "group_number", "subscriber_name", "relationship")
-        ),
-        "diagnoses": dict.fromkeys(("letter", "code", "description")),
-        "lines": {
-            **dict.fromkeys(("date_of_service", "cpt", "modifiers", "description", "diagnosis_pointers")),
-            **dict.fromkeys(("units", "unit_charge_cents", "line_charge_cents", "why")),
-            "lesions": dict.fromkeys(("count", "kind", "sites", "method", "size")),
-        },
-        "totals": dict.fromkeys(("charges_cents", "paid_cents", "balance_cents")),
-    },
-}
-#: the version new superbills are hashed with
-HASH_VERSION = max(HASHED_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -206,6 +177,9 @@ class Superbill:
     note: str = ""  # the practice's own text for every superbill (payment terms…)
     #: a second coverage, billed after the first (``None``: none on file)
     secondary_insurance: InsuranceBlock | None = None
+    #: which ``HASHED_FIELDS`` version the footer's hash uses: the one recorded when the encounter was
+    #: finalised (1 for an encounter finalised before schema 10), so a reprint keeps its hash
+    hash_version: int = HASH_VERSION
 
     def __post_init__(self) -> None:
         if len(self.diagnoses) > len(DIAGNOSIS_LETTERS):
@@ -219,11 +193,14 @@ class Superbill:
                 raise ValueError(f"line {line.cpt} points at diagnoses {unknown} that are not listed")
         if sum(line.line_charge_cents for line in self.lines) != self.totals.charges_cents:
             raise ValueError("total charges differ from the sum of the line charges")
+        if self.hash_version not in HASHED_FIELDS:
+            raise ValueError(f"no content hash version {self.hash_version}")
 
-    def content(self, version: int = HASH_VERSION) -> dict[str, Any]:
-        """What the hash covers: the fields ``HASHED_FIELDS[version]`` lists, read by name — every
-        printed fact of what was billed, never the issue date, the practice's note or the warnings."""
-        picked: dict[str, Any] = _pick(self, HASHED_FIELDS[version])
+    def content(self, version: int | None = None) -> dict[str, Any]:
+        """What the hash covers: the fields ``HASHED_FIELDS[version]`` lists (default: this superbill's
+        ``hash_version``), read by name — every printed fact of what was billed, never the issue date,
+        the practice's note or the warnings."""
+        picked: dict[str, Any] = _pick(self, HASHED_FIELDS[version or self.hash_version])
         return picked
 
     def canonical_json(self) -> str:

@@ -17,11 +17,12 @@ from pathlib import Path
 from core import visit
 from core.backup import run_daily_backup
 from core.coding import LesionGroup, LesionKind
-from core.store import EncounterRecord, open_store
+from core.store import EncounterRecord
+from tests.signing_in import open_signed_in
 
 
 def main(db: Path, count: int) -> int:
-    store = open_store(db, seed_demo=False, program="Superbill Desk window")
+    store = open_signed_in(db, seed_demo=False, program="Superbill Desk window")
     backup_dir = db.parent / "daily"
     backup = threading.Thread(
         target=run_daily_backup, args=(db, backup_dir, date(2026, 12, 1)), kwargs={"keep_days": 14}

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from core import visit
 from core.coding import LesionGroup, LesionKind
-from core.store import EncounterRecord, Patient, open_store
+from core.store import EncounterRecord, Patient
+from tests.signing_in import open_signed_in
 
 KINDS = (
     (LesionKind.PREMALIGNANT, "face", "cryosurgery", "L57.0"),
@@ -33,7 +34,7 @@ def lesion_json(groups: tuple[LesionGroup, ...]) -> str:
 
 def main(db: Path, seed: int) -> None:
     rng = random.Random(seed)
-    store = open_store(db, seed_demo=False)
+    store = open_signed_in(db, seed_demo=False)
     provider = store.default_provider()
     medicare = next(p for p in store.payers() if p.coding_payer == "medicare")
     assert provider.id is not None

@@ -10,7 +10,8 @@ import pytest
 
 from core.backup import backup_database, integrity_problems
 from core.errors import StoreError
-from core.store import Patient, open_store
+from core.store import Patient
+from tests.signing_in import open_signed_in
 
 
 def _wal_database(path: Path, rows: int) -> sqlite3.Connection:
@@ -87,14 +88,14 @@ def test_backup_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_backup_through_the_store_while_it_is_inside_a_transaction(tmp_path: Path) -> None:
     db = tmp_path / "superbill.db"
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         store.save_patient(Patient(first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10)))
         with store.transaction():
             store.save_patient(
                 Patient(first_name="Byron", last_name="Lovelace", date_of_birth=date(1980, 1, 1))
             )
             backup_database(db, tmp_path / "copy.db")
-    with open_store(tmp_path / "copy.db", seed_demo=False) as copy:
+    with open_signed_in(tmp_path / "copy.db", seed_demo=False) as copy:
         assert [p.first_name for p in copy.search_patients("Lovelace")] == ["Ada"]
         assert copy.integrity_problems() == []
         assert copy.verify_audit().ok

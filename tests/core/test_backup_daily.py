@@ -9,7 +9,8 @@ import pytest
 
 from core.backup import daily_backup_name, run_daily_backup
 from core.paths import backups_dir
-from core.store import Patient, open_store
+from core.store import Patient
+from tests.signing_in import open_signed_in
 
 TODAY = date(2026, 11, 27)
 
@@ -17,7 +18,7 @@ TODAY = date(2026, 11, 27)
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "superbill.db"
-    with open_store(path) as store:
+    with open_signed_in(path) as store:
         store.save_patient(Patient(first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10)))
     return path
 
@@ -28,7 +29,7 @@ def test_first_call_of_the_day_makes_a_checked_backup_and_the_second_does_nothin
     folder = tmp_path / "backups"
     made = run_daily_backup(db, folder, TODAY)
     assert made == folder / "superbill-2026-11-27.db"
-    with open_store(made, seed_demo=False) as copy:
+    with open_signed_in(made, seed_demo=False) as copy:
         assert [p.first_name for p in copy.search_patients("Lovelace")] == ["Ada"]
     assert run_daily_backup(db, folder, TODAY) is None
     assert sorted(p.name for p in folder.iterdir()) == ["superbill-2026-11-27.db"]
@@ -41,7 +42,7 @@ def test_backups_older_than_the_setting_are_deleted_and_others_left(db: Path, tm
         (folder / daily_backup_name(db, TODAY - timedelta(days=age + 1))).write_bytes(b"old")
     (folder / "my-own-copy.db").write_bytes(b"keep me")
     (folder / "other-2026-01-01.db").write_bytes(b"another database's backup")
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         store.set_setting("backup_days_to_keep", 5)
 
     run_daily_backup(db, folder, TODAY)
@@ -68,7 +69,7 @@ def test_default_keeps_fourteen_days(db: Path, tmp_path: Path) -> None:
 
 
 def test_an_open_store_can_be_passed_and_the_default_folder_is_the_data_folder(db: Path) -> None:
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         made = run_daily_backup(store, today=TODAY)
     assert made is not None and made.parent == backups_dir()
     assert made.name == "superbill-2026-11-27.db"

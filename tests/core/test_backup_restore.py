@@ -18,16 +18,17 @@ from core.errors import (
     StoreError,
     SuperbillError,
 )
-from core.store import Patient, open_store
+from core.store import Patient
+from tests.signing_in import open_signed_in
 
 
 def _add_patient(db: Path, first: str) -> None:
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         store.save_patient(Patient(first_name=first, last_name="Lovelace", date_of_birth=date(1950, 12, 10)))
 
 
 def _first_names(db: Path) -> set[str]:
-    with open_store(db, seed_demo=False) as store:
+    with open_signed_in(db, seed_demo=False) as store:
         return {p.first_name for p in store.search_patients("Lovelace")}
 
 
@@ -50,15 +51,15 @@ def test_restore_brings_back_the_backup_and_keeps_the_database_it_replaces(
     assert kept == tmp_path / "superbill.db.before-restore-20261127-093005"
     assert _first_names(db) == {"Ada"}
     assert _first_names(kept) == {"Ada", "Byron"}
-    with open_store(db, seed_demo=False) as store:
+    with open_signed_in(db, seed_demo=False) as store:
         assert store.integrity_problems() == []
         assert store.verify_audit().ok
 
 
 _HOLDER = """
 import sys, time
-from core.store import open_store
-store = open_store(sys.argv[1], seed_demo=False, program="Superbill Desk window")
+from tests.signing_in import open_signed_in
+store = open_signed_in(sys.argv[1], seed_demo=False, program="Superbill Desk window")
 print("open", flush=True)
 sys.stdin.readline()
 store.close()
@@ -97,7 +98,7 @@ def test_restore_refuses_while_this_program_has_the_database_open(
 ) -> None:
     db = tmp_path / "superbill.db"
     _add_patient(db, "Byron")
-    with open_store(db, seed_demo=False), pytest.raises(DatabaseInUseError, match="Close it first"):
+    with open_signed_in(db, seed_demo=False), pytest.raises(DatabaseInUseError, match="Close it first"):
         restore_database(backup_with_ada, db)
     assert _first_names(db) == {"Ada", "Byron"}
 
@@ -143,7 +144,7 @@ def _other_programs_database(path: Path) -> None:
 
 
 def _newer_version(path: Path) -> None:
-    with open_store(path):
+    with open_signed_in(path):
         pass
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=DELETE")
@@ -152,7 +153,7 @@ def _newer_version(path: Path) -> None:
 
 
 def _damaged_pages(path: Path) -> None:
-    with open_store(path) as store:
+    with open_signed_in(path) as store:
         for n in range(60):
             store.save_patient(Patient(first_name=f"P{n}", last_name="Many", date_of_birth=date(1960, 1, 1)))
     conn = sqlite3.connect(path)
@@ -222,5 +223,5 @@ def test_restore_puts_a_good_backup_in_place_of_a_damaged_or_foreign_file(
 
     assert kept is not None and kept.read_bytes() == bad_bytes
     assert _first_names(db) == {"Ada"}
-    with open_store(db, seed_demo=False) as store:
+    with open_signed_in(db, seed_demo=False) as store:
         assert store.integrity_problems() == []

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from core.backup import check_database_file
-from core.store import EncounterStatus, open_store
+from core.store import EncounterStatus
+from tests.signing_in import open_signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW = Path(__file__).with_name("concurrent_window.py")
@@ -69,7 +70,7 @@ def _start(*args: str) -> subprocess.Popen[str]:
 @pytest.mark.slow
 def test_window_saves_two_imports_and_backups_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "superbill.db"
-    open_store(db).close()  # the demo practice, as on a first start
+    open_signed_in(db).close()  # the demo practice, as on a first start
     days = []
     for prefix in ("A", "B"):
         day = tmp_path / f"day-{prefix}.json"
@@ -91,7 +92,7 @@ def test_window_saves_two_imports_and_backups_at_once_lose_nothing(tmp_path: Pat
     drafts = {int(w[1]): int(w[2]) for w in (line.split() for line in promises) if w[0] == "draft"}
     finals = {int(w[1]) for w in (line.split() for line in promises) if w[0] == "final"}
     assert len(drafts) == DRAFTS and len(finals) == (DRAFTS + 3) // 4
-    with open_store(db, seed_demo=False) as store:
+    with open_signed_in(db, seed_demo=False) as store:
         assert store.integrity_problems() == []
         assert store.verify_audit().ok
         for encounter_id, count in drafts.items():

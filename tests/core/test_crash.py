@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from core.store import EncounterStatus, open_store
+from core.store import EncounterStatus
 from tests.core.crash_writer import lesion_json
+from tests.signing_in import open_signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -44,7 +45,7 @@ def _writer(db: Path, seed: int) -> subprocess.Popen[bytes]:
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL does not exist on Windows")
 def test_every_reported_write_survives_being_killed(tmp_path: Path) -> None:
     db = tmp_path / "superbill.db"
-    open_store(db).close()
+    open_signed_in(db).close()
     rng = random.Random(SEED)
     drafts: dict[int, str] = {}
     finals: set[int] = set()
@@ -76,7 +77,7 @@ def test_every_reported_write_survives_being_killed(tmp_path: Path) -> None:
 
     assert killed_mid_loop >= KILLS * 2 // 3
     assert len(drafts) > KILLS and finals, "the writer should have saved many encounters"
-    with open_store(db, seed_demo=False) as store:
+    with open_signed_in(db, seed_demo=False) as store:
         assert store.integrity_problems() == []
         audit = store.verify_audit()
         assert audit.ok, audit.text

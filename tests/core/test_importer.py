@@ -14,7 +14,8 @@ from core.coding.model import LesionGroup, LesionKind
 from core.errors import InputError
 from core.importer import ImportReport, draft_encounter, import_encounters, left_out_keys, parse_import
 from core.npi import check_digit
-from core.store import EncounterStatus, Patient, Provider, Store, open_store
+from core.store import EncounterStatus, Patient, Provider, Store
+from tests.signing_in import open_signed_in
 
 TODAY = date(2026, 11, 27)
 DEMO_NPI = "1234567893"
@@ -62,7 +63,7 @@ def run(store: Store, *encounters: dict[str, Any]) -> ImportReport:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    with open_store(tmp_path / "superbill.db") as opened:
+    with open_signed_in(tmp_path / "superbill.db") as opened:
         yield opened
 
 

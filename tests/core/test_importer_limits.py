@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from core.errors import InputError
 from core.importer import LIMITS, ImportReport, import_encounters
-from core.store import Store, open_store
+from core.store import Store
+from tests.signing_in import open_signed_in
 
 from .test_importer import TODAY, ada, counts, patient, run
 
@@ -31,7 +32,7 @@ LESION = {"kind": "premalignant", "count": 2, "site": "face", "method": "cryosur
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    with open_store(tmp_path / "superbill.db") as opened:
+    with open_signed_in(tmp_path / "superbill.db") as opened:
         yield opened
 
 
@@ -403,7 +404,7 @@ def test_hostile_input_never_crashes_and_stores_whole_encounters_or_nothing(
     day: list[dict[str, Any]],
 ) -> None:
     text = json.dumps({"encounters": day})  # lone surrogates travel as \ud800 escapes, as in the reports
-    with open_store(":memory:") as store:
+    with open_signed_in(":memory:") as store:
         before, lonely = counts(store), orphans(store)
         last_id = store.conn.execute("SELECT coalesce(max(id), 0) FROM encounters").fetchone()[0]
         try:

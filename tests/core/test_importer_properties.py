@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.importer import import_encounters
-from core.store import open_store
+from tests.signing_in import open_signed_in
 
 from .test_importer import TODAY, ada
 
@@ -91,7 +91,7 @@ def test_every_encounter_is_stored_or_rejected_and_a_second_import_adds_nothing(
     day: list[dict[str, Any]],
 ) -> None:
     text = json.dumps({"encounters": day})
-    with open_store(":memory:") as store:
+    with open_signed_in(":memory:") as store:
         before = store.conn.execute("SELECT count(*) FROM encounters").fetchone()[0]
         report = import_encounters(store, text, today=TODAY)
 

@@ -15,7 +15,7 @@ import pytest
 from core import paths
 from core.backup import backup_database, run_daily_backup
 from core.logs import configure_logging
-from core.store import open_store
+from tests.signing_in import open_signed_in
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows: the per-user data folder is private")
 
@@ -27,7 +27,7 @@ def _mode(path: Path) -> int:
 def test_the_data_folder_its_database_backups_and_logs_are_private(isolated_data_dir: Path) -> None:
     os.umask(0o022)  # an ordinary desktop umask: world-readable unless the program says otherwise
     db = paths.default_db_path()
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         daily = run_daily_backup(store, today=date(2026, 12, 1), keep_days=3)
         copy = backup_database(db, isolated_data_dir / "copy.db")
     log = paths.log_file()

@@ -75,14 +75,38 @@ def test_defaults_come_from_the_practice() -> None:
         methods={LesionKind.BENIGN: "electrosurgery"},
         diagnoses={LesionKind.PREMALIGNANT: "L57.8", LesionKind.BENIGN: "L82.1"},
     )
-    assert parse_quick_entry("2 ak", defaults) == LesionGroup(
+    # a kind word alone (no type named): the practice's defaults for the kind
+    assert parse_quick_entry("2 pre", defaults) == LesionGroup(
         LesionKind.PREMALIGNANT, 2, "face", "laser", "L57.8"
     )
-    assert parse_quick_entry("2 pre", defaults).diagnosis == "L57.8"
+    assert parse_quick_entry("2 premalignant", defaults).diagnosis == "L57.8"
     assert parse_quick_entry("2 sk", defaults).method == "electrosurgery"
-    # a lesion type brings its own code: the practice's default for the kind is not used
-    assert parse_quick_entry("2 actinic keratosis", defaults).diagnosis == "L57.0"
+    # a lesion type brings its own code: the practice's default for the kind is not used. `ak` is the
+    # type actinic keratosis (as `sk` is seborrheic keratosis), so it takes L57.0, never another
+    # premalignant code the practice set as its default; the method default is the kind's all the same
+    for word in ("ak", "aks", "actinic keratosis", "AK"):
+        assert parse_quick_entry(f"2 {word}", defaults) == LesionGroup(
+            LesionKind.PREMALIGNANT, 2, "face", "laser", "L57.0"
+        ), word
     assert parse_quick_entry("2 sk", defaults).diagnosis == "L82.1"
+
+
+@pytest.mark.parametrize("kind", list(LesionKind))
+def test_a_type_word_never_takes_the_practice_default_and_a_kind_word_always_does(kind: LesionKind) -> None:
+    """The one rule, for every kind and every word of the declaration: a type word gives its own
+    diagnosis (even none), a kind word the practice's default for that kind."""
+    from core.coding import kinds
+
+    defaults = QuickEntryDefaults(site="trunk", diagnoses={kind: "Z99.89"})  # a code no type declares
+    declared = kinds.declaration()
+    size = " 1cm" if kinds.kind(kind.value).measurement == "diameter_cm" else ""
+    size = " 2cm2" if kinds.kind(kind.value).measurement == "area_sq_cm" else size
+    for word in kinds.kind(kind.value).words:
+        assert parse_quick_entry(f"1 {word}{size}", defaults).diagnosis == "Z99.89", word
+    for lesion_type in (t for t in declared.types if t.kind == kind.value):
+        for word in lesion_type.words:
+            group = parse_quick_entry(f"1 {word}{size}", defaults)
+            assert group.diagnosis == (lesion_type.diagnosis or ""), word
 
 
 @pytest.mark.parametrize("word", ["mal", "bcc", "scc", "malignant"])

@@ -17,7 +17,8 @@ from core.coding.model import Severity
 from core.errors import InputError
 from core.pdf.review import render_review
 from core.review import build_review
-from core.store import EncounterRecord, Store, open_store
+from core.store import EncounterRecord, Store
+from tests.signing_in import open_signed_in
 
 DAY = date(2026, 11, 27)
 AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
@@ -26,7 +27,7 @@ SK = LesionGroup(LesionKind.BENIGN, 2, "trunk", "cryosurgery", "L82.1")
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "superbill.db", user="dana") as opened:
+    with open_signed_in(tmp_path / "superbill.db", user="dana") as opened:
         yield opened
 
 
@@ -97,7 +98,7 @@ def test_print_review_from_the_command_line_marks_nothing_printed(
     assert "EM_SAME_DAY" in _text(target.read_bytes())
     assert main.main(["--db", str(db), "print", str(final.id), "--review", "-o", str(tmp_path)]) == 0
     assert (tmp_path / f"review-{final.document_number}.pdf").exists()
-    with open_store(db, seed_demo=False) as check:
+    with open_signed_in(db, seed_demo=False) as check:
         assert check.get_encounter(final.id or 0).status.value == "final"  # not marked printed
 
 

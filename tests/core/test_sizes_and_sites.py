@@ -33,6 +33,7 @@ from core.quick_entry import (
     size_text,
 )
 from core.store import EncounterRecord, rows
+from tests.signing_in import open_signed_in
 
 DEFAULTS = QuickEntryDefaults()
 DOS = date(2026, 11, 27)
@@ -398,12 +399,11 @@ def test_the_json_contract_still_takes_only_its_sites_and_names_the_one_to_use()
 
 
 def test_store_round_trip_and_superbill(tmp_path: Path) -> None:
-    from core.store import open_store
     from core.superbill.build import superbill_for
     from tests.core.superbill.samples import finalised
 
     group = parse_quick_entry("1 bcc left cheek C44.319 8x6 mm", DEFAULTS)
-    with open_store(tmp_path / "practice.db") as store:
+    with open_signed_in(tmp_path / "practice.db") as store:
         final = finalised(store, lesions=(group,))
         assert final.id is not None
         assert store.get_encounter(final.id).lesions == (group,)

@@ -15,7 +15,8 @@ from core import visit
 from core.coding import LesionGroup, LesionKind
 from core.coding.model import Severity
 from core.errors import InputError
-from core.store import EncounterRecord, EncounterStatus, Store, open_store
+from core.store import EncounterRecord, EncounterStatus, Store
+from tests.signing_in import open_signed_in
 
 DAY = date(2026, 11, 27)
 AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
@@ -24,7 +25,7 @@ NOON = datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "superbill.db", user="dana", clock=lambda: NOON) as opened:
+    with open_signed_in(tmp_path / "superbill.db", user="dana", clock=lambda: NOON) as opened:
         yield opened
 
 

@@ -10,10 +10,10 @@ from typing import TypeVar
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.store import Store, open_store
+from core.store import Store
 from core.store.records import Patient
 from gui import background
 from gui.app import build_main_window
@@ -21,6 +21,7 @@ from gui.dialogs import Dialogs, set_dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.patient_panel import PatientPanel
+from tests.signing_in import PASSWORD, USER, open_signed_in
 
 W = TypeVar("W", bound=QWidget)
 
@@ -123,20 +124,41 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "practice.db"
 
 
+def sign_in_window(qtbot: QtBot, win: MainWindow, name: str = USER, password: str = PASSWORD) -> None:
+    """Sign in on the window's sign-in screen as a person does: name, password, Enter (on a new file the
+    same fields set up its first administrator)."""
+    user = win.findChild(QLineEdit, "signInUser")
+    assert user is not None, "the sign-in screen is not there"
+    user.setFocus()
+    user.selectAll()
+    qtbot.keyClicks(user, name)
+    field = win.findChild(QLineEdit, "signInPassword")
+    assert field is not None
+    field.setFocus()
+    qtbot.keyClicks(field, password)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert win.store.account is not None, win.findChild(QLabel, "signInMessage").text()
+
+
 @pytest.fixture
 def window(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: object) -> MainWindow:
+    """The whole window on the demo practice, signed in as the tests' administrator."""
+    if not db_path.exists():
+        open_signed_in(db_path).close()  # the first administrator (set-up is tested on its own)
     win = build_main_window(db_path)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    sign_in_window(qtbot, win)
+    assert win.built and win.store.account is not None, win.gate.message.text()
     return win
 
 
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     """The demo practice's database, for a test that builds one panel instead of the whole window."""
-    with open_store(db_path, program=WINDOW_PROGRAM) as opened:
+    with open_signed_in(db_path, program=WINDOW_PROGRAM) as opened:
         yield opened
 
 

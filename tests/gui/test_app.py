@@ -8,12 +8,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from gui.app import build_main_window, run
-from tests.gui.conftest import FakeDialogs
+from tests.gui.conftest import FakeDialogs, sign_in_window
 
 
 def test_build_main_window(qtbot: QtBot, tmp_path: Path) -> None:
     window = build_main_window(tmp_path / "test.db")
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     assert window.windowTitle() == "Superbill Desk"
     assert not window.isVisible()
 

@@ -9,16 +9,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.store import EncounterStatus, Store, open_store
+from core.store import EncounterStatus, Store
 from gui.encounter_editor import EncounterEditor
 from gui.patient_panel import PatientPanel
 from tests.gui.conftest import FakeDialogs, codes, named, quick_enter, start_visit
+from tests.signing_in import open_signed_in
 
 
 def _other_program_changes_the_draft(db_path: Path, editor: EncounterEditor, count: int) -> None:
     encounter = editor.encounter
     assert encounter is not None and encounter.id is not None
-    with open_store(db_path, seed_demo=False, user="second_window") as other:
+    with open_signed_in(db_path, seed_demo=False, user="second_window") as other:
         stored = other.get_encounter(encounter.id)
         other.save_draft(replace(stored, lesions=(replace(stored.lesions[0], count=count),)))
 
@@ -39,7 +40,7 @@ def test_typing_over_a_draft_changed_elsewhere_asks_and_can_show_theirs(
     current = editor.encounter
     assert current is not None and [g.count for g in current.lesions] == [9]
     assert codes(editor) == [("17000", "1"), ("17003", "8")]
-    with open_store(db_path, seed_demo=False) as check:
+    with open_signed_in(db_path, seed_demo=False) as check:
         assert [g.count for g in check.get_encounter(current.id or 0).lesions] == [9]
 
 
@@ -55,7 +56,7 @@ def test_keep_mine_saves_what_was_typed_over_the_other_change(
 
     current = editor.encounter
     assert current is not None
-    with open_store(db_path, seed_demo=False) as check:
+    with open_signed_in(db_path, seed_demo=False) as check:
         stored = check.get_encounter(current.id or 0)
         assert [g.count for g in stored.lesions] == [3, 2]  # what this editor showed, saved knowingly
         assert check.audit_entries("encounter", current.id)[-1].who != "second_window"
@@ -70,7 +71,7 @@ def test_a_payment_recorded_elsewhere_is_never_overwritten(
     qtbot.mouseClick(named(editor, "saveEncounterButton"), Qt.MouseButton.LeftButton)
     final = editor.encounter
     assert final is not None and final.status is EncounterStatus.FINAL and final.id is not None
-    with open_store(db_path, seed_demo=False, user="biller") as other:
+    with open_signed_in(db_path, seed_demo=False, user="biller") as other:
         other.record_payment(final.id, 4000, version=other.get_encounter(final.id).version)
 
     paid = named(editor, "encounterPaid")
@@ -91,7 +92,7 @@ def test_a_patient_changed_elsewhere_keeps_the_form_until_the_user_chooses(
     (patient,) = store.search_patients("sample")
     patient_panel.edit_patient(patient)  # Edit patient… on the open visit
     assert named(patient_panel, "patientForm").isVisible()
-    with open_store(db_path, seed_demo=False, user="second_window") as other:
+    with open_signed_in(db_path, seed_demo=False, user="second_window") as other:
         other.save_patient(replace(other.get_patient(patient.id or 0), member_id="1EG4TE5MK99"))
     phone = named(patient_panel, "patientPhone")
     phone.clear()

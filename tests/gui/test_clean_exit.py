@@ -5,8 +5,9 @@ a long session: PySide6 6.12 on Python 3.11 takes one reference away from ``None
 C++ ``void`` method (and from ``True`` on each signal ``disconnect``), and once a few thousand were
 made the interpreter aborted ("Fatal Python error: none_dealloc" / "bool_dealloc", exit 134):
 ``benchmarks/bench_gui.py`` ended that way after 40 quick-entry lines (``gui.immortal`` is the remedy).
-The driver below starts the program through ``main.py`` as the desktop does, finds the patient, types
-many quick-entry lines with Enter like the front desk, then closes the window.
+The driver below starts the program through ``main.py`` as the desktop does, sets up the first
+administrator on the sign-in screen, finds the patient, types many quick-entry lines with Enter like
+the front desk, then closes the window.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.signing_in import PASSWORD, USER
 
 ROOT = Path(__file__).resolve().parents[2]
 LINES = 80  # quick-entry lines typed: well past the calls that used to exhaust None's count
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 app = QApplication(sys.argv[:1])
 LINES = int(sys.argv.pop(1))
+USER, PASSWORD = sys.argv.pop(1), sys.argv.pop(1)
 
 
 def window():
@@ -36,9 +40,23 @@ def window():
     return shown[0] if shown else None
 
 
+def sign_in():
+    desk = window()
+    for name, text in (("signInUser", USER), ("signInPassword", PASSWORD)):
+        field = desk.findChild(QWidget, name)
+        field.setFocus()
+        QTest.keyClicks(field, text)
+    QTest.keyClick(desk.findChild(QWidget, "signInPassword"), Qt.Key.Key_Return)  # a new file: set-up
+    QTimer.singleShot(100, type_lines)
+
+
 def type_lines():
     desk = window()
     search = desk.findChild(QWidget, "patientSearch")
+    if search is None or not search.isVisible():
+        print("not signed in:", desk.findChild(QWidget, "signInMessage").text(), file=sys.stderr)
+        QTimer.singleShot(100, desk.close)
+        return
     QTest.keyClicks(search, "sample")
     QTest.keyClick(search, Qt.Key.Key_Return)
     entry = desk.findChild(QWidget, "lesionQuickEntry")
@@ -57,7 +75,7 @@ def wait_for_window():
     if window() is None:
         QTimer.singleShot(50, wait_for_window)
     else:
-        QTimer.singleShot(100, type_lines)
+        QTimer.singleShot(100, sign_in)
 
 
 QTimer.singleShot(0, wait_for_window)
@@ -76,7 +94,7 @@ def test_window_typed_into_and_closed_exits_with_status_0(tmp_path: Path) -> Non
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(LINES), "--db", str(tmp_path / "practice.db")],
+        [sys.executable, "-c", DRIVER, str(LINES), USER, PASSWORD, "--db", str(tmp_path / "practice.db")],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from gui.app import build_main_window
-from tests.gui.conftest import FakeDialogs
+from tests.gui.conftest import FakeDialogs, sign_in_window
 
 #: the contract's table: objectName → the widget classes it may be
 CONTRACT: dict[str, tuple[type[QWidget], ...]] = {
@@ -61,6 +61,9 @@ CONTRACT: dict[str, tuple[type[QWidget], ...]] = {
     "saveEncounterButton": (QPushButton,),
     "printSuperbillButton": (QPushButton,),
     "printDayButton": (QPushButton,),
+    "signInUser": (QLineEdit,),
+    "signInPassword": (QLineEdit,),
+    "signInButton": (QPushButton,),
 }
 
 #: the contract's quick-entry examples (and the issue's), with the CPT lines they must give
@@ -168,6 +171,7 @@ def real_pool() -> Iterator[None]:
 def shown(qtbot: QtBot, tmp_path: Path, fake_dialogs: FakeDialogs, real_pool: None) -> QWidget:
     window = build_main_window(tmp_path / "practice.db")
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     show(qtbot, window)
     return window
 
@@ -180,6 +184,7 @@ def test_build_main_window_makes_a_new_file_with_a_demo_provider_and_does_not_sh
     path.parent.mkdir()
     window = build_main_window(str(path))
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     assert path.exists()
     assert not window.isVisible()
     assert QApplication.instance() is not None
@@ -192,6 +197,7 @@ def test_every_named_widget_has_its_class_and_an_accessible_name(
 ) -> None:
     window = build_main_window(tmp_path / "practice.db")
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     for name, classes in CONTRACT.items():
         found = widget(window, name)
         assert isinstance(found, classes), f"{name} is a {type(found).__name__}, not one of {classes}"
@@ -327,6 +333,7 @@ def test_new_patient_saved_final_and_reopened_in_a_new_window(
     path = tmp_path / "practice.db"
     first = build_main_window(path)
     qtbot.addWidget(first)
+    sign_in_window(qtbot, first)
     show(qtbot, first)
     add_new_patient(qtbot, first, "Grace", "Hopper", "12/09/1936")
     type_quick_entry(qtbot, first, "12 ak face cryo")
@@ -340,6 +347,7 @@ def test_new_patient_saved_final_and_reopened_in_a_new_window(
 
     second = build_main_window(path)
     qtbot.addWidget(second)
+    sign_in_window(qtbot, second)
     show(qtbot, second)
     day = widget(second, "dayTable")
     assert isinstance(day, QTableView)
@@ -472,6 +480,7 @@ def test_tables_have_the_columns_the_contract_names(
 ) -> None:
     window = build_main_window(tmp_path / "practice.db")
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     view = widget(window, name)
     assert isinstance(view, QTableView)
     model = view.model()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from core.store import Store, open_store
+from core.store import Store
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
 from gui.encounter_editor import EncounterEditor
@@ -22,10 +22,12 @@ from tests.gui.conftest import (
     named,
     open_first_patient,
     quick_enter,
+    sign_in_window,
     start_visit,
     table_rows,
     type_in_cell,
 )
+from tests.signing_in import open_signed_in
 
 
 def test_twelve_aks_code_as_17000_and_17003_times_11(
@@ -74,7 +76,7 @@ def test_every_edit_is_saved_as_a_draft(
     quick_enter(qtbot, editor, "3 sk trunk")
     shown = editor.encounter
     assert shown is not None and shown.id is not None and shown.status is EncounterStatus.DRAFT
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert draft.lesions[0].count == 3
 
@@ -140,6 +142,7 @@ def test_ctrl_s_saves_final_and_reopening_shows_the_same_encounter(
 
     again = build_main_window(db_path)
     qtbot.addWidget(again)
+    sign_in_window(qtbot, again)
     again.show()
     day_table = named(again, "dayTable")
     assert day_table.model().rowCount() == 1

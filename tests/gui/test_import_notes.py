@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QListWidget
 from pytestqt.qtbot import QtBot
 
 from core.importer import import_encounters
-from core.store import open_store
 from core.store.records import EncounterStatus
 from gui.app import build_main_window
 from gui.main_window import MainWindow
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, sign_in_window, table_rows
+from tests.signing_in import open_signed_in
 
 WART = {"kind": "wart", "count": 1, "site": "face", "method": "laser", "diagnosis": "B07.9"}
 #: the demo practice's provider
@@ -26,7 +26,7 @@ DEMO_NPI = "1234567893"
 def imported_draft(db_path: Path, **changes: Any) -> int:
     """Import, into the window's database file, today's encounter of a new patient with one good
     lesion entry and one of a kind the program does not know; returns the stored draft's id."""
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         encounter: dict[str, Any] = {
             "patient": {
                 "chart_number": "W2002",
@@ -65,6 +65,7 @@ def shown_window(
     fake_dialogs.answers["ask"].append(open_draft)
     win = build_main_window(db_path)
     qtbot.addWidget(win)
+    sign_in_window(qtbot, win)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
@@ -88,7 +89,7 @@ def message_texts(window: MainWindow) -> list[str]:
 
 
 def stored(db_path: Path, encounter_id: int) -> Any:
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         return store.get_encounter(encounter_id)
 
 

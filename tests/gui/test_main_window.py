@@ -25,7 +25,7 @@ from core.errors import InputError
 from core.paths import log_file
 from gui.app import build_main_window
 from gui.main_window import MainWindow, window_settings
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, sign_in_window, table_rows
 
 #: docs/gui.md: every named widget and its class
 CONTRACT: dict[str, type | tuple[type, ...]] = {
@@ -51,12 +51,16 @@ CONTRACT: dict[str, type | tuple[type, ...]] = {
     "saveEncounterButton": QPushButton,
     "printSuperbillButton": QPushButton,
     "printDayButton": QPushButton,
+    "signInUser": QLineEdit,
+    "signInPassword": QLineEdit,
+    "signInButton": QPushButton,
 }
 
 
 def test_build_main_window_does_not_show(qtbot: QtBot, db_path: Path) -> None:
     window = build_main_window(db_path)
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     assert window.windowTitle() == "Superbill Desk"
     assert not window.isVisible()
     assert db_path.exists()
@@ -120,6 +124,7 @@ def test_drafts_left_from_last_time_are_offered(
 ) -> None:
     first = build_main_window(db_path)
     qtbot.addWidget(first)
+    sign_in_window(qtbot, first)
     first.show()
     open_first_patient(qtbot, first)
     quick_enter(qtbot, first, "12 ak face cryo")
@@ -128,6 +133,7 @@ def test_drafts_left_from_last_time_are_offered(
     fake_dialogs.answers["ask"].append(True)
     again = build_main_window(db_path)
     qtbot.addWidget(again)
+    sign_in_window(qtbot, again)
     again.show()
     qtbot.waitUntil(lambda: fake_dialogs.kinds() == ["ask"])
     assert "Sample, Avery" in fake_dialogs.seen[0][2]
@@ -174,12 +180,14 @@ def test_an_unexpected_error_is_logged_and_the_form_stays(
 def test_window_state_is_remembered(qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs) -> None:
     first = build_main_window(db_path)
     qtbot.addWidget(first)
+    sign_in_window(qtbot, first)
     first.show()
     first.splitter.setSizes([300, 700])
     first.close()
     assert window_settings().value("window/geometry") is not None
     again = build_main_window(db_path)
     qtbot.addWidget(again)
+    sign_in_window(qtbot, again)
     assert again.splitter.saveState() == first.splitter.saveState()
     assert again.left.saveState() == first.left.saveState()
 
@@ -217,6 +225,8 @@ def test_a_damaged_page_is_said_after_the_window_opens_and_not_backed_up(
     window = build_main_window(db_path)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitExposed(window)
+    sign_in_window(qtbot, window)  # the work area, today's backup and the check come after signing in
     qtbot.waitUntil(lambda: len(fake_dialogs.seen) > 0)
     kind, title, text = fake_dialogs.seen[0]
     assert kind == "problem"
@@ -317,6 +327,7 @@ def test_no_mnemonic_is_used_twice_in_the_window_or_a_menu(window: MainWindow) -
 
     window.patients.open_form()  # the new-patient form's labels too
     seen: dict[str, list[str]] = {}
+    on_gate: dict[str, list[str]] = {}  # the sign-in screen is shown alone (no menus, no work area)
     for widget in window.findChildren(QWidget):
         if isinstance(widget, QGroupBox):
             text = widget.title()
@@ -326,7 +337,8 @@ def test_no_mnemonic_is_used_twice_in_the_window_or_a_menu(window: MainWindow) -
             continue
         key = _mnemonic(text)
         if key:
-            seen.setdefault(key, []).append(text)
+            (on_gate if window.gate.isAncestorOf(widget) else seen).setdefault(key, []).append(text)
+    assert {k: v for k, v in on_gate.items() if len(v) > 1} == {}
     for action in window.menuBar().actions():
         key = _mnemonic(action.text())
         if key:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.coding.model import LesionKind
-from core.store import open_store
 from core.store.records import EncounterRecord, EncounterStatus
 from gui.main_window import MainWindow
 from tests.gui.conftest import (
@@ -26,6 +25,7 @@ from tests.gui.conftest import (
     type_in_cell,
 )
 from tests.gui.test_main_window import CONTRACT
+from tests.signing_in import open_signed_in
 
 
 def quit_from_the_menu(window: MainWindow) -> None:
@@ -75,7 +75,7 @@ def test_lesions_typed_first_go_to_the_patient_chosen_next(
     assert codes(window) == [("17004", "1")]
     assert "draft, saved" in named(window, "encounterStatus").text()
     assert [row[5] for row in table_rows(named(window, "dayTable"))] == ["Draft"]
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert other.get_patient(draft.patient_id).last_name == "Sample"
         assert draft.date_of_service == window.day()
@@ -103,7 +103,7 @@ def test_place_and_visit_code_chosen_first_go_with_a_new_patient(
     )
     qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
     assert "Lovelace, Ada" in named(window, "encounterPatient").text()
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert other.get_patient(draft.patient_id).last_name == "Lovelace"
         assert (draft.place_of_service, draft.em_code) == ("22", "99213")
@@ -210,7 +210,7 @@ def test_ctrl_shift_n_starts_the_next_visit_before_its_patient(
     assert codes(window) == [("17110", "1")]
     fill_form(qtbot, window, patientFirstName="Grace", patientLastName="Hopper", patientDob="12/09/1946")
     qtbot.mouseClick(named(window, "savePatientButton"), Qt.MouseButton.LeftButton)
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         drafts = {other.get_patient(d.patient_id).last_name: d for d in other.drafts()}
         assert sorted(drafts) == ["Hopper", "Sample"]
         assert [g.count for g in drafts["Sample"].lesions] == [12]

@@ -4,6 +4,9 @@ The panel is built alone (``patient_panel``) unless the visit it starts in the e
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pypdf import PdfReader
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QComboBox, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
@@ -11,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from core.store import Store
 from gui.main_window import MainWindow
 from gui.patient_panel import PatientPanel
-from tests.gui.conftest import FakeDialogs, fill_form, named, table_rows
+from tests.gui.conftest import FakeDialogs, fill_form, named, quick_enter, table_rows
 
 
 def test_search_updates_as_you_type(qtbot: QtBot, patient_panel: PatientPanel, store: Store) -> None:
@@ -275,7 +278,10 @@ def test_tab_goes_from_the_first_insurance_to_the_second_then_to_the_address(
         return focused.objectName() if focused is not None else ""
 
     assert tab_from("patientPayer") == "patientMemberId"
-    assert tab_from("patientMemberId") == "patientSecondaryPayer"
+    assert tab_from("patientMemberId") == "patientGroup"
+    assert tab_from("patientGroup") == "patientSubscriber"
+    assert tab_from("patientSubscriber") == "patientRelationship"
+    assert tab_from("patientRelationship") == "patientSecondaryPayer"
     # no second plan: its details are skipped (and cannot be typed)
     assert not named(patient_panel, "patientSecondaryMemberId").isEnabled()
     assert tab_from("patientSecondaryPayer") == "patientAddress"
@@ -341,3 +347,60 @@ def test_an_empty_search_lists_everyone_by_name(qtbot: QtBot, patient_panel: Pat
     search.clear()
     qtbot.waitUntil(lambda: len(table_rows(results)) == 5)
     assert "All patients by name" in named(patient_panel, "patientSearchHint").text()
+
+
+def test_the_first_insurances_group_subscriber_and_relationship_are_typed_and_printed(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    """The first insurance has its group number, subscriber and relationship in the form, as the second
+    has; they are kept, shown again to correct, and printed on the visit's superbill."""
+    fill_form(
+        qtbot,
+        window,
+        patientFirstName="Ada",
+        patientLastName="Lovelace",
+        patientDob="12/10/1960",
+        patientPayer="Aetna",
+        patientMemberId="W987654",
+        patientGroup="GRP-5521",
+        patientSubscriber="Charles Lovelace",
+        patientRelationship="spouse",
+    )
+    qtbot.keyClick(named(window, "patientSubscriber"), Qt.Key.Key_Return)  # saves and starts the visit
+    (saved,) = window.store.search_patients("lovelace")
+    assert (saved.group_number, saved.subscriber_name, saved.relationship) == (
+        "GRP-5521",
+        "Charles Lovelace",
+        "spouse",
+    )
+    quick_enter(qtbot, window, "3 sk trunk")
+    fake_dialogs.defaults["ask"] = True
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # finalised, then previewed
+    dialog = window.findChild(QWidget, "superbillPreview")
+    assert dialog is not None and dialog.isVisible()
+    target = tmp_path / "bill.pdf"
+    fake_dialogs.answers["save_file"].append(target)
+    qtbot.mouseClick(named(dialog, "previewSaveButton"), Qt.MouseButton.LeftButton)
+    text = " ".join(PdfReader(target).pages[0].extract_text().split())
+    for printed in ("W987654", "GRP-5521", "Charles Lovelace", "spouse"):
+        assert printed in text, printed
+
+    dialog.close()
+    # Edit patient… on the visit: the form shows them again; a new card is typed and saved
+    qtbot.mouseClick(named(window, "editPatientButton"), Qt.MouseButton.LeftButton)
+    assert named(window, "patientGroup").text() == "GRP-5521"
+    assert named(window, "patientSubscriber").text() == "Charles Lovelace"
+    relationship = named(window, "patientRelationship")
+    assert isinstance(relationship, QComboBox) and relationship.currentText() == "spouse"
+    named(window, "patientGroup").clear()
+    qtbot.keyClicks(named(window, "patientGroup"), "GRP-9000")
+    qtbot.keyClick(named(window, "patientGroup"), Qt.Key.Key_Return)
+    assert window.store.search_patients("lovelace")[0].group_number == "GRP-9000"
+    # the superbill of the visit finalised before still prints the card in force then
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    (again,) = [w for w in window.findChildren(QWidget, "superbillPreview") if w.isVisible()]
+    reprint = tmp_path / "reprint.pdf"
+    fake_dialogs.answers["save_file"].append(reprint)
+    qtbot.mouseClick(named(again, "previewSaveButton"), Qt.MouseButton.LeftButton)
+    text = " ".join(PdfReader(reprint).pages[0].extract_text().split())
+    assert "GRP-5521" in text and "GRP-9000" not in text

@@ -22,7 +22,6 @@ from core.pending_visit import (
     pending_file_for,
     to_json,
 )
-from core.store import open_store
 from core.store.records import EncounterRecord
 from gui.app import build_main_window
 from gui.main_window import MainWindow
@@ -32,15 +31,18 @@ from tests.gui.conftest import (
     named,
     open_first_patient,
     quick_enter,
+    sign_in_window,
     table_rows,
 )
 from tests.gui.test_no_patient_yet import choose, quit_from_the_menu
+from tests.signing_in import open_signed_in
 
 
 def start_again(qtbot: QtBot, db_path: Path) -> MainWindow:
     """The program started again on the same file, as after a crash: the old window never closed."""
     window = build_main_window(db_path)
     qtbot.addWidget(window)
+    sign_in_window(qtbot, window)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -70,7 +72,7 @@ def test_lesions_typed_before_the_patient_come_back_after_a_crash(
 
     open_first_patient(qtbot, again, "sample")
     assert "draft, saved" in named(again, "encounterStatus").text()
-    with open_store(db_path) as other:
+    with open_signed_in(db_path) as other:
         (draft,) = other.drafts()
         assert other.get_patient(draft.patient_id).last_name == "Sample"
         assert [(g.kind, g.count, g.site, g.method) for g in draft.lesions] == [

@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.coding.model import LesionKind
 from gui.main_window import MainWindow
 from gui.settings_dialog import SettingsDialog
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, sign_in_window, table_rows
 
 
 def open_settings(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
@@ -97,8 +97,10 @@ def test_defaults_change_what_quick_entry_fills_in(qtbot: QtBot, window: MainWin
     practice = window.store.practice()
     assert practice.default_diagnoses[LesionKind.PREMALIGNANT] == "L57.8"
     open_first_patient(qtbot, window)
-    quick_enter(qtbot, window, "2 ak face")
+    quick_enter(qtbot, window, "2 pre face")  # a kind word: the practice's default diagnosis
     assert table_rows(named(window, "lesionTable"))[0][3:] == ["laser", "", "L57.8"]
+    quick_enter(qtbot, window, "2 ak face")  # the type actinic keratosis: its own code, never the default
+    assert table_rows(named(window, "lesionTable"))[1][3:] == ["laser", "", "L57.0"]
 
 
 def test_backup_now_writes_a_copy(
@@ -125,6 +127,8 @@ def test_restore_brings_back_the_backup(
     fake_dialogs.answers["open_file"].append(target)
     fake_dialogs.answers["ask"].append(True)
     click(qtbot, dialog, "restoreButton")
+    assert window.findChild(QLineEdit, "signInPassword").isVisible()  # the backup's people sign in
+    sign_in_window(qtbot, window)
     assert table_rows(named(window, "dayTable")) == []
     assert fake_dialogs.kinds()[-1] == "inform"
     # the window keeps working on the restored database

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.accounts import Action
 from core.store import audit, rows
 from core.store.records import (
     AuditCheck,
     AuditEntry,
     DataCheck,
 )
-from core.store.verbs.base import StoreBase
+from core.store.verbs.base import StoreBase, requires
 
 
 class AuditVerbs(StoreBase):
@@ -18,10 +19,12 @@ class AuditVerbs(StoreBase):
 
     # -- audit ------------------------------------------------------------------------------------
 
+    @requires(Action.VERIFY)
     def verify_audit(self) -> AuditCheck:
         """Check the audit log's hash chain; names the first row that was changed or removed."""
         return audit.verify(self.conn)
 
+    @requires(Action.VERIFY)
     def verify_data(self) -> DataCheck:
         """Replay the audit log and compare every audited record with the file: names the records
         changed, deleted or added outside the program (``core.store.data_check``)."""
@@ -29,6 +32,7 @@ class AuditVerbs(StoreBase):
 
         return data_check.verify_data(self.conn)
 
+    @requires(Action.VERIFY)
     def audit_entries(self, entity: str | None = None, entity_id: object = None) -> list[AuditEntry]:
         """The audit log (optionally of one entity, e.g. ``("encounter", 12)``), oldest first."""
         where, params = "1", []
@@ -42,6 +46,7 @@ class AuditVerbs(StoreBase):
             for r in self._query(f"SELECT * FROM audit_log WHERE {where} ORDER BY id", params)
         ]
 
+    @requires(Action.VERIFY)
     def integrity_problems(self) -> list[str]:
         """SQLite's full integrity check of the open file; an empty list means it is sound."""
         found = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]

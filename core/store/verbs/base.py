@@ -7,14 +7,17 @@ Every write verb runs inside ``self.transaction()`` (``BEGIN IMMEDIATE``) togeth
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, Self, TypeVar
 
+from core import accounts
+from core.accounts import Account, Action
 from core.errors import NotFoundError
 from core.store import audit, patient_search, rows, sessions, stale
 from core.store.connections import MEMORY, write_transaction
@@ -32,6 +35,41 @@ class Database(Protocol):
     conn: sqlite3.Connection
 
     def close(self) -> None: ...
+
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+Verbs = TypeVar("Verbs", bound="StoreBase")
+
+#: the public members of ``Store`` that need nobody signed in (life cycle, clock, signing in itself);
+#: every other public verb names its action with ``@requires`` (a test walks them all)
+OPEN_TO_ALL = frozenset(
+    {
+        "close", "conn", "transaction", "now", "today", "db", "path", "user", "session_id", "account",
+        "is_set_up", "mark_set_up", "has_accounts", "sign_in", "sign_out", "create_first_administrator",
+        "may", "require", "setting_up", "change_own_password",
+    }
+)  # fmt: skip
+
+
+def requires(
+    action: Action,
+) -> Callable[[Callable[Concatenate[Verbs, Params], Result]], Callable[Concatenate[Verbs, Params], Result]]:
+    """Mark a verb with the action it needs: it refuses (``NotAllowedError``) unless the signed-in
+    person's role allows ``action`` (``core.accounts``), whichever program calls it."""
+
+    def mark(
+        verb: Callable[Concatenate[Verbs, Params], Result],
+    ) -> Callable[Concatenate[Verbs, Params], Result]:
+        @functools.wraps(verb)
+        def checked(self: Verbs, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
+            self.require(action)
+            return verb(self, *args, **kwargs)
+
+        checked.required_action = action  # type: ignore[attr-defined]
+        return checked
+
+    return mark
 
 
 def utc_now() -> datetime:
@@ -59,7 +97,11 @@ class StoreBase:
         self.db = db
         self.path = path
         self._clock = clock
+        #: the name written into the audit log: the signed-in person's user name once signed in
         self.user = user
+        #: the signed-in person (``None`` until ``sign_in``); every verb checks its role
+        self.account: Account | None = None
+        self._setting_up = False
         #: this program's row in ``sessions`` (``core.store.sessions``), removed at close
         self.session_id: int | None = None
         patient_search.register(db.conn)
@@ -92,6 +134,28 @@ class StoreBase:
         change and becomes a ``StoreError`` that says so."""
         with write_transaction(self.conn, self.path or MEMORY):
             yield self
+
+    # -- who is signed in -------------------------------------------------------------------------
+
+    def may(self, action: Action) -> bool:
+        """Whether the signed-in person may take ``action`` now (the window greys out the rest)."""
+        return self._setting_up or (self.account is not None and self.account.may(action))
+
+    def require(self, action: Action) -> None:
+        """Raise ``NotAllowedError`` unless the signed-in person may take ``action``."""
+        if not self._setting_up:
+            accounts.require(self.account, action)
+
+    @contextlib.contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """The program's own first start: the set-up record and the demo practice are written before
+        anybody has an account (the audit rows name the operating-system user). Only
+        ``core.store.demo.set_up`` uses it, and only while the file is not set up yet."""
+        self._setting_up = True
+        try:
+            yield
+        finally:
+            self._setting_up = False
 
     def now(self) -> datetime:
         """The store's clock, in UTC."""

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from core.accounts import Action
 from core.coding.model import CodingResult, Message, PriorService, Severity
 from core.errors import InputError, NotFoundError, StoreError
 from core.store import rows, stale
@@ -17,11 +18,15 @@ from core.store.records import (
     Acknowledgement,
     EncounterRecord,
     EncounterStatus,
+    FrozenCoverage,
+    Patient,
     Payer,
     PricedLine,
 )
+from core.store.verbs.base import requires
 from core.store.verbs.patients import PatientVerbs
 from core.store.verbs.practice import POS_CODE
+from core.superbill.hashed_fields import HASH_VERSION
 
 #: ``BILLED_STATUSES`` as an SQL list: the one "is this encounter billed?" in a query
 _BILLED_SQL = ", ".join(f"'{status}'" for status in sorted(BILLED_STATUSES))
@@ -31,6 +36,25 @@ PRIOR_SERVICE_DAYS = 120
 
 def _us_date(day: date) -> str:
     return f"{day:%m/%d/%Y}"
+
+
+def _coverage_at_finalisation(
+    current: EncounterRecord, patient: Patient, payer_id: int | None
+) -> FrozenCoverage:
+    """The patient's insurance frozen with the encounter. Finalising again after a reopen keeps the
+    payer frozen the first time (``payer_id``): when the patient has changed plans since, that plan's
+    details frozen then are kept too, never the new plan's member id under the old plan's name."""
+    now = FrozenCoverage.of(patient, payer_id)
+    before = current.coverage
+    if (
+        payer_id is not None
+        and payer_id != patient.payer_id
+        and before is not None
+        and before.primary is not None
+        and before.primary.payer_id == payer_id
+    ):
+        return replace(now, primary=before.primary)
+    return now
 
 
 def _same_draft(stored: EncounterRecord, edited: EncounterRecord) -> bool:
@@ -99,6 +123,7 @@ class EncounterVerbs(PatientVerbs):
             for r in found
         ]
 
+    @requires(Action.VIEW_PATIENTS)
     def get_encounter(self, encounter_id: int) -> EncounterRecord:
         """The encounter with this number, or ``NotFoundError``."""
         found = self._encounters("id = ?", [encounter_id], "id")
@@ -109,29 +134,35 @@ class EncounterVerbs(PatientVerbs):
             )
         return found[0]
 
+    @requires(Action.VIEW_PATIENTS)
     def encounter_by_document(self, document_number: str) -> EncounterRecord | None:
         """The encounter whose superbill carries ``document_number`` (``SB-000001``), or ``None``."""
         found = self._encounters("document_number = ?", [document_number.strip()], "id")
         return found[0] if found else None
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_on(self, day: date) -> list[EncounterRecord]:
         """Every encounter of one day (void ones included), in the order they were created."""
         return self._encounters("date_of_service = ?", [day.isoformat()], "id")
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_between(self, first: date, last: date) -> list[EncounterRecord]:
         """Every encounter from ``first`` to ``last`` inclusive, by date then creation order."""
         return self._encounters(
             "date_of_service BETWEEN ? AND ?", [first.isoformat(), last.isoformat()], "date_of_service, id"
         )
 
+    @requires(Action.VIEW_PATIENTS)
     def encounters_for_patient(self, patient_id: int) -> list[EncounterRecord]:
         """A patient's encounters, oldest first."""
         return self._encounters("patient_id = ?", [patient_id], "date_of_service, id")
 
+    @requires(Action.VIEW_PATIENTS)
     def drafts(self) -> list[EncounterRecord]:
         """Every encounter still in draft (to offer after a crash), oldest first."""
         return self._encounters("status = 'draft'", [], "date_of_service, id")
 
+    @requires(Action.VIEW_PATIENTS)
     def prior_services(
         self, patient_id: int, before: date, *, exclude_id: int | None = None
     ) -> tuple[PriorService, ...]:
@@ -145,6 +176,7 @@ class EncounterVerbs(PatientVerbs):
         )
         return tuple(PriorService(date.fromisoformat(r["date_of_service"]), r["cpt"]) for r in found)
 
+    @requires(Action.VIEW_PATIENTS)
     def payer_of(self, encounter: EncounterRecord) -> Payer | None:
         """The payer an encounter is billed to: frozen once final, else the patient's current payer."""
         payer_id = encounter.payer_id
@@ -202,6 +234,7 @@ class EncounterVerbs(PatientVerbs):
                 [rows.acknowledgement_row(encounter_id, i, a) for i, a in enumerate(record.acknowledgements)],
             )
 
+    @requires(Action.RECORD_VISITS)
     def save_draft(
         self, encounter: EncounterRecord, *, previous: EncounterRecord | None = None
     ) -> EncounterRecord:
@@ -310,6 +343,7 @@ class EncounterVerbs(PatientVerbs):
             version=stored.version + 1,
         )
 
+    @requires(Action.FINALIZE)
     def finalize(
         self,
         encounter_id: int,
@@ -366,7 +400,9 @@ class EncounterVerbs(PatientVerbs):
                         field="fee_schedule",
                     )
                 billed.append(PricedLine.of(line, fee))
-            payer_id = current.payer_id or self.get_patient(current.patient_id).payer_id
+            patient = self.get_patient(current.patient_id)
+            payer_id = current.payer_id or patient.payer_id
+            coverage = _coverage_at_finalisation(current, patient, payer_id)
             document = current.document_number or self._next_document_number()
             at = self.now()
             acknowledgements = tuple(
@@ -383,6 +419,8 @@ class EncounterVerbs(PatientVerbs):
                 {
                     "status": str(EncounterStatus.FINAL),
                     "payer_id": payer_id,
+                    "coverage": rows.coverage_text(coverage),
+                    "hash_version": HASH_VERSION,
                     "diagnoses": json.dumps(list(result.diagnoses)),
                     "coded_at": self.now().isoformat(),
                     "document_number": document,
@@ -435,6 +473,7 @@ class EncounterVerbs(PatientVerbs):
         self._audit("encounter", encounter_id, action, rows.as_json_value(current), rows.as_json_value(saved))
         return saved
 
+    @requires(Action.PRINT)
     def mark_printed(self, encounter_ids: Iterable[int]) -> list[EncounterRecord]:
         """Record that these final encounters' superbills were printed (printing again is fine)."""
         printable = BILLED_STATUSES
@@ -444,6 +483,7 @@ class EncounterVerbs(PatientVerbs):
                 for i in encounter_ids
             ]
 
+    @requires(Action.VOID)
     def void_encounter(self, encounter_id: int, reason: str, *, version: int = 0) -> EncounterRecord:
         """Void an encounter (kept, never deleted, with the reason); it no longer counts as billed.
         ``version``: the version the user saw (``StaleRecordError`` when it changed since)."""
@@ -460,6 +500,7 @@ class EncounterVerbs(PatientVerbs):
                 version,
             )
 
+    @requires(Action.REOPEN)
     def reopen(self, encounter_id: int, *, version: int = 0) -> EncounterRecord:
         """Turn a final, printed or void encounter back into a draft to correct it.
 
@@ -475,6 +516,7 @@ class EncounterVerbs(PatientVerbs):
                 version,
             )
 
+    @requires(Action.PAYMENTS)
     def record_payment(self, encounter_id: int, paid_cents: int, *, version: int = 0) -> EncounterRecord:
         """Set how much was paid at the desk for this encounter (whole cents, zero or more).
 

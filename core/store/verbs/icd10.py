@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from core.accounts import Action
 from core.store import icd10_search
 from core.store.records import (
     Icd10Hit,
 )
-from core.store.verbs.base import StoreBase
+from core.store.verbs.base import StoreBase, requires
 
 
 class Icd10Verbs(StoreBase):
@@ -14,6 +15,7 @@ class Icd10Verbs(StoreBase):
 
     # -- ICD-10-CM --------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def search_icd10(self, query: str, limit: int = 20) -> list[Icd10Hit]:
         """ICD-10-CM codes for a typed code prefix (``L57``) or words (``actinic keratosis``).
 
@@ -25,6 +27,7 @@ class Icd10Verbs(StoreBase):
         self.ensure_icd10_index()
         return icd10_search.search(self.conn, query, limit)
 
+    @requires(Action.READ_PRACTICE)
     def ensure_icd10_index(self) -> bool:
         """Build the ICD-10-CM search index if it is missing or from another release; True if built."""
         from core import icd10

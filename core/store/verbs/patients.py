@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from core.accounts import Action
 from core.errors import InputError, NotFoundError
 from core.store import patient_search, rows
 from core.store.patients import checked_patient, dates_look_alike, names_look_alike, normalise_name
@@ -12,6 +13,7 @@ from core.store.records import (
     Patient,
     Payer,
 )
+from core.store.verbs.base import requires
 from core.store.verbs.practice import PracticeVerbs
 
 #: the first chart number handed out by ``next_chart_number`` in an empty practice
@@ -23,11 +25,13 @@ class PatientVerbs(PracticeVerbs):
 
     # -- patients ---------------------------------------------------------------------------------
 
+    @requires(Action.VIEW_PATIENTS)
     def get_patient(self, patient_id: int) -> Patient:
         """The patient with this id, or ``NotFoundError``."""
         missing = f"There is no patient number {patient_id}. Search for the patient by name."
         return self._get("patients", patient_id, rows.patient_from, missing)
 
+    @requires(Action.VIEW_PATIENTS)
     def patient_by_chart_number(self, chart_number: str) -> Patient | None:
         """The patient with this chart number (letter case ignored), or ``None``."""
         row = self._one(
@@ -35,6 +39,7 @@ class PatientVerbs(PracticeVerbs):
         )
         return None if row is None else rows.patient_from(row)
 
+    @requires(Action.VIEW_PATIENTS)
     def patients_named(self, first_name: str, last_name: str, date_of_birth: date) -> list[Patient]:
         """Patients with exactly these names (normalised: case, accents, punctuation ignored) and DOB."""
         return [
@@ -46,6 +51,7 @@ class PatientVerbs(PracticeVerbs):
             )
         ]
 
+    @requires(Action.VIEW_PATIENTS)
     def search_patients(self, query: str, limit: int = 50) -> list[Patient]:
         """Patients matching what was typed in the search box, best matches first.
 
@@ -57,6 +63,7 @@ class PatientVerbs(PracticeVerbs):
         """
         return [rows.patient_from(r) for r in patient_search.search(self.conn, query, limit)]
 
+    @requires(Action.VIEW_PATIENTS)
     def browse_patients(self, limit: int = 200) -> list[Patient]:
         """The first ``limit`` patients in the search's order (last name, first name, date of birth):
         what an empty search lists, so the front desk can browse. Reads them from the name index."""
@@ -66,6 +73,7 @@ class PatientVerbs(PracticeVerbs):
         )
         return [rows.patient_from(r) for r in found]
 
+    @requires(Action.VIEW_PATIENTS)
     def similar_patients(self, patient: Patient) -> list[Patient]:
         """Stored patients who may be the same person, oldest record first.
 
@@ -89,6 +97,7 @@ class PatientVerbs(PracticeVerbs):
         found.pop(patient.id or 0, None)
         return [found[k] for k in sorted(found)]
 
+    @requires(Action.VIEW_PATIENTS)
     def next_chart_number(self) -> str:
         """The next free numeric chart number: one more than the highest number handed out or typed
         (1001 in a new practice), skipping any number already in use."""
@@ -114,6 +123,7 @@ class PatientVerbs(PracticeVerbs):
             [int(chart_number)],
         )
 
+    @requires(Action.EDIT_PATIENTS)
     def save_patient(self, patient: Patient) -> Patient:
         """Add (``id`` None) or update a patient after checking the form; returns the saved patient.
 

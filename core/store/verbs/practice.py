@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from core.accounts import Action
 from core.errors import InputError, NotFoundError
 from core.npi import validate_npi
 from core.store import rows
@@ -15,6 +16,7 @@ from core.store.records import (
     Practice,
     Provider,
 )
+from core.store.verbs.base import requires
 from core.store.verbs.settings_fees import SettingsFeesVerbs
 
 #: a place-of-service code: two digits (11 = office)
@@ -29,11 +31,13 @@ class PracticeVerbs(SettingsFeesVerbs):
 
     # -- practice ---------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def practice(self) -> Practice:
         """The practice; an empty one (no name) until it is filled in."""
         row = self._one("SELECT * FROM practice WHERE id = 1")
         return Practice(name="") if row is None else rows.practice_from(row)
 
+    @requires(Action.PRACTICE_SETTINGS)
     def update_practice(self, practice: Practice) -> Practice:
         """Save the practice details after checking them (``InputError`` names the field)."""
         p = replace(practice, name=" ".join(practice.name.split()), state=practice.state.strip().upper())
@@ -74,6 +78,7 @@ class PracticeVerbs(SettingsFeesVerbs):
 
     # -- providers --------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def providers(self, *, include_inactive: bool = False) -> list[Provider]:
         """The practice's providers, active ones only unless asked, by last name."""
         where = "" if include_inactive else "WHERE active = 1"
@@ -82,12 +87,14 @@ class PracticeVerbs(SettingsFeesVerbs):
             for r in self._query(f"SELECT * FROM providers {where} ORDER BY last_name, first_name, id")
         ]
 
+    @requires(Action.READ_PRACTICE)
     def get_provider(self, provider_id: int) -> Provider:
         """The provider with this id, or ``NotFoundError``."""
         return self._get(
             "providers", provider_id, rows.provider_from, f"There is no provider number {provider_id}."
         )
 
+    @requires(Action.PRACTICE_SETTINGS)
     def save_provider(self, provider: Provider) -> Provider:
         """Add (``id`` None) or update a provider; checks names and the NPI's check digit."""
         p = replace(
@@ -111,6 +118,7 @@ class PracticeVerbs(SettingsFeesVerbs):
         with self.transaction():
             return self._save_record("providers", "provider", p, row, self.get_provider)
 
+    @requires(Action.READ_PRACTICE)
     def default_provider(self) -> Provider:
         """The provider new encounters get: the ``default_provider_id`` setting, else the first active."""
         chosen = int(self.setting("default_provider_id"))
@@ -127,14 +135,17 @@ class PracticeVerbs(SettingsFeesVerbs):
 
     # -- payers -----------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def payers(self) -> list[Payer]:
         """Every payer, by name."""
         return [rows.payer_from(r) for r in self._query("SELECT * FROM payers ORDER BY name COLLATE NOCASE")]
 
+    @requires(Action.READ_PRACTICE)
     def get_payer(self, payer_id: int) -> Payer:
         """The payer with this id, or ``NotFoundError``."""
         return self._get("payers", payer_id, rows.payer_from, f"There is no payer number {payer_id}.")
 
+    @requires(Action.PRACTICE_SETTINGS)
     def save_payer(self, payer: Payer) -> Payer:
         """Add (``id`` None) or update a payer after checking its kind, coding word and modifiers."""
         p = replace(

@@ -7,13 +7,14 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from core.accounts import Action
 from core.errors import InputError
 from core.store import rows
 from core.store.records import (
     FeeEntry,
 )
 from core.store.settings import SettingValue, check_value, declared
-from core.store.verbs.base import StoreBase
+from core.store.verbs.base import StoreBase, requires
 
 _CPT = re.compile(r"^[0-9A-Z]\d{3}[0-9A-Z]$")
 
@@ -23,6 +24,7 @@ class SettingsFeesVerbs(StoreBase):
 
     # -- fees -------------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def fee_for(self, cpt: str, on: date) -> int | None:
         """The practice's fee in cents for one unit of ``cpt`` on the day ``on``, or ``None``."""
         row = self._one(
@@ -32,6 +34,7 @@ class SettingsFeesVerbs(StoreBase):
         )
         return None if row is None else int(row["unit_fee_cents"])
 
+    @requires(Action.READ_PRACTICE)
     def fee_schedule(self, on: date) -> list[FeeEntry]:
         """Every code's fee in force on ``on``, by code (the schedule holds a few hundred rows at most)."""
         every = rows.fee_entries(list(self._query("SELECT * FROM fee_schedule")))
@@ -39,6 +42,7 @@ class SettingsFeesVerbs(StoreBase):
             e for e in every if e.effective_from <= on and (e.effective_to is None or on <= e.effective_to)
         ]
 
+    @requires(Action.READ_PRACTICE)
     def fee_history_of(self, cpts: Sequence[str]) -> list[FeeEntry]:
         """Every fee ever set for these codes, by code then date, with each entry's last day."""
         if not cpts:
@@ -48,10 +52,12 @@ class SettingsFeesVerbs(StoreBase):
             list(self._query(f"SELECT * FROM fee_schedule WHERE cpt IN ({marks})", list(cpts)))
         )
 
+    @requires(Action.READ_PRACTICE)
     def fee_history(self, cpt: str) -> list[FeeEntry]:
         """Every fee set for one code, oldest first."""
         return self.fee_history_of([cpt.strip().upper()])
 
+    @requires(Action.FEES)
     def set_fee(self, cpt: str, unit_fee_cents: int, effective_from: date) -> FeeEntry:
         """Set the fee for one unit of ``cpt`` from ``effective_from`` on (replacing a fee set for that
         same day). Earlier days keep their fee, and finalised encounters never change.
@@ -89,6 +95,7 @@ class SettingsFeesVerbs(StoreBase):
 
     # -- settings ---------------------------------------------------------------------------------
 
+    @requires(Action.READ_PRACTICE)
     def setting(self, name: str) -> SettingValue:
         """A setting's value: the user's if one was saved, else the declared default."""
         spec = declared(name)
@@ -98,6 +105,7 @@ class SettingsFeesVerbs(StoreBase):
         value: SettingValue = json.loads(row["value"])
         return value
 
+    @requires(Action.PRACTICE_SETTINGS)
     def set_setting(self, name: str, value: object) -> SettingValue:
         """Save a user's value for a declared setting (checked and converted to its type)."""
         spec = declared(name)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.store.verbs.base import StoreBase
+from core.accounts import Action
+from core.store.verbs.base import StoreBase, requires
 
 
 class SetupVerbs(StoreBase):
@@ -21,6 +22,7 @@ class SetupVerbs(StoreBase):
             [self.now().isoformat()],
         )
 
+    @requires(Action.READ_PRACTICE)
     def is_empty(self) -> bool:
         """True when nothing was entered yet: no practice, provider, payer, patient or encounter."""
         return all(
@@ -30,6 +32,7 @@ class SetupVerbs(StoreBase):
 
     # -- demo data --------------------------------------------------------------------------------
 
+    @requires(Action.PRACTICE_SETTINGS)
     def remove_demo_data(self) -> tuple[int, int]:
         """Delete the demo patients and all their encounters; returns (patients, encounters) removed.
 
@@ -56,6 +59,7 @@ class SetupVerbs(StoreBase):
             )
         return (len(patient_ids), len(encounter_ids))
 
+    @requires(Action.READ_PRACTICE)
     def has_demo_data(self) -> bool:
         """True while demo patients are in the database."""
         return self._one("SELECT 1 FROM patients WHERE is_demo = 1 LIMIT 1") is not None

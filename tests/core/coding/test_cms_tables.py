@@ -103,8 +103,56 @@ def test_the_facts_the_issue_names() -> None:
         assert tables.fee_schedule(year).rows["17004"].mult_proc == "0"  # type: ignore[union-attr]
         assert tables.multiple_procedure_exempt("17004", year)
         assert not tables.multiple_procedure_exempt("17000", year)
-    # before the CMS files (no 2024 file ships): cpt.json, where 11200's global period is unconfirmed
-    assert tables.global_days("11200", date(2024, 6, 1)) is None
+    # a year no CMS file covers takes the nearest year's global period and indicator, never a guess
+    assert tables.global_days("11200", date(2024, 6, 1)) == "010"
+    assert tables.global_days("17106", date(2031, 6, 1)) == "090"
+    assert tables.multiple_procedure_exempt("17004", 2024)
+    assert not tables.multiple_procedure_exempt("17000", None)
+    assert tables.fee_schedule(2024) is None  # amounts change every year: none is borrowed
+    assert tables.global_days("99999", DOS) is None and not tables.multiple_procedure_exempt("99999", 2026)
+
+
+def test_global_days_and_indicators_are_the_same_in_both_shipped_years() -> None:
+    """Why borrowing the nearest year's global period and indicator is safe: they did not change."""
+    kept = ("hcpcs", "status_code", "pctc_ind", "global_days", "mult_proc_ind")
+    years = [{tuple(row[c] for c in kept) for row in _csv(f"pfs-rvu-{y}.csv")} for y in (2025, 2026)]
+    assert years[0] == years[1]
+
+
+#: what each CMS file publishes, by the names the old code tables gave those facts
+PUBLISHED = {
+    "global_days",
+    "multiple_procedure_exempt",
+    "mult_proc",
+    "max_units",
+    "adjudication_indicator",
+    "work",
+    "total_facility",
+    "total_non_facility",
+    "conversion_factor",
+}
+
+
+def test_no_code_table_keeps_or_leaves_unconfirmed_a_fact_cms_publishes() -> None:
+    """Official data wins and has one place: no table under resources/codes holds a fact the CMS files
+    publish for a code they cover (global days, multiple-procedure indicator, RVUs, MUE value and MAI),
+    nor calls such a fact unconfirmed; a code pair the shipped PTP extract covers is decided there only."""
+    covered = {row["hcpcs"] for name in ROWS if not name.startswith("ptp") for row in _csv(name)}
+    codes_folder = Path(__file__).resolve().parents[3] / "resources" / "codes"
+    for path in sorted(codes_folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for row in data.get("rows", []) if isinstance(data, dict) else []:
+            if not isinstance(row, dict) or row.get("code") not in covered:
+                continue
+            assert not PUBLISHED & set(row), f"{path.name} {row['code']}: {PUBLISHED & set(row)}"
+            words = f"{row.get('notes', '')} {row.get('confidence', '')}".lower()
+            for fact in ("global", "mue", "rvu", "multiple-procedure", "multiple procedure"):
+                assert not (fact in words and "unconfirmed" in words), f"{path.name} {row['code']}: {words}"
+        assert not (set(data) & {"unconfirmed_codes_without_rows"}), path.name
+    (shipped,) = cms.shipped().ptp
+    for edit in tables.secondary_ptp_edits():
+        assert not shipped.covers(edit.column1, edit.column2), (edit.column1, edit.column2)
+    assert not (codes_folder / "mue.json").exists()
 
 
 def test_the_engine_uses_the_mue_table() -> None:

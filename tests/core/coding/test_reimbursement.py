@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -202,25 +201,14 @@ def test_half_price_is_rounded_half_up(cents: int) -> None:
 def test_every_table_value_is_consistent(year: int) -> None:
     schedule = tables.fee_schedule(year)
     assert schedule is not None and schedule.year == year
-    raw = json.loads(resources.files("resources.fee_schedule").joinpath(f"mpfs_{year}.json").read_text())
-    for row in raw["rows"]:
-        assert tables.cpt(row["code"]) is not None, f"{row['code']} is not a code the engine knows"
-        assert row["mult_proc"] in ("0", "2")
-        assert set(row["sources"]) <= set(raw["sources"])
-        for rate in ("non_facility", "facility"):
-            total, confidence = row[f"total_{rate}"], row[f"confidence_{rate}"]
-            assert (total is None) == (confidence == "UNCONFIRMED"), row["code"]
-            if total is not None:
-                assert row["sources"], f"{row['code']}: a value without a source"
-                parts = [row["work"], row[f"pe_{rate}"], row["mp"]]
-                if all(part is not None for part in parts):
-                    assert sum(Decimal(part) for part in parts) == Decimal(total)
-    # every code the engine can bill has a row (possibly unconfirmed)
-    assert set(tables.cpt_table()) == {row["code"] for row in raw["rows"]}
-    codes = {row["code"]: row for row in raw["rows"]}
-    assert all(codes[c]["mult_proc"] == "0" for c in tables.em_codes())
-    assert all(codes[c.code]["mult_proc"] == "0" for c in tables.cpt_table().values() if c.add_on)
-    assert codes["17004"]["mult_proc"] == "0"
+    # every code the engine can bill has a row with both totals (the CMS file gives them all)
+    assert set(schedule.rows) == set(tables.cpt_table())
+    for row in schedule.rows.values():
+        assert row.mult_proc in ("0", "2")
+        assert row.total_facility is not None and row.total_non_facility is not None
+    assert all(schedule.rows[c].mult_proc == "0" for c in tables.em_codes())
+    assert all(schedule.rows[c.code].mult_proc == "0" for c in tables.cpt_table().values() if c.add_on)
+    assert schedule.rows["17004"].mult_proc == "0"
 
 
 def test_published_amounts_match_rvu_times_conversion_factor() -> None:

@@ -174,3 +174,26 @@ def test_the_window_guide_lists_table_words_under_their_sites() -> None:
             assert row is not None and row.site == site, word
             listed += 1
     assert listed > 100
+
+
+def test_wrist_and_ankle_are_low_and_go_to_the_lower_valued_group_as_their_rows_say() -> None:
+    """No source places the wrist or ankle for CPT (ICD-10-CM itself is split), so they stay LOW; the
+    rows keep them with the arm and leg because 1726x is the lower-valued group in every band, checked
+    here against the CMS RVU files so the reason cannot go stale unnoticed."""
+    data = tables.read_table("site_words.json")
+    rows = {row["word"]: row for row in data["words"]}
+    for word, site in (("wrist", "arm"), ("wrists", "arm"), ("ankle", "leg"), ("ankles", "leg")):
+        assert (rows[word]["site"], rows[word]["confidence"]) == (site, "LOW")
+        assert "lower-valued" in rows[word]["source"] and "ICD-10-CM" in rows[word]["source"]
+        assert sites.read_site(word) is not None and sites.read_site(word).site == site  # type: ignore[union-attr]
+    groups = tables.lesion_coding().malignant_groups
+    arm, hand = tables.lesion_coding().sites["arm"], tables.lesion_coding().sites["hand"]
+    assert tables.lesion_coding().sites["leg"].malignant_group == arm.malignant_group
+    assert tables.lesion_coding().sites["foot"].malignant_group == hand.malignant_group
+    pairs = zip(groups[arm.malignant_group].codes, groups[hand.malignant_group].codes, strict=True)
+    for limb, extremity in pairs:
+        for year in (2025, 2026):
+            for facility in (False, True):
+                low = tables.rvu_total(limb, year, facility=facility)
+                high = tables.rvu_total(extremity, year, facility=facility)
+                assert low is not None and high is not None and low < high, (limb, extremity, year)

@@ -28,13 +28,15 @@ def test_cpt_rows() -> None:
     for code, row in table.items():
         assert re.fullmatch(r"\d{5}", code)
         assert row.family in {"em", "premalignant", "benign", "skin_tag", "vascular", "malignant"}
-        assert row.global_days in {None, "000", "010", "090", "ZZZ", "XXX"}
         assert row.description and len(row.description) <= 90
+        for year in (2025, 2026):  # the CMS facts the engine asks for, of every code the table holds
+            assert tables.global_days(code, date(year, 6, 1)) in {"000", "010", "090", "ZZZ", "XXX"}
         if row.add_on:
-            assert row.primary in table and row.global_days == "ZZZ" and row.multiple_procedure_exempt
+            assert row.primary in table and tables.global_days(code, date(2026, 6, 1)) == "ZZZ"
+            assert tables.multiple_procedure_exempt(code, 2026)
         else:
             assert row.primary is None
-        if row.global_days is None or row.confidence == "UNCONFIRMED":
+        if row.confidence == "UNCONFIRMED":
             assert "UNCONFIRMED" in row.notes
 
 
@@ -104,13 +106,13 @@ def test_pos_table_holds_the_cms_codes_of_the_domain_table() -> None:
     assert tables.pos("00") is None and tables.pos("11x") is None
 
 
-def test_mue_rows() -> None:
-    for code, row in tables.mue_table().items():
-        assert code in tables.cpt_table()
-        assert row.max_units is None or row.max_units >= 1
-        if row.max_units is None:
-            assert row.confidence == "UNCONFIRMED"
+def test_every_code_has_its_mue_from_the_cms_table() -> None:
+    for code in tables.cpt_table():
+        limit = tables.mue(code)
+        assert limit is not None and limit.max_units is not None and limit.max_units >= 1, code
+        assert limit.adjudication_indicator in (1, 2, 3) and "MUE" in limit.source
     assert (tables.mue("17000").max_units, tables.mue("17003").max_units) == (1, 13)  # type: ignore[union-attr]
+    assert tables.mue("99999") is None
 
 
 def test_secondary_ptp_edits() -> None:

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 import main
-from core.store import Patient, open_store
+from core.store import Patient
+from tests.signing_in import open_signed_in
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "superbill.db"
-    with open_store(path) as store:
+    with open_signed_in(path) as store:
         store.save_patient(Patient(first_name="Ada", last_name="Lovelace", date_of_birth=date(1950, 12, 10)))
     return path
 
@@ -24,20 +25,20 @@ def test_backup_then_restore_round_trip(db: Path, tmp_path: Path, capsys: pytest
     copy = tmp_path / "copy.db"
     assert main.main(["--db", str(db), "backup", str(copy)]) == 0
     assert str(copy) in capsys.readouterr().out
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         store.save_patient(Patient(first_name="Byron", last_name="Lovelace", date_of_birth=date(1980, 1, 1)))
 
     assert main.main(["--db", str(db), "restore", str(copy)]) == 0
     out = capsys.readouterr().out
     assert "before-restore" in out
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert [p.first_name for p in store.search_patients("Lovelace")] == ["Ada"]
 
 
 def test_backup_uses_the_default_database_without_db(
     isolated_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with open_store():
+    with open_signed_in():
         pass
     assert main.main(["backup", str(tmp_path / "copy.db")]) == 0
     assert (tmp_path / "copy.db").is_file()
@@ -83,7 +84,7 @@ def test_verify_finds_a_changed_audit_row(db: Path, capsys: pytest.CaptureFixtur
 
 
 def test_verify_finds_a_damaged_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         for n in range(80):
             store.save_patient(Patient(first_name=f"P{n}", last_name="Many", date_of_birth=date(1960, 1, 1)))
     conn = sqlite3.connect(db)
@@ -114,8 +115,8 @@ def _stray_wal(db: Path) -> None:
     script = (
         "import os, sys\n"
         "from dataclasses import replace\n"
-        "from core.store import open_store\n"
-        "store = open_store(sys.argv[1], seed_demo=False)\n"
+        "from tests.signing_in import open_signed_in\n"
+        "store = open_signed_in(sys.argv[1], seed_demo=False)\n"
         "patient = store.search_patients('Lovelace')[0]\n"
         "store.save_patient(replace(patient, phone='(217) 555-0100'))\n"
         "os._exit(0)\n"  # no close: no checkpoint, the -wal stays

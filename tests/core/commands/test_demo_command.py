@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from core.store import open_store
 from main import main
+from tests.signing_in import open_signed_in
 
 
 def test_demo_remove_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "x.db"
-    open_store(db).close()
+    open_signed_in(db).close()
     assert main(["--db", str(db), "demo", "remove"]) == 0
     assert "Removed 5 demo patients and 0 encounters" in capsys.readouterr().out
     assert main(["--db", str(db), "demo", "remove"]) == 0

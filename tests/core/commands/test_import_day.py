@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import main
-from core.store import open_store
+from tests.signing_in import open_signed_in
 
 ENCOUNTER: dict[str, Any] = {
     "patient": {
@@ -62,7 +62,7 @@ def test_a_good_day_exits_0_with_the_contract_output(
     assert [(e["index"], e["status"]) for e in out["encounters"]] == [(0, "final"), (1, "draft")]
     assert out["encounters"][1]["messages"][0]["rule"] == "INVALID_DIAGNOSIS"
     assert set(out["encounters"][1]["messages"][0]) == {"severity", "rule", "field", "text"}
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         stored = store.get_encounter(out["encounters"][0]["encounter_id"])
         assert [line.cpt for line in stored.lines] == ["17000", "17003"]
 
@@ -76,7 +76,7 @@ def test_the_same_file_twice_is_stored_once(tmp_path: Path, capsys: pytest.Captu
     assert [e["encounter_id"] for e in second["encounters"]] == [
         e["encounter_id"] for e in first["encounters"]
     ]
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert len(store.encounters_on(date(2026, 11, 20))) == 2
 
 
@@ -118,7 +118,7 @@ def test_an_unreadable_lesion_entry_is_a_draft_and_the_import_exits_0(
     assert status == 2  # the third cannot be stored; the first two are recognised, not added again
     assert out is not None and [e["status"] for e in out["encounters"]] == ["final", "draft", "rejected"]
     assert "1 of 3 encounters could not be stored" in err
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert len(store.encounters_between(date(2026, 11, 20), date(2026, 11, 21))) == 2
 
 
@@ -172,7 +172,7 @@ def test_a_file_over_the_size_limit_exits_2_and_stores_nothing(
     assert status == 2 and out is not None
     assert (out["imported"], out["encounters"]) == (0, [])
     assert out["messages"][0]["field"] == "file" and "at most 5,000,000 bytes" in err
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert store.encounters_on(date(2026, 11, 20)) == []
 
 
@@ -190,7 +190,7 @@ def test_hostile_json_exits_2_not_1_and_stores_nothing(
     status, out, err = import_(db, str(file), capsys)
     assert status == 2 and out is not None and out["imported"] == 0, err
     assert "Nothing was imported" in out["messages"][0]["text"] and "bug" not in err
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert store.encounters_on(date(2026, 11, 20)) == []
 
 
@@ -234,5 +234,5 @@ def test_a_full_disk_exits_2_and_says_which_encounters_were_stored(
     assert "the disk is full" in err and "Stored (2 of 5): 0–1. Not stored (3): 2–4." in err
     assert "Nothing was changed" not in err and "bug" not in err
     monkeypatch.undo()
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert len(store.encounters_between(date(2026, 11, 10), date(2026, 11, 14))) == 2

@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 import main
-from core.store import EncounterRecord, EncounterStatus, open_store
+from core.store import EncounterRecord, EncounterStatus
 from tests.core.superbill.samples import DOS, finalised
+from tests.signing_in import open_signed_in
 
 
 def _clock() -> datetime:
@@ -23,7 +24,7 @@ def _clock() -> datetime:
 def db(tmp_path: Path) -> Path:
     """A practice with two final encounters on DOS (DEMO-2 entered first), a draft and a void one."""
     path = tmp_path / "practice.db"
-    with open_store(path, clock=_clock) as store:
+    with open_signed_in(path, clock=_clock) as store:
         finalised(store, "DEMO-2")
         finalised(store, "DEMO-1", paid_cents=4000)
         voided = finalised(store, "DEMO-3")
@@ -49,7 +50,7 @@ def test_one_encounter_goes_to_the_current_folder_and_is_marked_printed(
     assert out == str(expected)
     (text,) = _texts(expected)
     assert "Sample, Avery" in text and "SB-000002" in text and "Page 1 of 1" in text
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert store.get_encounter(2).status is EncounterStatus.PRINTED
         assert store.get_encounter(1).status is EncounterStatus.FINAL
 
@@ -67,7 +68,7 @@ def test_a_day_prints_every_final_encounter_in_day_sheet_order(
     assert "Sample, Avery" in texts[1] and "SB-000002" in texts[1]
     assert all("Page 1 of 1" in t for t in texts)
     assert not any("Testcase, Riley" in t for t in texts)  # the void one
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         statuses = [e.status for e in store.encounters_on(DOS)]
     assert statuses == [
         EncounterStatus.PRINTED,
@@ -116,7 +117,7 @@ def test_nothing_printable_exits_2_with_a_message_and_writes_nothing(
 
 
 def test_a_day_of_drafts_and_voids_says_so(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         for number in (1, 2):
             store.void_encounter(number, "test")
     assert main.main(["--db", str(db), "print", "--date", DOS.isoformat()]) == 2
@@ -131,7 +132,7 @@ def test_a_missing_database_or_folder_exits_2(
     assert not (tmp_path / "none.db").exists()
     assert main.main(["--db", str(db), "print", "1", "-o", str(tmp_path / "nowhere" / "x.pdf")]) == 2
     assert "does not exist" in capsys.readouterr().err
-    with open_store(db) as store:
+    with open_signed_in(db) as store:
         assert store.get_encounter(1).status is EncounterStatus.FINAL  # nothing written, nothing marked
 
 

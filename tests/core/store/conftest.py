@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.store import Store, open_store
+from core.store import Store
+from tests.signing_in import open_signed_in
 
 
 class FakeClock:
@@ -37,14 +38,14 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
     """A new database with the demo practice."""
-    with open_store(db_path, clock=clock, user="tester") as opened:
+    with open_signed_in(db_path, clock=clock, user="tester") as opened:
         yield opened
 
 
 @pytest.fixture
 def empty_store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
     """A new database without demo data."""
-    with open_store(db_path, seed_demo=False, clock=clock, user="tester") as opened:
+    with open_signed_in(db_path, seed_demo=False, clock=clock, user="tester") as opened:
         yield opened
 
 

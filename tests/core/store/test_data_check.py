@@ -14,10 +14,11 @@ import pytest
 import main
 from core import visit
 from core.coding.model import LesionGroup, LesionKind
-from core.store import EncounterRecord, Patient, Provider, Store, open_store, rows
+from core.store import EncounterRecord, Patient, Provider, Store, rows
 from core.store.audit import canonical_json
 from core.store.data_check import verify_data
 from tests.core.store.conftest import DOS, FakeClock
+from tests.signing_in import open_signed_in
 
 AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
 SK = LesionGroup(LesionKind.BENIGN, 2, "trunk", "cryosurgery", "L82.1")
@@ -92,7 +93,7 @@ def _history(store: Store, clock: FakeClock) -> dict[str, int]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("data-check") / "built.db"
     clock = FakeClock()
-    with open_store(path, clock=clock, user="tester") as store:
+    with open_signed_in(path, clock=clock, user="tester") as store:
         ids = _history(store, clock)
     return path, ids
 
@@ -114,7 +115,7 @@ def _change(path: Path, *statements: str) -> None:
 
 
 def test_a_file_written_by_the_program_verifies_clean(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with open_store(file) as store:
+    with open_signed_in(file) as store:
         check = store.verify_data()
         assert store.verify_audit().ok
     assert check.ok and check.problem_count == 0 and check.problems == ()
@@ -235,7 +236,7 @@ def test_a_direct_edit_is_found(
     _change(file, *(s.format(**ids) for s in statements))
     words = words.format(**ids)
 
-    with open_store(file) as store:
+    with open_signed_in(file) as store:
         assert store.verify_audit().ok  # the log itself is intact: only the data check can see this
         check = store.verify_data()
     assert not check.ok and check.problem_count >= 1
@@ -263,7 +264,7 @@ def test_the_report_is_bounded(file: Path) -> None:
 
 def test_records_are_spelled_for_the_log_as_asdict_spells_them(file: Path) -> None:
     """``rows.as_json_value`` skips ``asdict``'s deep copy; the JSON the log holds must not change."""
-    with open_store(file) as store:
+    with open_signed_in(file) as store:
         records: list[object] = [store.practice(), *store.providers(include_inactive=True), *store.payers()]
         records += store.encounters_between(date(2026, 1, 1), date(2026, 12, 31))
         records += [store.get_patient(r["id"]) for r in store._query("SELECT id FROM patients")]

@@ -22,8 +22,9 @@ from core.coding.model import (
     Severity,
 )
 from core.errors import InputError, NotFoundError, StoreError
-from core.store import EncounterRecord, EncounterStatus, Store, open_store
+from core.store import EncounterRecord, EncounterStatus, Store
 from tests.core.store.conftest import DOS, FakeClock
+from tests.signing_in import open_signed_in
 
 AK12 = LesionGroup(LesionKind.PREMALIGNANT, 12, "face", "cryosurgery", "L57.0")
 SK3 = LesionGroup(LesionKind.BENIGN, 3, "trunk", "cryosurgery", "L82.1")
@@ -83,9 +84,9 @@ def test_draft_round_trip_and_update(store: Store, clock: FakeClock) -> None:
 
 
 def test_drafts_survive_reopening_the_file(db_path: Path, clock: FakeClock) -> None:
-    with open_store(db_path, clock=clock) as first:
+    with open_signed_in(db_path, clock=clock) as first:
         draft = _draft(first, AK12)
-    with open_store(db_path, clock=clock) as again:
+    with open_signed_in(db_path, clock=clock) as again:
         assert again.drafts() == [draft]
 
 

@@ -9,10 +9,11 @@ import pytest
 
 from core.coding import tables
 from core.errors import InputError
-from core.store import FeeEntry, Store, open_store
+from core.store import FeeEntry, Store
 from core.store.demo import demo_fee_schedule
 from core.store.settings import SETTINGS
 from tests.core.store.conftest import FakeClock
+from tests.signing_in import open_signed_in
 
 
 def test_demo_fee_schedule_is_loaded(store: Store) -> None:
@@ -78,13 +79,13 @@ def yes_no_setting(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_settings_defaults_and_user_values(db_path: Path, clock: FakeClock, yes_no_setting: str) -> None:
-    with open_store(db_path, clock=clock) as store:
+    with open_signed_in(db_path, clock=clock) as store:
         assert store.setting("backup_days_to_keep") == 14
         assert store.setting(yes_no_setting) is True
         assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0  # defaults not stored
         assert store.set_setting("backup_days_to_keep", "30") == 30
         assert store.set_setting(yes_no_setting, "no") is False
-    with open_store(db_path, clock=clock) as store:
+    with open_signed_in(db_path, clock=clock) as store:
         assert store.setting("backup_days_to_keep") == 30
         assert store.setting(yes_no_setting) is False
 

@@ -14,6 +14,7 @@ from core.errors import DatabaseDamagedError, DatabaseTooNewError
 from core.store import SCHEMA_VERSION, open_store
 from core.store.file_check import check_file
 from tests.core.store.test_opening import _real_database
+from tests.signing_in import open_signed_in
 
 PAGE = 4096
 
@@ -29,7 +30,7 @@ def _scribble_middle(path: Path) -> None:
 def test_a_sound_file_passes_the_check(db_path: Path) -> None:
     _real_database(db_path)
     check_file(db_path)  # no error
-    with open_store(db_path, whole_file_check=False) as store:
+    with open_signed_in(db_path, whole_file_check=False) as store:
         check_file(db_path)  # beside an open store, on its own read-only connection
         assert store.practice().name.startswith("Demo Dermatology")
 
@@ -39,7 +40,7 @@ def test_a_damaged_page_is_found_by_the_check_not_by_the_quick_opening(db_path: 
     _scribble_middle(db_path)
     with pytest.raises(DatabaseDamagedError, match="damaged"):
         open_store(db_path)  # the commands' opening reads every page
-    with open_store(db_path, whole_file_check=False, seed_demo=False) as store:
+    with open_signed_in(db_path, whole_file_check=False, seed_demo=False) as store:
         assert store.practice().name.startswith("Demo Dermatology")  # the pages opening needs are sound
     with pytest.raises(DatabaseDamagedError, match="is damaged"):
         check_file(db_path)

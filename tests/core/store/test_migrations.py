@@ -11,8 +11,9 @@ import pytest
 from sqlite_utils import Database
 
 from core.errors import DatabaseTooNewError
-from core.store import SCHEMA_VERSION, open_store, schema
+from core.store import SCHEMA_VERSION, schema
 from core.store.schema import KNOWN_MIGRATIONS
+from tests.signing_in import old_program, open_signed_in
 
 
 def _add_referral_column(db: Database) -> None:
@@ -35,10 +36,10 @@ def test_a_file_from_before_record_versions_gets_version_1_and_saves(
     from dataclasses import replace
 
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:4])
-    with open_store(db_path, seed_demo=False) as store:
+    with old_program(db_path, seed_demo=False) as store:
         _old_patients(store.conn, "Older", 2)
     monkeypatch.undo()
-    with open_store(db_path, seed_demo=False) as store:
+    with open_signed_in(db_path, seed_demo=False) as store:
         patient = store.search_patients("Older")[0]
         assert patient.version == 1
         saved = store.save_patient(replace(patient, phone="212-555-0100"))
@@ -46,18 +47,18 @@ def test_a_file_from_before_record_versions_gets_version_1_and_saves(
 
 
 def test_upgrade_then_old_program_refuses(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         patients = store.search_patients("demo")
         audit_rows = store.verify_audit().rows
     one_step = schema._STEPS
 
     monkeypatch.setattr(schema, "_STEPS", (*one_step, _add_referral_column))
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "referral" in columns
         assert store.search_patients("demo") == patients
-        assert store.verify_audit().rows == audit_rows
+        assert store.verify_audit().rows == audit_rows + 1  # this sign-in's row
         applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert applied == [*sorted(KNOWN_MIGRATIONS), f"{SCHEMA_VERSION + 1:04d}_add_referral_column"]
 
@@ -65,14 +66,14 @@ def test_upgrade_then_old_program_refuses(db_path: Path, monkeypatch: pytest.Mon
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
     too_new = f"database version {SCHEMA_VERSION + 1}; this program knows up to {SCHEMA_VERSION}"
     with pytest.raises(DatabaseTooNewError, match=too_new):
-        open_store(db_path)
+        open_signed_in(db_path)
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
 
 
 def test_a_failing_migration_leaves_the_previous_version(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with open_store(db_path):
+    with open_signed_in(db_path):
         pass
 
     def broken(db: Database) -> None:
@@ -81,9 +82,9 @@ def test_a_failing_migration_leaves_the_previous_version(
 
     monkeypatch.setattr(schema, "_STEPS", (*schema._STEPS, broken))
     with pytest.raises(RuntimeError):
-        open_store(db_path)
+        open_signed_in(db_path)
     monkeypatch.undo()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "half_done" not in columns
@@ -92,12 +93,12 @@ def test_a_failing_migration_leaves_the_previous_version(
 def test_version_2_file_gets_the_search_order_indexes(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file from before schema 3 keeps its patients and finds them through the rebuilt indexes."""
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:2])
-    with open_store(db_path, seed_demo=False) as store:
+    with old_program(db_path, seed_demo=False) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
         _old_patients(store.conn, "Sample", 5)
         before = store.search_patients("sample")
     monkeypatch.undo()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         columns = [r[2] for r in store.conn.execute("PRAGMA index_info(patients_last_norm)")]
         assert columns == ["last_norm", "first_norm", "date_of_birth"]
@@ -139,14 +140,14 @@ def test_version_6_lesions_get_empty_typed_words_and_still_match_the_log(
     monkeypatch.setattr(EncounterVerbs, "_draft_row", staticmethod(draft_row_of_version_6))
     monkeypatch.setattr(rows, "lesion_row", row_of_version_6)
     monkeypatch.setattr(rows, "lesion_from", from_version_6)
-    with open_store(db_path) as store:
+    with old_program(db_path) as store:
         provider = store.providers()[0]
         patient = store.search_patients("demo")[0]
         assert patient.id is not None and provider.id is not None
         draft = store.save_draft(EncounterRecord(patient.id, provider.id, date(2026, 11, 27), lesions=(bcc,)))
         assert draft.id is not None
     monkeypatch.undo()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         lesions = store.get_encounter(draft.id).lesions
         assert lesions == (replace(bcc, kind=LesionKind.MALIGNANT),)
@@ -180,7 +181,7 @@ def test_version_8_encounters_are_not_marked_as_a_decision_for_surgery(
 
     monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:8])
     monkeypatch.setattr(EncounterVerbs, "_draft_row", staticmethod(row_of_version_8))
-    with open_store(db_path) as store:
+    with old_program(db_path) as store:
         provider = store.providers()[0]
         patient = store.search_patients("demo")[0]
         assert patient.id is not None and provider.id is not None
@@ -191,8 +192,8 @@ def test_version_8_encounters_are_not_marked_as_a_decision_for_surgery(
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(encounters)")]
         assert "decision_for_surgery" not in columns
     monkeypatch.undo()
-    with open_store(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+    with open_signed_in(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 9
         assert store.get_encounter(draft.id).decision_for_surgery is False
         assert store.verify_data().ok
         marked = store.save_draft(replace(store.get_encounter(draft.id), decision_for_surgery=True))
@@ -202,3 +203,45 @@ def test_version_8_encounters_are_not_marked_as_a_decision_for_surgery(
         store.conn.execute("UPDATE encounters SET decision_for_surgery = 0")
         check = store.verify_data()
         assert not check.ok and "decision for surgery" in " ".join(check.problems)
+
+
+def test_version_9_superbills_keep_their_hash_and_read_the_patient_record(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encounter finalised before schema 10 has no frozen coverage and no hash version: after the
+    upgrade its superbill prints the same content hash as before (version 1), and the data check still
+    finds it equal to the log. Encounters finalised afterwards freeze their coverage and use version 2."""
+    from dataclasses import replace
+
+    from core.store.verbs.encounters import EncounterVerbs
+    from core.superbill.build import superbill_for
+    from tests.core.superbill.samples import finalised
+
+    old_update = EncounterVerbs._update
+
+    def update_of_version_9(self: EncounterVerbs, table: str, key: object, values: dict[str, object]) -> None:
+        kept = {k: v for k, v in values.items() if k not in ("coverage", "hash_version")}
+        old_update(self, table, key, kept)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schema, "_STEPS", schema._STEPS[:9])
+    monkeypatch.setattr(EncounterVerbs, "_update", update_of_version_9)
+    with old_program(db_path) as store:
+        old = finalised(store)
+        assert old.id is not None and old.hash_version is None and old.coverage is None
+        printed = superbill_for(store, old.id)
+        assert printed.hash_version == 1
+    monkeypatch.undo()
+    with open_signed_in(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 10
+        again = superbill_for(store, old.id)
+        assert again.hash_version == 1 and again.content_hash == printed.content_hash
+        assert store.verify_data().ok
+        new = finalised(store, "DEMO-2")
+        assert new.id is not None and new.hash_version == 2 and new.coverage is not None
+        assert superbill_for(store, new.id).hash_version == 2
+        patient = store.patient_by_chart_number("DEMO-1")
+        assert patient is not None
+        store.save_patient(replace(patient, group_number="G-LATER"))
+        old_one = superbill_for(store, old.id)  # nothing was frozen then: the record is read, as before
+        assert old_one.insurance is not None and old_one.insurance.group_number == "G-LATER"
+        assert store.verify_data().ok

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from core.errors import DatabaseDamagedError, DatabaseTooNewError, StoreError
-from core.store import SCHEMA_VERSION, open_store, schema
+from core.store import SCHEMA_VERSION, schema
 from core.store.schema import APPLICATION_ID
+from tests.signing_in import open_signed_in
 
 
 def _digest(path: Path) -> str:
@@ -21,7 +22,7 @@ def _digest(path: Path) -> str:
 
 
 def test_new_file_gets_schema_wal_and_demo_practice(db_path: Path) -> None:
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.practice().name.startswith("Demo Dermatology")
         assert [p.npi for p in store.providers()] == ["1234567893"]
         assert store.has_demo_data()
@@ -34,16 +35,16 @@ def test_new_file_gets_schema_wal_and_demo_practice(db_path: Path) -> None:
 
 
 def test_default_path_is_in_the_test_data_folder(isolated_data_dir: Path) -> None:
-    with open_store() as store:
+    with open_signed_in() as store:
         assert store.path == isolated_data_dir / "superbill.db"
     assert (isolated_data_dir / "superbill.db").is_file()
 
 
 def test_demo_is_seeded_exactly_once(db_path: Path) -> None:
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         first = [p.chart_number for p in store.search_patients("demo")]
         store.remove_demo_data()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert len(first) == 5
         assert store.search_patients("demo") == []
         assert len(store.providers()) == 1
@@ -51,14 +52,14 @@ def test_demo_is_seeded_exactly_once(db_path: Path) -> None:
 
 
 def test_no_demo_when_not_asked(db_path: Path) -> None:
-    with open_store(db_path, seed_demo=False) as store:
+    with open_signed_in(db_path, seed_demo=False) as store:
         assert store.practice().name == ""
         assert store.providers() == [] and store.payers() == []
         assert not store.has_demo_data()
 
 
 def test_in_memory_database() -> None:
-    with open_store(":memory:") as store:
+    with open_signed_in(":memory:") as store:
         assert store.path is None
         assert len(store.payers()) == 8
 
@@ -67,7 +68,7 @@ def _refused_untouched(path: Path, error: type[Exception], words: str) -> None:
     before = _digest(path)
     names = sorted(p.name for p in path.parent.iterdir())
     with pytest.raises(error) as err:
-        open_store(path)
+        open_signed_in(path)
     assert words in str(err.value)
     assert "has not been changed" in str(err.value)
     assert _digest(path) == before
@@ -87,7 +88,7 @@ def test_text_file_is_refused(db_path: Path) -> None:
 def _real_database(path: Path, patients: int = 400) -> None:
     from core.store import Patient
 
-    with open_store(path, seed_demo=True) as store, store.transaction():
+    with open_signed_in(path, seed_demo=True) as store, store.transaction():
         payer = store.payers()[0]
         for i in range(patients):
             store.save_patient(
@@ -130,7 +131,7 @@ def test_another_programs_database_is_refused(db_path: Path) -> None:
 
 
 def test_newer_schema_version_is_refused(db_path: Path) -> None:
-    with open_store(db_path):
+    with open_signed_in(db_path):
         pass
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -140,7 +141,7 @@ def test_newer_schema_version_is_refused(db_path: Path) -> None:
 
 
 def test_unknown_migration_is_refused(db_path: Path) -> None:
-    with open_store(db_path):
+    with open_signed_in(db_path):
         pass
     conn = sqlite3.connect(db_path)
     conn.execute(
@@ -154,16 +155,16 @@ def test_unknown_migration_is_refused(db_path: Path) -> None:
 
 def test_missing_folder_and_folder_path_are_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
-        open_store(tmp_path / "nowhere" / "x.db")
+        open_signed_in(tmp_path / "nowhere" / "x.db")
     with pytest.raises(StoreError, match="is a folder"):
-        open_store(tmp_path)
+        open_signed_in(tmp_path)
 
 
 def test_reopening_applies_nothing_and_keeps_data(db_path: Path) -> None:
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         rows = store.verify_audit().rows
-    with open_store(db_path) as store:
-        assert store.verify_audit().rows == rows
+    with open_signed_in(db_path) as store:
+        assert store.verify_audit().rows == rows + 1  # only this sign-in was written
         names = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert names == sorted(schema.known_migrations())
 
@@ -176,14 +177,14 @@ def test_read_only_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(opening, "prepare", read_only)
     with pytest.raises(StoreError, match="may not write to it") as err:
-        open_store(db_path)
+        open_signed_in(db_path)
     assert "read-only" in str(err.value)
 
 
 def test_locked_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import core.store.opening as opening
 
-    with open_store(db_path):
+    with open_signed_in(db_path):
         pass
     monkeypatch.setattr(opening, "LOCK_TIMEOUT_S", 0.2)
     other = sqlite3.connect(db_path)
@@ -191,7 +192,7 @@ def test_locked_file_is_a_clear_error(db_path: Path, monkeypatch: pytest.MonkeyP
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreError, match="another program is using it"):
-            open_store(db_path)
+            open_signed_in(db_path)
     finally:
         other.rollback()
         other.close()
@@ -210,18 +211,18 @@ def test_interrupted_first_start_gets_its_demo_data_next_time(
 
     monkeypatch.setattr(demo, "seed_demo", power_cut)
     with pytest.raises(KeyboardInterrupt):
-        open_store(db_path)
+        open_signed_in(db_path)
     monkeypatch.setattr(demo, "seed_demo", real)
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.is_set_up()
         assert len(store.search_patients("demo")) == 5
         assert len(store.providers()) == 1
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert len(store.search_patients("demo")) == 5
 
 
 def test_a_database_without_demo_never_gets_it_later(db_path: Path) -> None:
-    with open_store(db_path, seed_demo=False) as store:
+    with open_signed_in(db_path, seed_demo=False) as store:
         assert store.is_set_up() and store.is_empty()
-    with open_store(db_path) as store:
+    with open_signed_in(db_path) as store:
         assert store.is_empty()

@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.store import Patient, Store, open_store
+from core.store import Patient, Store
 from core.store.audit import verify
 from core.store.patients import normalise_name
 from tests.core.store.conftest import FakeClock
+from tests.signing_in import open_signed_in
 
 START = date(2025, 1, 1)
 days = st.integers(min_value=0, max_value=60).map(lambda n: START + timedelta(days=n))
@@ -30,7 +31,7 @@ fee_changes = st.lists(
 @given(fee_changes, st.lists(days, min_size=1, max_size=10))
 def test_fee_for_matches_a_model(changes: list[tuple[str, int, date]], probes: list[date]) -> None:
     model: dict[tuple[str, date], int] = {}
-    with open_store(":memory:", seed_demo=False) as store:
+    with open_signed_in(":memory:", seed_demo=False) as store:
         for cpt, cents, day in changes:
             store.set_fee(cpt, cents, day)
             model[(cpt, day)] = cents
@@ -53,7 +54,7 @@ def test_fee_for_matches_a_model(changes: list[tuple[str, int, date]], probes: l
 @pytest.fixture(scope="module")
 def audited() -> Iterator[Store]:
     """One demo database (about 50 audit rows), shared: each example edits a copy of it."""
-    with open_store(":memory:") as store:
+    with open_signed_in(":memory:") as store:
         yield store
 
 
@@ -90,7 +91,7 @@ names = st.text(
 def test_any_valid_patient_round_trips_and_is_found(
     first: str, last: str, dob: date, sex: str, member: str
 ) -> None:
-    with open_store(":memory:", seed_demo=False, clock=FakeClock()) as store:
+    with open_signed_in(":memory:", seed_demo=False, clock=FakeClock()) as store:
         saved = store.save_patient(Patient(first, last, dob, sex=sex, member_id=member))
         assert saved.id is not None
         assert store.get_patient(saved.id) == saved

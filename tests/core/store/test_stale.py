@@ -17,7 +17,8 @@ import pytest
 from core import visit
 from core.coding import LesionGroup, LesionKind
 from core.errors import StaleRecordError
-from core.store import EncounterRecord, EncounterStatus, Store, open_store
+from core.store import EncounterRecord, EncounterStatus, Store
+from tests.signing_in import open_signed_in
 
 AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
 
@@ -25,7 +26,10 @@ AK = LesionGroup(LesionKind.PREMALIGNANT, 3, "face", "cryosurgery", "L57.0")
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
     db = tmp_path / "superbill.db"
-    with open_store(db, user="front_desk") as mine, open_store(db, seed_demo=False, user="biller") as theirs:
+    with (
+        open_signed_in(db, user="front_desk") as mine,
+        open_signed_in(db, seed_demo=False, user="biller") as theirs,
+    ):
         yield mine, theirs
 
 

@@ -11,15 +11,16 @@ import pytest
 
 from core.coding.model import LesionGroup, LesionKind, Message, Severity
 from core.errors import NotFoundError
-from core.store import EncounterRecord, Store, open_store
+from core.store import EncounterRecord, Store
 from core.superbill.build import NothingToPrintError, superbill_for, superbills_for_day
 from tests.core.superbill.samples import DOS, finalised
+from tests.signing_in import open_signed_in
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     clock = lambda: datetime(2026, 11, 28, 15, 0, tzinfo=UTC)  # noqa: E731
-    with open_store(tmp_path / "practice.db", clock=clock, user="tester") as opened:
+    with open_signed_in(tmp_path / "practice.db", clock=clock, user="tester") as opened:
         yield opened
 
 
@@ -223,3 +224,94 @@ def test_a_second_insurance_needs_its_member_id_and_is_not_the_first_again(store
     assert err.value.field == "secondary_member_id"
     with pytest.raises(InputError, match="already the first insurance"):
         store.save_patient(replace(patient, secondary_payer_id=patient.payer_id, secondary_member_id="X"))
+
+
+def test_the_insurance_printed_is_the_one_in_force_at_finalisation(store: Store) -> None:
+    """The first and second coverage are frozen with the encounter at Save final: correcting the
+    patient afterwards (new member id, group, subscriber, second plan dropped) changes no billed
+    superbill, its hash included; the next visit takes the new details."""
+    aetna = next(p for p in store.payers() if p.coding_payer == "aetna")
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None and aetna.id is not None
+    patient = store.save_patient(
+        replace(
+            patient,
+            member_id="1EG4TE5MK73",
+            group_number="GRP-1",
+            subscriber_name="Demo, Partner",
+            relationship="spouse",
+            secondary_payer_id=aetna.id,
+            secondary_member_id="W2204",
+            secondary_group_number="G7",
+            secondary_subscriber_name="Demo, Parent",
+            secondary_relationship="child",
+        )
+    )
+    final = finalised(store)
+    assert final.id is not None and final.hash_version == 2 and final.coverage is not None
+    before = superbill_for(store, final.id)
+    store.save_patient(
+        replace(
+            patient,
+            member_id="9ZZ9ZZ9ZZ99",
+            group_number="GRP-2",
+            subscriber_name="",
+            relationship="self",
+            secondary_payer_id=None,
+            secondary_member_id="",
+            secondary_group_number="",
+            secondary_subscriber_name="",
+        )
+    )
+    after = superbill_for(store, final.id)
+    assert after == before and after.content_hash == before.content_hash
+    assert after.insurance is not None and after.secondary_insurance is not None
+    first, second = after.insurance, after.secondary_insurance
+    assert (first.member_id, first.group_number, first.subscriber_name, first.relationship) == (
+        "1EG4TE5MK73",
+        "GRP-1",
+        "Demo, Partner",
+        "spouse",
+    )
+    assert (second.payer_name, second.member_id, second.group_number) == (aetna.name, "W2204", "G7")
+    assert (second.subscriber_name, second.relationship) == ("Demo, Parent", "child")
+    later = finalised(store, day=date(2026, 11, 28))
+    assert later.id is not None
+    now = superbill_for(store, later.id)
+    assert now.insurance is not None and now.insurance.member_id == "9ZZ9ZZ9ZZ99"
+    assert now.secondary_insurance is None
+    assert store.verify_data().ok
+
+
+def test_the_frozen_coverage_is_in_the_audit_log_and_the_data_check(store: Store) -> None:
+    final = finalised(store)
+    assert final.id is not None
+    assert store.verify_data().ok
+    store.conn.execute(
+        "UPDATE encounters SET coverage = replace(coverage, ?, 'X') WHERE id = ?",
+        [final.coverage.primary.member_id if final.coverage and final.coverage.primary else "", final.id],
+    )
+    store.conn.execute("UPDATE encounters SET hash_version = 1 WHERE id = ?", [final.id])
+    check = store.verify_data()
+    assert not check.ok
+    said = " ".join(check.problems)
+    assert "coverage" in said and "hash version" in said
+
+
+def test_reopening_and_finalising_again_freezes_the_patients_details_anew(store: Store) -> None:
+    final = finalised(store)
+    assert final.id is not None
+    patient = store.patient_by_chart_number("DEMO-1")
+    assert patient is not None
+    store.save_patient(replace(patient, group_number="NEW-GROUP"))
+    draft = store.reopen(final.id)
+    assert draft.coverage == final.coverage  # kept with the draft until it is finalised again
+    from core import visit
+
+    result = visit.code_stored(store, draft).result
+    looked_at = {m: "" for m in result.messages if m.severity is Severity.WARNING}
+    again = store.finalize(final.id, result, version=draft.version, acknowledged=looked_at)
+    assert again.coverage is not None and again.coverage.primary is not None
+    assert again.coverage.primary.group_number == "NEW-GROUP"
+    printed = superbill_for(store, final.id)
+    assert printed.insurance is not None and printed.insurance.group_number == "NEW-GROUP"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.superbill.model import HASH_VERSION, HASHED_FIELDS, Diagnosis, Totals
+from core.superbill.model import HASH_VERSION, HASHED_FIELDS, Diagnosis, InsuranceBlock, Totals
 from tests.core.superbill.samples import ak_superbill, big_superbill, line
 
 
@@ -81,9 +81,39 @@ def test_totals_must_match_the_lines() -> None:
 def test_the_hash_covers_a_named_list_of_fields_so_old_reprints_keep_theirs() -> None:
     """Hashes printed on superbills already handed out (version 1) stay what they were: pinned here.
     A field added to the superbill's dataclasses changes no hash until a new version lists it."""
-    assert HASH_VERSION == 1
-    assert ak_superbill().content_hash == "d0264a8bb7b7"
-    assert big_superbill().content_hash == "512cc2de125a"
+    assert ak_superbill(hash_version=1).content_hash == "d0264a8bb7b7"
+    assert replace(big_superbill(), hash_version=1).content_hash == "512cc2de125a"
+    assert ak_superbill(hash_version=1).content() == ak_superbill().content(1)
+
+
+SECOND = InsuranceBlock("Aetna", "W123456789", "G-77", "Lovelace, Byron", "spouse", "60054")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"provider": replace(ak_superbill().provider, taxonomy="207N00000X")},
+        {"insurance": replace(ak_superbill().insurance, payer_id="00952")},
+        {"insurance": replace(ak_superbill().insurance, claims_address_lines=("PO Box 1",))},
+        {"secondary_insurance": SECOND},
+    ],
+    ids=["taxonomy", "payer id", "claims address", "second insurance"],
+)
+def test_version_2_hashes_what_version_1_printed_but_left_out(change: dict[str, object]) -> None:
+    """Superbills of encounters finalised since schema 10 (version 2) change their hash when the
+    taxonomy, the payer's id or claims address or the second insurance changes; version 1 does not."""
+    assert HASH_VERSION == 2
+    before, after = ak_superbill(), ak_superbill(**change)
+    assert after.content_hash != before.content_hash
+    assert replace(after, hash_version=1).content_hash == replace(before, hash_version=1).content_hash
+
+
+def test_version_2_covers_every_field_of_version_1_and_an_unknown_version_is_refused() -> None:
+    for block, fields in HASHED_FIELDS[1].items():
+        assert block in HASHED_FIELDS[2]
+        assert set(fields or ()) <= set(HASHED_FIELDS[2][block] or ())
+    with pytest.raises(ValueError, match="version 3"):
+        ak_superbill(hash_version=3)
 
 
 def test_a_field_the_list_does_not_name_is_not_hashed() -> None:
