@@ -167,6 +167,19 @@ ADA_COUNT = "SELECT count(*) FROM patients WHERE first_norm = 'ada'"
 CPT_FOR_KIND = {"premalignant": "17000", "benign": "17110", "skin_tag": "11200", "malignant": "17281"}
 
 
+#: the benchmarks' administrator: every store verb needs someone signed in (core.accounts, issue 11)
+BENCH_USER = "bench"
+BENCH_PASSWORD = "the benchmark's long password"
+
+
+def signed_in(store: Any) -> Any:
+    """``store`` with the benchmarks' administrator signed in (set up on a file that has no account)."""
+    if not store.has_accounts():
+        store.create_first_administrator(BENCH_USER, BENCH_PASSWORD)
+    store.sign_in(BENCH_USER, BENCH_PASSWORD)
+    return store
+
+
 def _weekdays_back(count: int, before: date) -> list[date]:
     days: list[date] = []
     day = before
@@ -308,7 +321,7 @@ def measure(
     from core.store import open_store
     from core.store.records import EncounterRecord
 
-    store = open_store(db_path, seed_demo=False)
+    store = signed_in(open_store(db_path, seed_demo=False))
     try:
         provider = store.default_provider()
         assert provider.id is not None
@@ -411,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         from core.store import open_store
 
         db_path = Path(folder) / "superbill.db"
-        store = open_store(db_path, seed_demo=True)
+        store = signed_in(open_store(db_path, seed_demo=True))
         provider_id = store.default_provider().id
         payer_ids = [p.id for p in store.payers() if p.id is not None]
         store.close()
