@@ -587,7 +587,8 @@ def edit_group(group: LesionGroup, field_name: str, text: str) -> LesionGroup:
     if field_name == "diagnosis":
         diagnosis = _diagnosis(word)
         if diagnosis is None:
-            raise _error(f"Diagnosis: “{text.strip()}” is not an ICD-10-CM code; type one such as L57.0.")
+            example = kinds.example_diagnosis(group.kind)
+            raise _error(f"Diagnosis: “{text.strip()}” is not an ICD-10-CM code; type one such as {example}.")
         return replace(group, diagnosis=diagnosis)
     if field_name == "size":
         return _edit_size(group, word, text.strip())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.coding.model import Severity
+from core.dates import shown_date
 from core.errors import InputError
 from core.store import EncounterRecord, EncounterStatus, Store
 from core.visit import code_stored, short_codes
@@ -96,7 +97,7 @@ def build_review(
     encounters = [store.get_encounter(encounter_id)] if encounter_id is not None else store.encounters_on(day)
     if not encounters:
         raise InputError(
-            f"There is no visit on {day:%m/%d/%Y}: nothing to review. Check the date.", field="date"
+            f"There is no visit on {shown_date(day)}: nothing to review. Check the date.", field="date"
         )
     practice = store.practice()
     rows = [_reviewed(store, e) for e in encounters]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.dates import shown_date
 from core.store.patients import parse_search_date
 
 #: name particles that stay lower case inside a name typed all in lower case
@@ -35,7 +36,7 @@ class TypedPatient:
         if self.last_name:
             taken.append(f"the name {self.last_name}, {self.first_name}".rstrip(", "))
         if self.date_of_birth is not None:
-            taken.append(f"the date of birth {self.date_of_birth:%m/%d/%Y}")
+            taken.append(f"the date of birth {shown_date(self.date_of_birth)}")
         return ("Taken from the search: " + " and ".join(taken) + ".") if taken else ""
 
 

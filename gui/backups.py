@@ -101,6 +101,7 @@ class Backups(QObject):
             "The current database is kept aside as a copy first.",
             "Restore the backup",
             "Keep the current database",
+            default_yes=False,  # Enter keeps the database: replacing it takes a deliberate choice
         ):
             return
         window.editor.clear()

@@ -42,6 +42,8 @@ class CodedLinesModel(RecordTableModel):
         return self.display(record, column)
 
     def tooltip(self, record: PricedLine, column: int) -> str | None:
+        if column == self.COL_DESCRIPTION:  # whole, also when the column is too narrow for it
+            return "\n".join(part for part in (record.description, record.why) if part)
         return record.why or None
 
     def total_cents(self) -> int:

@@ -79,16 +79,19 @@ class DaySheet(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
+        # names, provider, charges and status as wide as their text (a narrow window scrolls sideways;
+        # a stretched provider column collapsed to "Dan…"); lesions and codes share the rest, each
+        # cell's tooltip holding its whole text
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(DayModel.COL_LESIONS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DayModel.COL_CODES, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DayModel.COL_PROVIDER, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setToolTip("Enter or double-click opens the encounter")
         self.totals = QLabel()
         self.totals.setObjectName("dayTotals")
         self.totals.setAccessibleName("Totals of the day")
+        self.totals.setWordWrap(True)
 
         nav = QHBoxLayout()
         title = QLabel("Da&y")  # Alt+D opens the Day menu

@@ -23,6 +23,7 @@ def remove_demo_data(window: MainWindow) -> None:
         "fees stay so you can change them into your own (File → Settings).",
         "Remove the demo patients",
         "Keep them",
+        default_yes=False,  # Enter keeps them: deleting takes a deliberate choice
     ):
         return
     patients, encounters = window.store.remove_demo_data()

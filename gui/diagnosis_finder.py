@@ -8,7 +8,7 @@ offered, because a category heading cannot go on a claim.
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QLineEdit, QStyle, QWidget
 
 from core import icd10
 from gui.background import run_in_background
@@ -65,13 +65,27 @@ class DiagnosisFinder(QLineEdit):
         def found(codes: list[icd10.Icd10Code]) -> None:
             if self.text().strip() != query:
                 return  # the user typed on; a newer search is coming
-            self._matches.setStringList([f"{c.code} — {c.description}" for c in codes if c.billable])
-            if self._matches.rowCount():
+            shown = [f"{c.code} — {c.description}" for c in codes if c.billable]
+            self._matches.setStringList(shown)
+            if shown:
+                self._fit_matches(shown)
                 self.drop_down.complete()
 
         run_in_background(
             self, lambda: icd10.search(query, MATCHES * 2), found, lambda error: show_error(self, error)
         )
+
+    def _fit_matches(self, shown: list[str]) -> None:
+        """The list as wide as its longest match (not the field's width, which cut descriptions off),
+        within the screen."""
+        popup = self.drop_down.popup()
+        assert popup is not None
+        style = popup.style()
+        margins = 2 * popup.frameWidth() + 4 * style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = max(popup.fontMetrics().horizontalAdvance(text) for text in shown) + margins + scroll_bar
+        screen = self.screen().availableGeometry().width() if self.screen() else needed
+        popup.setMinimumWidth(min(needed, screen))
 
     def _chosen(self, text: str) -> None:
         code = text.split(" ", 1)[0]

@@ -166,4 +166,5 @@ def may_reopen(parent: QWidget, patient: Patient, record: EncounterRecord) -> bo
         "draft again so you can change it; save it as final (and print the superbill again) afterwards.",
         "Reopen",
         "Keep it final",
+        default_yes=False,  # Enter keeps it final: reopening drops its billed lines
     )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.coding import tables
 from core.coding.tables import em_codes, pos_table
+from core.dates import shown_date
 from core.store.records import EncounterRecord, Patient, Provider
 from gui.code_combo import CodeComboBox
 from gui.widget_names import named
@@ -117,9 +118,12 @@ class EncounterHeader(QWidget):
             label.setBuddy(combo)
             form.addWidget(label)
             form.addWidget(combo, stretch)
-        form.addWidget(self.decision)
+        decision_row = QHBoxLayout()  # its own line: the window fits a 1366-pixel screen at 125 %
+        decision_row.addStretch(1)
+        decision_row.addWidget(self.decision)
         layout.addLayout(top)
         layout.addLayout(form)
+        layout.addLayout(decision_row)
 
         # any change of choice is an edit (keys, mouse, or a program setting the index)
         for changed in (self.provider, self.place, self.em_code):
@@ -137,7 +141,7 @@ class EncounterHeader(QWidget):
     def show_patient(self, patient: Patient, payer_name: str) -> None:
         """The visit's patient, born when, insured by whom."""
         self.patient_label.setText(
-            f"{patient.display_name}   ·   born {patient.date_of_birth:%m/%d/%Y}   ·   {payer_name}"
+            f"{patient.display_name}   ·   born {shown_date(patient.date_of_birth)}   ·   {payer_name}"
         )
         self.edit_patient_button.setEnabled(True)
 

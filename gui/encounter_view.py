@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from core import visit
 from core.coding.model import CodingResult, Message
+from core.dates import shown_day
 from core.errors import NotFoundError
 from core.quick_entry import QuickEntryDefaults
 from core.store import Store
@@ -177,7 +178,7 @@ class EncounterView(QWidget):
         record = self._encounter
         if record is None or self._patient is None:
             return
-        when = f"{record.date_of_service:%a %m/%d/%Y}"
+        when = f"{shown_day(record.date_of_service)}"
         if record.status is EncounterStatus.DRAFT:
             saved = "draft, saved" if record.id is not None else "new, not saved yet"
             notes = len(self._carried)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.accounts import Account
+from core.dates import shown_date
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
@@ -33,7 +34,7 @@ from gui.idle_lock import IdleLock
 from gui.menus import build_menus
 from gui.sign_in import Gate
 from gui.widget_names import named
-from gui.window_state import restore_state, save_state
+from gui.window_state import fit_on_screen, restore_state, save_state
 from gui.window_state import window_settings as window_settings  # where tests look for it
 
 #: how the window is named to a restore that must wait for it (core.store.sessions)
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.signed_in_label)
         self.statusBar().addPermanentWidget(QLabel(str(store.path) if store.path else "database in memory"))
         self.resize(1360, 860)
+        fit_on_screen(self)
+        self._fitted = False  # fitted again at the first show, when the title bar's height is known
 
     def _build_work_area(self) -> None:
         """The day sheet, patients and editor, the menus and the remembered layout: built once, at the
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([560, 800])
         self.left.setSizes([480, 320])
         restore_state(self, self._splitters())
+        fit_on_screen(self)
         self.built = True
         self.recover_pending_visit()
 
@@ -164,7 +168,7 @@ class MainWindow(QMainWindow):
             if not dialogs().ask(
                 self,
                 "Already seen on this day",
-                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} "
+                f"{patient.display_name} already has a visit on {shown_date(day)} "
                 f"({same_day[-1].status.value}). Start a second visit with the lesions you typed?",
                 "Start another visit",
                 "Cancel",
@@ -175,7 +179,7 @@ class MainWindow(QMainWindow):
             answer = dialogs().choose(
                 self,
                 "Already seen on this day",
-                f"{patient.display_name} already has a visit on {day:%m/%d/%Y} ({existing.status.value}). "
+                f"{patient.display_name} already has a visit on {shown_date(day)} ({existing.status.value}). "
                 "Open that visit, or start a second one?",
                 ["Open that visit", "Start another visit", "Cancel"],
             )
@@ -190,7 +194,7 @@ class MainWindow(QMainWindow):
         current = self.editor.encounter
         self.day_sheet.select_encounter(current.id if current is not None else None)
         kept = " with the lesions typed before; saved as a draft" if typed else ""
-        self.status_text.setText(f"New visit for {patient.display_name} on {day:%m/%d/%Y}{kept}.")
+        self.status_text.setText(f"New visit for {patient.display_name} on {shown_date(day)}{kept}.")
 
     def new_visit_without_patient(self) -> None:
         """An empty visit on the shown day whose patient is chosen later (Ctrl+Shift+N).
@@ -254,7 +258,7 @@ class MainWindow(QMainWindow):
                 EncounterStatus.VOID: "voided",
             }[record.status]
             self.status_text.setText(
-                f"Visit of {patient.display_name} on {record.date_of_service:%m/%d/%Y} {said}."
+                f"Visit of {patient.display_name} on {shown_date(record.date_of_service)} {said}."
             )
 
     @reporting("open the encounter")
@@ -273,7 +277,7 @@ class MainWindow(QMainWindow):
         names = []
         for draft in drafts[-5:]:
             patient = self.store.get_patient(draft.patient_id)
-            names.append(f"• {patient.display_name}, {draft.date_of_service:%m/%d/%Y}")
+            names.append(f"• {patient.display_name}, {shown_date(draft.date_of_service)}")
         more = f"\n… and {len(drafts) - 5} more" if len(drafts) > 5 else ""
         latest = max(drafts, key=lambda d: (d.updated_at or d.created_at or 0, d.id or 0))
         if dialogs().ask(
@@ -304,8 +308,10 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.settings_changed)
         dialog.destroyed.connect(self._settings_closed)
+        dialog.rejected.connect(dialog.deleteLater)  # Esc drops what was typed and not saved
         self.settings_dialog = dialog
         dialog.show()
+        fit_on_screen(dialog)  # with its title bar, known once shown
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None
@@ -355,6 +361,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_on_screen(self)  # again, now that the title bar's height is known
         if not self.built:
             self.menuBar().setVisible(False)
             self.gate.focus_first_empty()

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from core import pending_visit
+from core.dates import shown_date, shown_day
 from core.store.records import EncounterRecord
 
 log = logging.getLogger("superbill.gui")
@@ -24,7 +25,7 @@ def pending_status(day: date, recovered: bool) -> str:
     """The editor's status line while the visit has no patient yet."""
     again = "recovered after the program ended · " if recovered else ""
     return (
-        f"{day:%a %m/%d/%Y} · {again}not saved until the patient is chosen; what you type "
+        f"{shown_day(day)} · {again}not saved until the patient is chosen; what you type "
         "here goes to their visit · coded as commercial insurance for now"
     )
 
@@ -52,7 +53,7 @@ class PendingVisitFile:
         except OSError as error:
             log.warning("could not keep the visit with no patient yet in %s: %s", path, error)
             return (
-                f"{day:%a %m/%d/%Y} · not saved until the patient is chosen, and it could not be "
+                f"{shown_day(day)} · not saved until the patient is chosen, and it could not be "
                 f"written to {path.parent} ({error.strerror or error}); choose the patient soon"
             )
         return None
@@ -96,6 +97,6 @@ def recover(db_path: Path | None) -> Recovered:
     groups = len(record.lesions)
     return Recovered(
         record,
-        f"Recovered the visit typed before its patient was chosen ({record.date_of_service:%m/%d/%Y}, "
+        f"Recovered the visit typed before its patient was chosen ({shown_date(record.date_of_service)}, "
         f"{groups} lesion entr{'y' if groups == 1 else 'ies'}). Find or add the patient to save it.",
     )

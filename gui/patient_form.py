@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import shown_date
 from core.errors import InputError
 from core.store.patients import parse_search_date
 from core.store.records import RELATIONSHIPS, Patient, Payer
@@ -64,6 +65,8 @@ class PatientForm(QGroupBox):
         super().__init__("New patient", parent)
         self.setObjectName("patientForm")
         self._errors: dict[str, QLabel] = {}
+        #: fields typed in since their problem was shown: the problem goes when the cursor leaves them
+        self._edited: set[str] = set()
         #: the patient being corrected (``None``: a new patient)
         self.editing: Patient | None = None
         self.first_name = self._field(QLineEdit(), "patientFirstName", "First name")
@@ -167,7 +170,9 @@ class PatientForm(QGroupBox):
         QWidget.setTabOrder(self.phone, self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
         for line in self.text_fields():
-            line.textEdited.connect(lambda _t, w=line: self.clear_error(w.objectName()))
+            # a problem stays while it is corrected (the first key used to wipe it before it was read)
+            line.textEdited.connect(lambda _t, w=line: self._edited.add(w.objectName()))
+            line.editingFinished.connect(lambda w=line: self._left_after_editing(w.objectName()))
         self.payer.activated.connect(lambda _i: self.clear_error("patientMemberId"))
         self.payer.activated.connect(lambda _i: self.clear_error("patientSecondaryPayer"))
         self.relationship.activated.connect(lambda _i: self.clear_error("patientRelationship"))
@@ -228,7 +233,7 @@ class PatientForm(QGroupBox):
         self.first_name.setText(taken.first_name)
         self.last_name.setText(taken.last_name)
         if taken.date_of_birth is not None:
-            self.dob.setText(f"{taken.date_of_birth:%m/%d/%Y}")
+            self.dob.setText(f"{shown_date(taken.date_of_birth)}")
         self.from_search.setText(taken.said)
         self.from_search.setVisible(bool(taken.said))
 
@@ -240,7 +245,7 @@ class PatientForm(QGroupBox):
         self.save_button.setText("Save changes")
         self.first_name.setText(patient.first_name)
         self.last_name.setText(patient.last_name)
-        self.dob.setText(f"{patient.date_of_birth:%m/%d/%Y}")
+        self.dob.setText(f"{shown_date(patient.date_of_birth)}")
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
         self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
         self.member_id.setText(patient.member_id)
@@ -275,6 +280,11 @@ class PatientForm(QGroupBox):
         for name in ("patientSecondaryPayer", "patientSecondaryMemberId", "patientSecondaryRelationship"):
             self.clear_error(name)
 
+    def _left_after_editing(self, name: str) -> None:
+        if name in self._edited:
+            self._edited.discard(name)
+            self.clear_error(name)
+
     def clear_errors(self) -> None:
         for name in self._errors:
             self.clear_error(name)
@@ -299,6 +309,7 @@ class PatientForm(QGroupBox):
         label = self._errors[name]
         label.setText(error.text)
         label.setVisible(True)
+        self._edited.discard(name)
         widget = self.findChild(QWidget, name)
         if widget is None:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.dates import shown_date
 from core.store.records import Patient
 from gui.table_model import RecordTableModel
 
@@ -28,7 +29,7 @@ class PatientResultsModel(RecordTableModel):
         if column == self.COL_NAME:
             return patient.display_name
         if column == self.COL_DOB:
-            return f"{patient.date_of_birth:%m/%d/%Y}"
+            return f"{shown_date(patient.date_of_birth)}"
         if column == self.COL_CHART:
             return patient.chart_number
         return record.payer_name or "no insurance"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import shown_date
 from core.errors import InputError, StaleRecordError
 from core.store import Store
 from core.store.records import Patient
@@ -73,7 +74,7 @@ class PatientPanel(QWidget):
         self.results.setModel(self.proxy)
         self.results.setToolTip("Enter or double-click starts a visit for the patient on the day shown")
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.horizontalHeader().setStretchLastSection(False)  # a long payer scrolls, never cut
         self.new_button = QPushButton("New patient…")
         self.new_button.setObjectName("newPatientButton")
         self.new_button.setAccessibleName("Add a new patient")
@@ -81,6 +82,7 @@ class PatientPanel(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("patientSearchHint")
         self.hint.setAccessibleName("Search result count")
+        self.hint.setWordWrap(True)  # a long hint wraps instead of widening the window
 
         self.form = PatientForm()
         # the form scrolls on small screens instead of squeezing the day sheet above it
@@ -270,9 +272,9 @@ class PatientPanel(QWidget):
         answer = dialogs().choose(
             self,
             "Is this the same person?",
-            f"{existing.display_name}, born {existing.date_of_birth:%m/%d/%Y} "
+            f"{existing.display_name}, born {shown_date(existing.date_of_birth)} "
             f"(chart {existing.chart_number}) is already on file and looks like "
-            f"{patient.display_name}, born {patient.date_of_birth:%m/%d/%Y}.\n\n"
+            f"{patient.display_name}, born {shown_date(patient.date_of_birth)}.\n\n"
             "Use the patient on file, or save a new, different patient?",
             [f"Use {existing.display_name}", "Save as a new patient", "Go back to the form"],
         )

@@ -12,14 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.text import counted
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.widget_names import named
+from gui.window_state import fit_on_screen, last_folder, remember_folder
 
 #: what the preview shows → the dialog's object name
 PREVIEW_NAMES = {"superbill": "superbillPreview", "review sheet": "reviewSheetPreview"}
@@ -72,7 +74,7 @@ class PreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
 
-        self.pages = QLabel(f"{self.document.pageCount()} page(s)")
+        self.pages = QLabel(counted(self.document.pageCount(), "page"))
         self.pages.setObjectName("previewPageCount")
         self.print_button = self._button("&Print…", "previewPrintButton", f"Print the {noun}", "Ctrl+P")
         self.save_button = self._button(
@@ -110,6 +112,7 @@ class PreviewDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_document)
         self.resize(820, 900)
+        fit_on_screen(self)  # 900 pixels is taller than a 1366×768 screen
 
     def _button(self, text: str, name: str, accessible: str, keys: str) -> QPushButton:
         return named(QPushButton(text), name, accessible, f"{accessible} ({keys})" if keys else accessible)
@@ -145,20 +148,25 @@ class PreviewDialog(QDialog):
 
     @reporting("save the PDF")
     def save_document(self) -> Path | None:
-        """Ask where to save, then write the PDF there."""
+        """Ask where to save (starting in the folder of the last PDF saved), then write the PDF there."""
         target = dialogs().save_file(
-            self, f"Save the {self.noun} as PDF", Path.home() / self._suggested, "PDF files (*.pdf)"
+            self, f"Save the {self.noun} as PDF", last_folder("pdf") / self._suggested, "PDF files (*.pdf)"
         )
         if target is None:
             return None
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        remember_folder("pdf", target)
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(self.pdf)  # a crash mid-write never leaves a half PDF under the real name
         partial.replace(target)
         if self._on_saved:
             self._on_saved(target)
         return target
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_on_screen(self)  # with its title bar, known once shown
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.document.close()

@@ -30,7 +30,9 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
+from core.dates import shown_date
 from core.store.records import EncounterStatus
+from core.text import counted
 from gui.background import run_in_background
 from gui.dialogs import dialogs
 from gui.errors import show_error
@@ -134,7 +136,7 @@ class Printing(QObject):
             dialogs().inform(
                 self.window,
                 "Nothing to print yet",
-                f"No visit on {day:%m/%d/%Y} is saved as final yet, so there is no superbill to print. "
+                f"No visit on {shown_date(day)} is saved as final yet, so there is no superbill to print. "
                 "Drafts are not printed: open each visit and save it as final (Ctrl+S) first.",
             )
             return
@@ -146,7 +148,7 @@ class Printing(QObject):
         superbills = superbills_for_day(store, day)
         self._superbills(
             superbills,
-            f"Superbills of {day:%m/%d/%Y} ({len(superbills)} patients)",
+            f"Superbills of {shown_date(day)} ({len(superbills)} patients)",
             f"superbills-{day.isoformat()}.pdf",
             ids,
             left_out,
@@ -164,7 +166,7 @@ class Printing(QObject):
 
         self.render_and_preview(
             lambda out: render_superbills(superbills, out),
-            f"Preparing {len(superbills)} superbill(s)…",
+            f"Preparing {counted(len(superbills), 'superbill')}…",
             title,
             name,
             encounter_ids=ids,
@@ -244,7 +246,7 @@ class Printing(QObject):
         self.preview = preview
         preview.destroyed.connect(self._preview_closed)
         preview.show()
-        message = f"{title}: {preview.document.pageCount()} page(s) ready."
+        message = f"{title}: {counted(preview.document.pageCount(), 'page')} ready."
         if left_out:
             names = ", ".join(item.name for item in left_out)
             message += f" Left out because still a draft: {names}."
@@ -304,7 +306,8 @@ class Printing(QObject):
         where = f"the PDF file {to_file}" if to_file else f"the printer {name}"
         total = (min(printer.toPage() or pages, pages) - max(printer.fromPage(), 1) + 1) if pages else 0
 
-        progress = QProgressDialog(f"Printing {total} page(s) to {where}…", "", 0, total, self.window)
+        doing = f"Printing {counted(total, 'page')} to {where}…"
+        progress = QProgressDialog(doing, "", 0, total, self.window)
         named(progress, "printProgress", "Printing progress")
         progress.setWindowTitle("Printing")
         progress.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable
@@ -322,10 +325,11 @@ class Printing(QObject):
             cancel.setEnabled(False)
 
         progress.canceled.connect(cancelled)
+        progress.rejected.connect(cancelled)  # Esc hides a progress dialog without "canceled"
         progress.setValue(0)
         progress.show()
         self.job = job
-        self._set_busy(f"Printing {total} page(s) to {where}…")
+        self._set_busy(doing)
 
         def work() -> int:  # worker thread: the printer, its own PDF document and images only
             return print_pages(printer, pdf, cancelled=job.stop.is_set, progress=relay.page_done.emit)
@@ -335,9 +339,9 @@ class Printing(QObject):
             self._mark_printed(encounter_ids)
             self.window.store.record_print(encounter_ids, f"printed to {where}")
             if to_file is not None:
-                self._say(f"Printed {drawn} page(s) to the PDF file {to_file}.", written=to_file)
+                self._say(f"Printed {counted(drawn, 'page')} to the PDF file {to_file}.", written=to_file)
             else:
-                self._say(f"Sent {drawn} page(s) to the printer {name}.")
+                self._say(f"Sent {counted(drawn, 'page')} to the printer {name}.")
 
         def failed(error: BaseException) -> None:
             self._print_finished(job)
@@ -346,8 +350,8 @@ class Printing(QObject):
                     self._say("Printing cancelled: nothing was printed.")
                 else:
                     self._say(
-                        f"Printing cancelled after {error.pages} of {total} page(s); the printer cannot "
-                        "take back the pages already sent."
+                        f"Printing cancelled after {error.pages} of {counted(total, 'page')}; the printer "
+                        "cannot take back the pages already sent."
                     )
                 return
             self._say("")
@@ -365,6 +369,7 @@ class Printing(QObject):
             self.job = None
         self._set_busy("")
         job.progress.canceled.disconnect()  # closing a progress dialog says "canceled"
+        job.progress.rejected.disconnect()
         job.progress.close()
         job.progress.deleteLater()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, BinaryIO
 
+from core.dates import shown_date
 from core.errors import InputError
 from gui.dialogs import dialogs
 from gui.errors import show_error
@@ -26,7 +27,7 @@ NOUN = "review sheet"
 def review_day(window: MainWindow) -> None:
     """The review sheet of the day shown on the day sheet."""
     day = window.day_sheet.day
-    _review(window, day, None, f"Review sheet of {day:%m/%d/%Y}", f"review-sheet-{day.isoformat()}.pdf")
+    _review(window, day, None, f"Review sheet of {shown_date(day)}", f"review-sheet-{day.isoformat()}.pdf")
 
 
 def review_visit(window: MainWindow) -> None:

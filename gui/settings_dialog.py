@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import icd10
+from core.coding import kinds
 from core.coding.model import LesionKind
 from core.coding.tables import pos_table
 from core.errors import InputError, SuperbillError
@@ -43,6 +44,7 @@ from gui.settings_fees import FeesPage
 from gui.settings_form import button_row, message_label, show_message
 from gui.settings_records import PayersPage, ProvidersPage
 from gui.widget_names import named
+from gui.window_state import fit_on_screen
 
 
 class SettingsDialog(QDialog):
@@ -79,6 +81,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(close)
         self.resize(760, 620)
+        fit_on_screen(self)
 
     # -- practice ------------------------------------------------------------------------------
     def _practice_tab(self) -> QWidget:
@@ -197,7 +200,7 @@ class SettingsDialog(QDialog):
                 show_message(
                     self.defaults_message,
                     f"Default diagnosis for {KIND_NAMES[kind].lower()} lesions: “{code}” {why}. "
-                    "Type a billable code such as L57.0, or leave it empty.",
+                    f"Type a billable code such as {kinds.example_diagnosis(kind)}, or leave it empty.",
                     ok=False,
                 )
                 edit.setFocus()

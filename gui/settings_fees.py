@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.coding.tables import cpt_table
+from core.dates import shown_date
 from core.errors import InputError
 from core.money import format_cents, parse_dollars
 from core.store import Store
@@ -93,12 +94,12 @@ class FeesPage(QWidget):
         entries = self._store.fee_schedule(as_date(self.day.date()))
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            until = f"until {entry.effective_to:%m/%d/%Y}" if entry.effective_to else "no end date"
+            until = f"until {shown_date(entry.effective_to)}" if entry.effective_to else "no end date"
             cells = (
                 entry.cpt,
                 descriptions[entry.cpt].description if entry.cpt in descriptions else "",
                 format_cents(entry.unit_fee_cents),
-                f"from {entry.effective_from:%m/%d/%Y}, {until}",
+                f"from {shown_date(entry.effective_from)}, {until}",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -122,7 +123,7 @@ class FeesPage(QWidget):
             return
         show_message(
             self.message,
-            f"{entry.cpt}: {format_cents(entry.unit_fee_cents)} from {entry.effective_from:%m/%d/%Y}.",
+            f"{entry.cpt}: {format_cents(entry.unit_fee_cents)} from {shown_date(entry.effective_from)}.",
             ok=True,
         )
         self.amount.clear()

@@ -6,9 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-#: ``QHeaderView.setResizeContentsPrecision``: 0 = only the rows in view decide a column's width
-CONTENTS_PRECISION = 0
-
 
 class RecordTableView(QTableView):
     """A row-selecting table where Enter or Return opens the current row (``activated``) on every system.
@@ -31,9 +28,6 @@ class RecordTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setHighlightSections(False)
-        # a column sized to its contents measures the rows in view, not all of them (Qt's default: the
-        # first 1,000): a patient list of 200 or a busy day of 150 visits would be read whole on each change
-        self.horizontalHeader().setResizeContentsPrecision(CONTENTS_PRECISION)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         editing = self.state() == QAbstractItemView.State.EditingState

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from core.coding import kinds, payer_words, rules, tables
 from core.coding.families import DraftLine
 from core.coding.model import Encounter, Message, Severity
+from core.dates import shown_date
+from core.text import counted
 
 #: how far back an unknown global period is worth a note (the longest common global is 90 days)
 _LONGEST_GLOBAL_DAYS = 90
@@ -88,9 +90,9 @@ def in_global_period(encounter: Encounter, lines: Sequence[DraftLine]) -> list[M
                         Severity.INFO,
                         rules.GLOBAL_PERIOD_UNKNOWN,
                         field,
-                        f"{prior.cpt} was billed on {prior.date_of_service.isoformat()}, {since} day(s) "
-                        "before this visit, and its global period is not known to this program. Check "
-                        "whether this visit falls inside it.",
+                        f"{prior.cpt} was billed on {shown_date(prior.date_of_service)}, "
+                        f"{counted(since, 'day')} before this visit, and its global period is not known "
+                        "to this program. Check whether this visit falls inside it.",
                     )
                 )
             continue
@@ -110,8 +112,8 @@ def in_global_period(encounter: Encounter, lines: Sequence[DraftLine]) -> list[M
 
 def _global_text(code: str, billed: date, end: date, days: int, visit: date) -> str:
     return (
-        f"This visit ({visit.isoformat()}) is inside the {days}-day global period of {code} billed on "
-        f"{billed.isoformat()} (it runs through {end.isoformat()}). Follow-up care related to that "
+        f"This visit ({shown_date(visit)}) is inside the {days}-day global period of {code} billed on "
+        f"{shown_date(billed)} (it runs through {shown_date(end)}). Follow-up care related to that "
         "procedure is not billed separately. If this service is unrelated or planned, a modifier may "
         "apply: 24 (unrelated visit), 79 (unrelated procedure), 58 (staged or planned procedure) or 78 "
         "(return to the procedure room for a complication). The provider's notes decide which, if any."

@@ -86,14 +86,17 @@ def default_source() -> Icd10Source:
     return _CoreIcd10()
 
 
-def check_diagnosis(value: str, field: str, icd: Icd10Source) -> tuple[str | None, tuple[Message, ...]]:
-    """The dotted code when ``value`` is a billable ICD-10-CM code, else ``None`` and an error."""
+def check_diagnosis(
+    value: str, field: str, icd: Icd10Source, kind: str | None = None
+) -> tuple[str | None, tuple[Message, ...]]:
+    """The dotted code when ``value`` is a billable ICD-10-CM code, else ``None`` and an error whose
+    example code fits ``kind`` (``C44.311`` for a malignant lesion, never an actinic keratosis's)."""
+    example = kinds.example_diagnosis(kind if kind in kinds.declaration().names() else None)
     if not value.strip():
         return None, (
             _invalid(
                 field,
-                "The diagnosis is empty. Enter the ICD-10-CM code from the chart, "
-                "for example L57.0 for an actinic keratosis.",
+                f"The diagnosis is empty. Enter the ICD-10-CM code from the chart, for example {example}.",
             ),
         )
     written = icd.normalize(value)
@@ -103,7 +106,7 @@ def check_diagnosis(value: str, field: str, icd: Icd10Source) -> tuple[str | Non
             _invalid(
                 field,
                 f"“{value.strip()}” is not an ICD-10-CM code. Check the code on the "
-                "chart (for example L57.0 for an actinic keratosis).",
+                f"chart (for example {example}).",
             ),
         )
     if not record.billable:

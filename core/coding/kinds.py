@@ -78,6 +78,21 @@ class DiagnosisSupport:
 
 
 @dataclass(frozen=True)
+class ExampleDiagnosis:
+    """The code a message gives as an example for one kind (``C44.311``, ``a basal cell carcinoma of
+    the nose``), with its ICD-10-CM source."""
+
+    code: str
+    what: str
+    source: str
+
+    @property
+    def phrase(self) -> str:
+        """``C44.311 for a basal cell carcinoma of the nose``."""
+        return f"{self.code} for {self.what}"
+
+
+@dataclass(frozen=True)
 class Kind:
     """One lesion kind of the contract."""
 
@@ -92,6 +107,7 @@ class Kind:
     coverage_reminder: bool
     default_diagnosis: str | None
     diagnoses: DiagnosisSupport
+    example_diagnosis: ExampleDiagnosis
 
     @property
     def short_word(self) -> str:
@@ -214,6 +230,7 @@ def load(data: Mapping[str, Any]) -> Declaration:
                     _uncertain(row["diagnoses"]["uncertain"]),
                     _site_rules(row["diagnoses"].get("by_site", ())),
                 ),
+                example_diagnosis=ExampleDiagnosis(**row["example_diagnosis"]),
             )
         )
     types = tuple(
@@ -261,6 +278,8 @@ def _check(declaration: Declaration) -> None:
             problems.append(f"{kind.name}: the measurement must be one of {MEASUREMENTS} or null")
         if not (kind.screen_label and kind.paper_label and kind.plural and kind.diagnoses.supports):
             problems.append(f"{kind.name}: labels, plural and supporting diagnoses are required")
+        if not kind.diagnoses.supported(kind.example_diagnosis.code):
+            problems.append(f"{kind.name}: the example diagnosis must be a code that supports the kind")
     for lesion_type in declaration.types:
         if lesion_type.kind not in names:
             problems.append(f"type {lesion_type.name}: unknown kind {lesion_type.kind!r}")
@@ -310,6 +329,13 @@ def kind(name: str) -> Kind:
 def all_kinds() -> tuple[Kind, ...]:
     """The active declaration's kinds, in coding order."""
     return declaration().kinds
+
+
+def example_diagnosis(name: str | None = None) -> str:
+    """``C44.311 for a basal cell carcinoma of the nose``: the example a message gives for a code of
+    the kind ``name`` (the first kind's when the kind is not known)."""
+    chosen = declaration().kind(name) if name else declaration().kinds[0]
+    return chosen.example_diagnosis.phrase
 
 
 def names_measuring(measurement: str) -> tuple[str, ...]:

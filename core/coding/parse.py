@@ -218,7 +218,7 @@ def _lesion(value: object, index: int, icd: Icd10Source, out: _Collector) -> Les
         "The diagnosis",
     )
     if diagnosis is not None:
-        out.add(check_diagnosis(diagnosis, f"{field}.diagnosis", icd)[1])
+        out.add(check_diagnosis(diagnosis, f"{field}.diagnosis", icd, kind_word)[1])
     diameter = _measure(data.get("diameter_cm"), f"{field}.diameter_cm", out)
     area = _measure(data.get("area_sq_cm"), f"{field}.area_sq_cm", out)
     if kind is None or count is None or site is None or method is None or diagnosis is None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from core.coding import kinds, rules, tables
 from core.coding.diagnoses import Icd10Source, check_diagnosis
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
+from core.dates import shown_date
 
 
 def _error(rule: str, field: str | None, text: str) -> Message:
@@ -32,8 +33,8 @@ def check_date(value: date, today: date | None, field: str) -> tuple[Message, ..
             _error(
                 rules.INVALID_DATE,
                 field,
-                f"The date {value.isoformat()} is in the future (today is "
-                f"{today.isoformat()}). Enter the day the service was given.",
+                f"The date {shown_date(value)} is in the future (today is "
+                f"{shown_date(today)}). Enter the day the service was given.",
             ),
         )
     return ()
@@ -252,7 +253,7 @@ def check_lesion(lesion: LesionGroup, index: int, icd: Icd10Source) -> tuple[Mes
         *check_method(lesion.method, f"{field}.method"),
         *check_measurements(lesion, field),
     ]
-    found += check_diagnosis(lesion.diagnosis, f"{field}.diagnosis", icd)[1]
+    found += check_diagnosis(lesion.diagnosis, f"{field}.diagnosis", icd, str(lesion.kind))[1]
     return tuple(found)
 
 
@@ -273,8 +274,8 @@ def check_prior(prior: PriorService, index: int, date_of_service: date) -> tuple
             _error(
                 rules.INVALID_DATE,
                 f"{field}.date_of_service",
-                f"The earlier service is dated {prior.date_of_service.isoformat()}, after this visit "
-                f"({date_of_service.isoformat()}). List only services billed before this visit.",
+                f"The earlier service is dated {shown_date(prior.date_of_service)}, after this visit "
+                f"({shown_date(date_of_service)}). List only services billed before this visit.",
             )
         )
     return tuple(found)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.commands.common import EXIT_OK, guarded
+from core.dates import read_date
 from core.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def parse_day(text: str) -> date:
     typed = text.strip()
     try:
         if "/" in typed:
-            return datetime.strptime(typed, "%m/%d/%Y").date()
+            return read_date(typed)
         return date.fromisoformat(typed)
     except ValueError:
         raise InputError(

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
+from core.dates import shown_date
 from core.pdf.story import body, chrome_for
 from core.pdf.styles import PagedCanvas, SuperbillDocTemplate
 from core.superbill.model import Superbill
@@ -27,7 +28,7 @@ def render_superbills(superbills: Sequence[Superbill], out: Path | BinaryIO) -> 
     title = (
         f"Superbill {superbills[0].document_number}"
         if len(superbills) == 1
-        else f"Superbills {superbills[0].date_of_service.isoformat()} ({len(superbills)} patients)"
+        else f"Superbills {shown_date(superbills[0].date_of_service)} ({len(superbills)} patients)"
     )
     target = str(out) if isinstance(out, Path) else out
     doc = SuperbillDocTemplate(target, title=title)

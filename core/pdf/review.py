@@ -16,9 +16,11 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.dates import shown_date, shown_moment
 from core.money import format_cents
 from core.pdf.styles import box_commands, styles
 from core.review import ReviewedEncounter, ReviewNote, ReviewSheet
+from core.text import counted
 
 #: the text width of a Letter page with 0.6 inch margins
 _WIDTH = LETTER[0] - 1.2 * inch
@@ -42,7 +44,7 @@ def _section(title: str, flowables: Sequence[Flowable]) -> list[Flowable]:
 def _when(note: ReviewNote) -> str:
     if note.at is None:
         return ""
-    return note.at.astimezone().strftime("%m/%d/%Y %I:%M %p")
+    return shown_moment(note.at)
 
 
 def _totals(sheet: ReviewSheet) -> list[Flowable]:
@@ -143,12 +145,12 @@ def review_story(sheet: ReviewSheet) -> list[Flowable]:
     """The sheet's flowables, top to bottom."""
     heading = [
         _p(sheet.practice, "practice_name"),
-        _p(f"Biller's review sheet · {sheet.day:%A %m/%d/%Y}", "strong"),
+        _p(f"Biller's review sheet · {sheet.day:%A} {shown_date(sheet.day)}", "strong"),
         _p(
             "For staff only: not for the patient or the insurer. "
-            f"Printed {sheet.issued:%m/%d/%Y}. {len(sheet.billed)} final visit(s), "
-            f"{len(sheet.drafts)} draft(s), {len(sheet.void)} void; "
-            f"{sheet.acknowledged_warnings} acknowledged warning(s); "
+            f"Printed {shown_date(sheet.issued)}. {counted(len(sheet.billed), 'final visit')}, "
+            f"{counted(len(sheet.drafts), 'draft')}, {len(sheet.void)} void; "
+            f"{counted(sheet.acknowledged_warnings, 'acknowledged warning')}; "
             f"charges {format_cents(sheet.charge_cents)}.",
             "small",
         ),
@@ -176,7 +178,7 @@ def render_review(sheet: ReviewSheet, out: Path | BinaryIO) -> None:
         rightMargin=0.6 * inch,
         topMargin=0.6 * inch,
         bottomMargin=0.6 * inch,
-        title=f"Review sheet {sheet.day.isoformat()}",
+        title=f"Review sheet {shown_date(sheet.day)}",
         author=sheet.practice,
         invariant=1,
     )

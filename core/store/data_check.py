@@ -43,6 +43,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from core.dates import shown_date
 from core.money import format_cents
 from core.store import rows
 from core.store.audit import UNAUDITED_FIELDS, canonical_json
@@ -499,7 +500,9 @@ def _changed(conn: sqlite3.Connection, kind: _Kind, found: _Found, names: list[s
 def _missing_label(conn: sqlite3.Connection, kind: _Kind, key: int | str) -> str:
     if kind.entity == "fee":
         cpt, _, day = str(key).partition("@")
-        return f"The fee for {cpt} from {day}"
+        return (
+            f"The fee for {cpt} from {shown_date(date.fromisoformat(day))}" if day else f"The fee for {cpt}"
+        )
     if kind.entity == "setting":
         return f"The setting {key}"
     if kind.entity == "practice":

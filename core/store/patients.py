@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import replace
 from datetime import date
 
+from core.dates import shown_date
 from core.errors import InputError
 from core.store.records import RELATIONSHIPS, SEXES, Patient, Payer
 
@@ -132,12 +133,12 @@ def checked_patient(
         raise InputError("Date of birth: type it as MM/DD/YYYY.", field="date_of_birth")
     if p.date_of_birth > today:
         raise InputError(
-            f"Date of birth: {p.date_of_birth:%m/%d/%Y} is in the future. Check the year.",
+            f"Date of birth: {shown_date(p.date_of_birth)} is in the future. Check the year.",
             field="date_of_birth",
         )
     if p.date_of_birth < OLDEST_BIRTH:
         raise InputError(
-            f"Date of birth: {p.date_of_birth:%m/%d/%Y} is before 1900. Check the year.",
+            f"Date of birth: {shown_date(p.date_of_birth)} is before 1900. Check the year.",
             field="date_of_birth",
         )
     if p.sex not in SEXES:

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from datetime import datetime
 
+from core.dates import shown_moment
 from core.errors import StaleRecordError
 
 #: fields that change on every write and say nothing to the user
@@ -71,7 +72,7 @@ def _changes_since(conn: sqlite3.Connection, entity: str, record_id: int, versio
         if not isinstance(state, dict) or int(state.get("version") or 0) <= version:
             continue
         fields = sorted(_FIELD_WORDS.get(k, k.replace("_", " ")) for k in state if k not in _BOOKKEEPING)
-        when = datetime.fromisoformat(at).astimezone().strftime("%m/%d/%Y %I:%M %p")
+        when = shown_moment(datetime.fromisoformat(at))
         what = ", ".join(fields) if fields else action
         said.append(f"{what} — {action} by {who} on {when}")
     return said

@@ -12,6 +12,7 @@ from datetime import date
 from core import icd10
 from core.coding import kinds, tables
 from core.coding.diagnoses import LETTERS as DIAGNOSIS_LETTERS
+from core.dates import shown_date
 from core.errors import SuperbillError
 from core.quick_entry import site_text, size_text
 from core.store import Coverage, EncounterRecord, EncounterStatus, Patient, Payer, PayerKind, Store
@@ -74,7 +75,7 @@ def _not_printable(encounter: EncounterRecord) -> str:
 
 
 def _nothing_on(day: date, encounters: list[EncounterRecord]) -> str:
-    when = f"{day:%m/%d/%Y}"
+    when = f"{shown_date(day)}"
     if not encounters:
         return f"There are no encounters on {when}, so there is nothing to print. Check the date."
     drafts = sum(e.status is EncounterStatus.DRAFT for e in encounters)

@@ -21,6 +21,7 @@ from gui.dialogs import Dialogs, set_dialogs
 from gui.encounter_editor import EncounterEditor
 from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.patient_panel import PatientPanel
+from gui.window_state import window_settings
 from tests.signing_in import PASSWORD, USER, open_signed_in
 
 W = TypeVar("W", bound=QWidget)
@@ -109,6 +110,12 @@ def fake_dialogs(tmp_path: Path) -> Iterator[FakeDialogs]:
     previous = set_dialogs(fake)
     yield fake
     set_dialogs(previous)
+
+
+@pytest.fixture(autouse=True)
+def forgotten_window_settings() -> None:
+    """Each test starts with nothing remembered in ``QSettings`` (size, splitters, the last PDF folder)."""
+    window_settings().clear()
 
 
 @pytest.fixture

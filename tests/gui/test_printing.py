@@ -59,7 +59,7 @@ def test_ctrl_p_previews_then_saves_and_prints(
     fake_dialogs.defaults["ask"] = True
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # a draft is finalised first
     dialog = preview(window)
-    assert named(dialog, "previewPageCount").text() == "1 page(s)"
+    assert named(dialog, "previewPageCount").text() == "1 page"
     target = tmp_path / "out" / "bill"
     target.parent.mkdir()
     fake_dialogs.answers["save_file"].append(target)
@@ -228,6 +228,30 @@ def test_save_as_pdf_says_where_the_file_went_and_opens_its_folder(
     assert folder_opened.folders == [target.parent]
 
 
+def test_the_save_dialog_starts_in_the_folder_of_the_last_pdf_saved(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    """The first save starts in the home folder; the next starts where the last PDF went (kept per user
+    in ``QSettings``, so also after the window is opened again), not in the home folder again."""
+    finalise_visit(qtbot, window, fake_dialogs, "sample", "2 ak face")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    target = tmp_path / "superbills" / "first.pdf"
+    target.parent.mkdir()
+    fake_dialogs.answers["save_file"].append(target)
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    first_start = Path(fake_dialogs.seen[-1][2]).parent
+    assert first_start == Path.home()
+    fake_dialogs.answers["save_file"].append(None)  # the user looks where it starts, then cancels
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert Path(fake_dialogs.seen[-1][2]).parent == target.parent
+    for left in target.parent.iterdir():
+        left.unlink()
+    target.parent.rmdir()  # a folder that is gone: back to the home folder
+    fake_dialogs.answers["save_file"].append(None)
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert Path(fake_dialogs.seen[-1][2]).parent == Path.home()
+
+
 def test_print_dialog_cancelled_prints_nothing(
     qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
 ) -> None:
@@ -251,7 +275,7 @@ def test_printing_runs_in_the_background_with_progress_and_cancel_stops_it(
         finalise_visit(qtbot, window, fake_dialogs, name.lower(), "3 sk trunk")
     qtbot.mouseClick(named(window, "printDayButton"), Qt.MouseButton.LeftButton)
     dialog = preview(window)
-    assert named(dialog, "previewPageCount").text() == "6 page(s)"
+    assert named(dialog, "previewPageCount").text() == "6 pages"
     printed = tmp_path / "day-printed.pdf"
     fake_dialogs.print_to = printed
     background.set_pool(None)  # Qt's real thread pool: the pages are drawn on a worker thread
@@ -294,7 +318,7 @@ def test_printing_to_the_end_in_the_background_marks_the_day_printed(
     assert len(pages) == 2
     assert [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages] == [(612, 792)] * 2
     assert printed.stat().st_size < 2 * 1_000_000
-    assert f"Printed 2 page(s) to the PDF file {printed}" in named(window, "statusText").text()
+    assert f"Printed 2 pages to the PDF file {printed}" in named(window, "statusText").text()
     assert [row.encounter.status for row in window.day_sheet.model.records()] == [EncounterStatus.PRINTED] * 2
 
 
@@ -316,7 +340,7 @@ def test_print_day_names_the_drafts_it_left_out_and_opens_them(
         window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     dialog = preview(window)
-    assert named(dialog, "previewPageCount").text() == "1 page(s)"
+    assert named(dialog, "previewPageCount").text() == "1 page"
     left_out = named(dialog, "previewLeftOut")
     assert left_out.isVisible()
     assert "Hopper" in left_out.text() and "Turing" in left_out.text() and "draft" in left_out.text()

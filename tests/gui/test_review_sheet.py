@@ -52,7 +52,7 @@ def test_ctrl_shift_r_shows_the_days_review_sheet_and_marks_nothing_printed(
     assert not named(window, "busyIndicator").isVisible()
     assert window.findChild(QWidget, "superbillPreview") is None
     assert "Review sheet" in dialog.windowTitle()
-    assert named(dialog, "previewPageCount").text() == "1 page(s)"
+    assert named(dialog, "previewPageCount").text() == "1 page"
 
     target = tmp_path / "staff" / "review.pdf"
     target.parent.mkdir()

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.accounts import Action
 from core.coding.model import CodingResult, Message, PriorService, Severity
+from core.dates import shown_date
 from core.errors import InputError, NotFoundError, StoreError
 from core.store import rows, stale
 from core.store.records import (
@@ -35,7 +36,7 @@ PRIOR_SERVICE_DAYS = 120
 
 
 def _us_date(day: date) -> str:
-    return f"{day:%m/%d/%Y}"
+    return f"{shown_date(day)}"
 
 
 def _coverage_at_finalisation(
@@ -446,7 +447,7 @@ class EncounterVerbs(PatientVerbs):
 
     def _check_version(self, stored: EncounterRecord, version: int) -> None:
         assert stored.id is not None
-        label = f"Encounter {stored.document_number or stored.id} of {stored.date_of_service:%m/%d/%Y}"
+        label = f"Encounter {stored.document_number or stored.id} of {shown_date(stored.date_of_service)}"
         stale.check_version(self.conn, "encounter", label, stored.id, stored.version, version)
 
     def _set_status(

@@ -19,7 +19,8 @@ import pytest
 
 from core import icd10
 from core.coding import Encounter, LesionGroup, LesionKind, code_encounter, families, kinds, rules, tables
-from core.quick_entry import QuickEntryDefaults, format_quick_entry, parse_quick_entry
+from core.errors import InputError
+from core.quick_entry import QuickEntryDefaults, edit_group, format_quick_entry, parse_quick_entry
 
 ROOT = Path(__file__).resolve().parents[3]
 DECLARED = kinds.shipped()
@@ -257,3 +258,30 @@ def test_the_window_guide_lists_every_type_with_its_code() -> None:
             assert (lesion_type.diagnosis or "none") == code_cell.split(":")[0], word
             listed.add(lesion_type.name)
     assert listed == {t.name for t in DECLARED.types}
+
+
+@pytest.mark.parametrize("kind", DECLARED.kinds, ids=lambda k: k.name)
+def test_the_example_of_a_missing_diagnosis_fits_the_kind(kind: kinds.Kind) -> None:
+    """A basal cell carcinoma with no code is not told to type L57.0 (an actinic keratosis): every
+    message that gives an example code gives one of the kind's own, billable and supporting it."""
+    example = kind.example_diagnosis
+    assert _billable(example.code), example
+    assert kind.diagnoses.supported(example.code)
+    assert example.source.startswith("ICD-10-CM") and example.code in example.source
+    word = kind.words[0]
+    missing = _code_one(kind.name, f"1 {word} nose{SIZE[kind.measurement]}", diagnosis="")
+    empty = [m.text for m in missing.messages if m.field.endswith(".diagnosis")]
+    assert empty and all(example.phrase in text for text in empty), empty
+    wrong = _code_one(kind.name, f"1 {word} nose{SIZE[kind.measurement]}", diagnosis="XYZ")
+    assert any(example.phrase in m.text for m in wrong.messages), wrong.messages
+    fitting = _code_one(kind.name, f"1 {word} nose{SIZE[kind.measurement]}", diagnosis=example.code)
+    assert not [m for m in fitting.messages if m.field.endswith(".diagnosis")], fitting.messages
+    group = parse_quick_entry(f"1 {word} nose{SIZE[kind.measurement]}", QuickEntryDefaults())
+    with pytest.raises(InputError, match=re.escape(example.phrase)):
+        edit_group(group, "diagnosis", "not a code")
+
+
+def test_a_basal_cell_carcinoma_without_a_code_is_given_a_malignant_example() -> None:
+    result = _code_one("malignant", "1 bcc nose electro 0.8cm")
+    texts = " ".join(m.text for m in result.messages)
+    assert "C44.311" in texts and "L57.0" not in texts, texts
