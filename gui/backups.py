@@ -34,8 +34,10 @@ class Backups(QObject):
         self.window = window
 
     def start_daily_backup(self) -> None:
-        """Take today's automatic backup in the background (once a day; old ones are pruned)."""
+        """Check the whole file, then take today's automatic backup, in the background (the backup once
+        a day; old ones are pruned). A damaged file is said at once and never copied over a backup."""
         from core.backup import keep_days_setting, run_daily_backup
+        from core.store.file_check import check_file
 
         store = self.window.store
         path = store.path
@@ -49,11 +51,13 @@ class Backups(QObject):
                 self.window.status_text.setText(f"Today's automatic backup was saved: {made}")
 
         def failed(error: BaseException) -> None:
-            show_error(self.window, error, "take today's automatic backup")
+            show_error(self.window, error, "check the database file and take today's automatic backup")
 
-        run_in_background(
-            self.window, lambda: run_daily_backup(path, today=today, keep_days=keep), done, failed
-        )
+        def check_then_back_up() -> Path | None:
+            check_file(path)
+            return run_daily_backup(path, today=today, keep_days=keep)
+
+        run_in_background(self.window, check_then_back_up, done, failed)
 
     def backup_now(self) -> None:
         """Copy the database to a file the user picks."""

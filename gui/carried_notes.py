@@ -15,7 +15,6 @@ from dataclasses import fields
 
 from core.coding.model import Encounter, Message
 from core.coding.rules import RULE_IDS
-from core.importer import left_out_keys
 
 #: the names of the engine's input; a message on any other field (``patient.payer``, ``provider_npi``)
 #: cannot come from the engine
@@ -41,6 +40,8 @@ def is_import_only(message: Message) -> bool:
     """
     if message.rule not in RULE_IDS:
         return True
+    from core.importer import left_out_keys  # late: the importer is not needed to show the window
+
     if left_out_keys([message]):
         return True
     if message.field is None:

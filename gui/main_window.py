@@ -27,17 +27,11 @@ from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
 from gui import desk_access
-from gui.backups import Backups
-from gui.day_sheet import DaySheet
 from gui.demo_data import remove_demo_data
 from gui.dialogs import dialogs
-from gui.encounter_editor import EncounterEditor
 from gui.errors import reporting
 from gui.idle_lock import IdleLock
 from gui.menus import build_menus
-from gui.no_patient_yet import recover
-from gui.patient_panel import PatientPanel
-from gui.printing import Printing
 from gui.sign_in import Gate
 from gui.widget_names import named
 from gui.window_state import fit_on_screen, restore_state, save_state
@@ -89,7 +83,15 @@ class MainWindow(QMainWindow):
 
     def _build_work_area(self) -> None:
         """The day sheet, patients and editor, the menus and the remembered layout: built once, at the
-        first sign-in (so the sign-in screen shows before any patient data is read)."""
+        first sign-in (so the sign-in screen shows before any patient data is read). The panels' modules
+        are imported here too: the sign-in screen shows without them (and without the coding engine
+        they bring)."""
+        from gui.backups import Backups
+        from gui.day_sheet import DaySheet
+        from gui.encounter_editor import EncounterEditor
+        from gui.patient_panel import PatientPanel
+        from gui.printing import Printing
+
         store = self.store
         self.day_sheet = DaySheet(store)
         self.patients = PatientPanel(store)
@@ -230,6 +232,8 @@ class MainWindow(QMainWindow):
     def recover_pending_visit(self) -> None:
         """Show again a visit with no patient yet that the program kept on disk when it last ended
         (``gui.no_patient_yet.recover``); the status line says what was found, or that it was unreadable."""
+        from gui.no_patient_yet import recover
+
         found = recover(self.store.path)
         if found.record is not None:
             self.day_sheet.set_day(found.record.date_of_service)

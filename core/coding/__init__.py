@@ -5,7 +5,8 @@ dataclasses in ``core.coding.model``. Pure: no I/O beyond the packaged code tabl
 JSON conversion for the command line lives in ``core.coding.parse`` and ``core.coding.output``.
 """
 
-from core.coding.engine import code_encounter
+from typing import TYPE_CHECKING, Any
+
 from core.coding.model import (
     CodedLine,
     CodingResult,
@@ -16,7 +17,26 @@ from core.coding.model import (
     PriorService,
     Severity,
 )
-from core.coding.settings import CodingSettings
+
+if TYPE_CHECKING:
+    from core.coding.engine import code_encounter
+    from core.coding.settings import CodingSettings
+
+
+def __getattr__(name: str) -> Any:
+    """``code_encounter`` and ``CodingSettings`` load the engine and its code tables when first used:
+    a module that needs only the records of ``core.coding.model`` (the store, the window's sign-in
+    screen) does not pay for them."""
+    if name == "code_encounter":
+        from core.coding.engine import code_encounter
+
+        return code_encounter
+    if name == "CodingSettings":
+        from core.coding.settings import CodingSettings
+
+        return CodingSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CodedLine",

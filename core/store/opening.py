@@ -1,27 +1,25 @@
 """Opening a database file safely: refuse what is not ours, damaged or too new, before writing a byte.
 
-Order matters. SQLite's ``quick_check`` (which also tells a file that is not a database at all) and
-the schema version are read first; only a file that passes gets the write-ahead log switched on and
-pending migrations applied. A refused file is left exactly as it was, so a damaged database can still
-be rescued from. Connections come from ``core.store.connections`` (no ``open()`` of the file, ever).
+Order matters. SQLite's ``quick_check`` (which also tells a file that is not a database at all; the
+window runs it in the background instead, ``core.store.file_check``) and the schema version are read
+first; only a file that passes gets the write-ahead log switched on and pending migrations applied.
+A refused file is left exactly as it was, so a damaged database can still be rescued from. Connections
+come from ``core.store.connections`` (no ``open()`` of the file, ever).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from core.errors import DatabaseDamagedError, StoreError
 from core.store import connections, keys, sessions
-from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect, damaged, write_transaction
+from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect
+from core.store.file_check import quick_check
 from core.store.keys import RecoveryKey
-from core.store.schema import build_migrations, check_schema
+from core.store.schema import check_schema, up_to_date
 from core.store.store import Clock, Store, default_user, utc_now
 
 MEMORY = ":memory:"
@@ -29,53 +27,45 @@ MEMORY = ":memory:"
 CACHE_KIB = 32 * 1024
 
 
-def check_before_writing(conn: sqlite3.Connection, path: Path | str) -> bool:
-    """``PRAGMA quick_check`` and the schema check, reading only. Returns True for a brand-new file.
+def check_before_writing(conn: sqlite3.Connection, path: Path | str, *, whole_file: bool = True) -> bool:
+    """The schema check (and with ``whole_file`` ``PRAGMA quick_check`` first), reading only. Returns
+    True for a brand-new file.
 
     SQLite itself tells a file that is not a database ("file is not a database"): the file is never
-    read with ``open()`` (see ``core.store.connections``).
+    read with ``open()`` (see ``core.store.connections``). Without ``whole_file`` only the first pages
+    are read (see ``core.store.file_check``): the cost does not grow with the file.
     """
+    if whole_file:
+        quick_check(conn, path)
     try:
-        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
-        if found != ["ok"]:
-            raise damaged(path, f"is damaged (the database check found: {found[0]})")
         return check_schema(conn, path)
     except connections.DatabaseError as err:
         raise cannot_open(path, err) from err
 
 
-class StoreDatabase(Database):
-    """sqlite-utils' ``Database`` whose transactions take the write lock first (``BEGIN IMMEDIATE``).
+class OpenFile:
+    """The store's open file: its connection (sqlite-utils is needed only to migrate, ``migrating``)."""
 
-    sqlite-utils' own ``atomic`` begins with a plain ``BEGIN``: a transaction that reads and then writes
-    is refused at once ("database is locked") when another program writes at the same moment, without
-    waiting. Everything that writes through sqlite-utils (the schema migrations) comes through here.
-    """
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | str) -> None:
-        super().__init__(conn, execute_plugins=False)
-        self.location = path
-
-    @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
-        with write_transaction(self.conn, self.location):
-            yield self
+    def close(self) -> None:
+        self.conn.close()
 
 
-def prepare(conn: sqlite3.Connection, location: Path | str, *, in_memory: bool) -> StoreDatabase:
+def prepare(conn: sqlite3.Connection, location: Path | str, *, in_memory: bool) -> OpenFile:
     """Switch on the safety settings and apply pending migrations (the file already passed its checks)."""
-    db = StoreDatabase(conn, location)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    db.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
-    if not in_memory:
-        db.enable_wal()
-    migrations = build_migrations()
-    if migrations.pending(db):
-        with db.atomic():  # one writer migrates; a second program starting now waits, then finds none
-            migrations.apply(db)
-    return db
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
+    if not in_memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = wal")  # the connection is in autocommit mode: no transaction
+    if not up_to_date(conn):
+        from core.store.migrating import migrate
+
+        migrate(conn, location)
+    return OpenFile(conn)
 
 
 def open_store(
@@ -85,6 +75,7 @@ def open_store(
     clock: Clock | None = None,
     user: str | None = None,
     program: str = "Superbill Desk",
+    whole_file_check: bool = True,
 ) -> Store:
     """Open (or create) the practice database and return its ``Store``.
 
@@ -99,6 +90,10 @@ def open_store(
     A new file is encrypted with a new key kept on this computer (``core.store.keys``); the store's
     ``new_recovery_key`` is then the recovery key to show once. An unencrypted database made before
     encryption is converted first (``core.store.encrypting``); its new recovery key is shown the same way.
+
+    ``whole_file_check`` False leaves out SQLite's check of every page (``PRAGMA quick_check``): the
+    window opens at the same speed whatever the size of the file and runs the check in the background
+    (``core.store.file_check.check_file``). The schema marks are checked either way.
 
     Raises:
         KeyMissingError: the file is encrypted and this computer has no key for it (ask for the
@@ -122,7 +117,7 @@ def open_store(
         new_recovery_key = encrypt_plain_database(Path(location))
         conn = connect(location)
     try:
-        is_new = check_before_writing(conn, location)
+        is_new = check_before_writing(conn, location, whole_file=whole_file_check)
         try:
             db = prepare(conn, location, in_memory=in_memory)
         except connections.DatabaseError as err:

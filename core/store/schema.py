@@ -18,15 +18,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamagedError, DatabaseTooNewError
+
+if TYPE_CHECKING:  # sqlite-utils is imported only when a file's schema changes (``build_migrations``)
+    from sqlite_utils import Database, Migrations
 
 #: ``PRAGMA application_id`` of every Superbill Desk database ("SBDK")
 APPLICATION_ID = 0x5342444B
 #: name of our set in sqlite-utils' migrations table
 MIGRATION_SET = "superbill"
+#: sqlite-utils' table of applied migrations (``MIGRATIONS_TABLE``)
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def _initial_schema(db: Database) -> None:
@@ -360,6 +364,8 @@ def _versioned(step: Callable[[Database], None], version: int) -> Callable[[Data
 
 def build_migrations() -> Migrations:
     """The migration set for this version of the program."""
+    from sqlite_utils import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     for version, step in enumerate(_STEPS, start=1):
         migrations(name=_migration_name(version, step))(_versioned(step, version))
@@ -378,9 +384,32 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     """Any table besides sqlite-utils' migration record (which an interrupted first start may leave)."""
     row = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name != ?",
-        [Migrations.migrations_table],
+        [MIGRATIONS_TABLE],
     ).fetchone()
     return bool(row[0])
+
+
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    """The names of our migrations recorded in the file."""
+    has_migrations = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+        [MIGRATIONS_TABLE],
+    ).fetchone()[0]
+    if not has_migrations:
+        return set()
+    return {
+        str(row[0])
+        for row in conn.execute(
+            f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
+        )
+    }
+
+
+def up_to_date(conn: sqlite3.Connection) -> bool:
+    """True when the file has every migration this code knows (reading only): then opening needs no
+    migration, and sqlite-utils is not even imported."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return bool(version == len(_STEPS) and _applied(conn) >= known_migrations())
 
 
 def check_schema(conn: sqlite3.Connection, path: Path | str) -> bool:
@@ -401,20 +430,7 @@ def check_schema(conn: sqlite3.Connection, path: Path | str) -> bool:
             f"The file {path} is a database of another program, not of Superbill Desk. "
             "It has not been changed. Choose the Superbill Desk database file (superbill.db)."
         )
-    applied: set[str] = set()
-    has_migrations = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-        [Migrations.migrations_table],
-    ).fetchone()[0]
-    if has_migrations:
-        applied = {
-            str(row[0])
-            for row in conn.execute(
-                f"SELECT name FROM [{Migrations.migrations_table}] WHERE migration_set = ?",
-                [MIGRATION_SET],
-            )
-        }
-    unknown = applied - known_migrations()
+    unknown = _applied(conn) - known_migrations()
     newest = len(_STEPS)
     if user_version > newest or unknown:
         raise DatabaseTooNewError(

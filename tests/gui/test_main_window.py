@@ -201,6 +201,47 @@ def test_the_daily_backup_is_taken_when_the_window_opens(qtbot: QtBot, window: M
     assert "backup" in named(window, "statusText").text()
 
 
+def test_a_damaged_page_is_said_after_the_window_opens_and_not_backed_up(
+    qtbot: QtBot, db_path: Path, fake_dialogs: FakeDialogs, sync_pool: object
+) -> None:
+    """Opening reads only what it needs (the window opens as fast on ten years of visits); SQLite's check
+    of every page runs in the background before today's backup, and a damaged file is said at once."""
+    import os
+
+    from core.backup import daily_backup_name
+    from core.paths import backups_dir
+    from tests.core.store.test_opening import _real_database
+    from tests.keyed import raw_connect
+    from tests.signing_in import open_signed_in
+
+    _real_database(db_path)
+    with open_signed_in(db_path) as store:  # an audit log of many pages, written last, at the file's end
+        patient = store.search_patients("Sample")[0]
+        for _ in range(400):
+            store.record_view(patient.id or 0, "details")
+    conn = raw_connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    conn.close()
+    # an old page of the audit log (not its newest, which a sign-in writes to): opening does not read it
+    page = pages - 3
+    with db_path.open("r+b") as file:
+        file.seek((page - 1) * page_size)
+        file.write(os.urandom(page_size))
+    window = build_main_window(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    sign_in_window(qtbot, window)  # the work area, today's backup and the check come after signing in
+    qtbot.waitUntil(lambda: len(fake_dialogs.seen) > 0)
+    kind, title, text = fake_dialogs.seen[0]
+    assert kind == "problem"
+    assert title == "Could not check the database file and take today's automatic backup"
+    assert "is damaged" in text and "Restore your latest backup" in text
+    assert not (backups_dir() / daily_backup_name(db_path, window.store.today())).exists()
+
+
 def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     search = named(window, "patientSearch")

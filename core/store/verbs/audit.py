@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.accounts import Action
-from core.store import audit, data_check, rows
+from core.store import audit, rows
 from core.store.records import (
     AuditCheck,
     AuditEntry,
@@ -28,6 +28,8 @@ class AuditVerbs(StoreBase):
     def verify_data(self) -> DataCheck:
         """Replay the audit log and compare every audited record with the file: names the records
         changed, deleted or added outside the program (``core.store.data_check``)."""
+        from core.store import data_check  # late: only `superbill verify` and the settings' check need it
+
         return data_check.verify_data(self.conn)
 
     @requires(Action.VERIFY)

@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Self, TypeVar
-
-from sqlite_utils import Database
+from typing import Any, Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from core import accounts
 from core.accounts import Account, Action
@@ -29,6 +27,14 @@ Clock = Callable[[], datetime]
 #: the records saved by ``_save_record``: all have an ``id`` that is ``None`` until saved
 SavedRecord = TypeVar("SavedRecord", Provider, Payer, Patient)
 Record = TypeVar("Record")
+
+
+class Database(Protocol):
+    """What the store needs of its open file (``core.store.opening.OpenFile``)."""
+
+    conn: sqlite3.Connection
+
+    def close(self) -> None: ...
 
 
 Params = ParamSpec("Params")
