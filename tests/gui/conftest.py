@@ -110,6 +110,21 @@ class FakeDialogs(Dialogs):
         return [kind for kind, _title, _text in self.seen]
 
 
+class _KeyWrittenDown(Dialogs):
+    """The real dialogs, except that a new database's recovery key is taken as written down: a test
+    without ``fake_dialogs`` that makes a new file must not wait on that modal window."""
+
+    def show_recovery_key(self, parent: QWidget | None, text: str, path: Path | None) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def recovery_key_written_down() -> Iterator[None]:
+    previous = set_dialogs(_KeyWrittenDown())
+    yield
+    set_dialogs(previous)
+
+
 @pytest.fixture
 def fake_dialogs(tmp_path: Path) -> Iterator[FakeDialogs]:
     fake = FakeDialogs()
