@@ -7,6 +7,7 @@ Adding a person, changing a role or switching an account off, and resetting a fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -123,7 +124,17 @@ class PeopleDialog(QDialog):
         self.active.setChecked(person.active)
         self.password.clear()
 
-    def _done(self, text: str, keep: int | None) -> None:
+    def _apply(self, change: Callable[[], tuple[str, int | None]], *, needs_selection: bool = False) -> None:
+        """Run one change to the accounts: its refusal is said under the form (what was typed stays);
+        done, the list is read again with ``keep`` selected and ``text`` said."""
+        if needs_selection and self.selected() is None:
+            self.message.setText("Choose a person in the list first.")
+            return
+        try:
+            text, keep = change()
+        except SuperbillError as error:
+            self.message.setText(error.text)
+            return
         self.password.clear()
         self.reload(keep)
         self.message.setText(text)
@@ -131,48 +142,46 @@ class PeopleDialog(QDialog):
     @reporting("add the person")
     def add_person(self) -> None:
         """A new account with the typed name, role and password (tell them to change it)."""
-        role = Role(self.role.currentData())
-        try:
+
+        def add() -> tuple[str, int | None]:
+            role = Role(self.role.currentData())
             added = self.store.add_account(
                 self.name.text(), self.password.text(), role, full_name=self.full_name.text()
             )
-        except SuperbillError as error:
-            self.message.setText(error.text)
-            return
-        self._done(f"{added.name} can sign in now as {role.label.lower()}.", added.id)
+            return f"{added.name} can sign in now as {role.label.lower()}.", added.id
+
+        self._apply(add)
 
     @reporting("save the changes")
     def save_person(self) -> None:
         """The selected person's full name, role and whether they may sign in."""
-        person = self.selected()
-        if person is None:
-            self.message.setText("Choose a person in the list first.")
-            return
-        try:
+
+        def save() -> tuple[str, int | None]:
             saved = self.store.update_account(
-                person.id,
+                self._chosen().id,
                 full_name=self.full_name.text(),
                 role=Role(self.role.currentData()),
                 active=self.active.isChecked(),
             )
-        except SuperbillError as error:
-            self.message.setText(error.text)
-            return
-        self._done(f"{saved.name}: saved.", saved.id)
+            return f"{saved.name}: saved.", saved.id
+
+        self._apply(save, needs_selection=True)
 
     @reporting("reset the password")
     def reset_password(self) -> None:
         """Give the selected person the typed password (they forgot theirs)."""
-        person = self.selected()
-        if person is None:
-            self.message.setText("Choose a person in the list first.")
-            return
-        try:
+
+        def reset() -> tuple[str, int | None]:
+            person = self._chosen()
             self.store.reset_password(person.id, self.password.text())
-        except SuperbillError as error:
-            self.message.setText(error.text)
-            return
-        self._done(f"{person.name} signs in with the new password now; ask them to change it.", person.id)
+            return f"{person.name} signs in with the new password now; ask them to change it.", person.id
+
+        self._apply(reset, needs_selection=True)
+
+    def _chosen(self) -> Account:
+        person = self.selected()
+        assert person is not None  # _apply checked
+        return person
 
 
 class ChangePasswordDialog(QDialog):

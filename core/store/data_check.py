@@ -49,6 +49,7 @@ from core.store import connections, rows
 from core.store.audit import UNAUDITED_FIELDS, canonical_json
 from core.store.patients import normalise_name
 from core.store.records import DataCheck, EncounterRecord, Patient, Payer, Practice, Provider
+from core.store.verbs.accounts import AUDITED_FIELDS, audited_values
 
 #: how many problems a report describes; the rest are counted
 SHOWN_PROBLEMS = 20
@@ -116,8 +117,7 @@ def _record_fields(record_type: type) -> tuple[str, ...]:
 
 
 _FEE_FIELDS = ("cpt", "unit_fee_cents", "effective_from")
-#: an account's audited fields (the wrong-password count is not audited: it changes on every try)
-ACCOUNT_FIELDS = ("name", "full_name", "role", "active", "password_hash")
+
 KINDS: dict[str, _Kind] = {
     kind.entity: kind
     for kind in (
@@ -128,7 +128,7 @@ KINDS: dict[str, _Kind] = {
         _Kind("encounter", _record_fields(EncounterRecord)),
         _Kind("fee", _FEE_FIELDS, int_ids=False),
         _Kind("setting", ("value",), int_ids=False),
-        _Kind("account", ACCOUNT_FIELDS),
+        _Kind("account", AUDITED_FIELDS),
     )
 }
 #: audit rows that record a read, a print or a sign-in: nothing in the file changed
@@ -292,7 +292,7 @@ def _accounts(conn: sqlite3.Connection) -> Iterator[_Found]:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'accounts'").fetchone() is None:
         return  # a file from before accounts (schema 9 or older), checked without upgrading it
     for row in _cursor(conn, "SELECT * FROM accounts ORDER BY id"):
-        values = {name: (bool(row[name]) if name == "active" else row[name]) for name in ACCOUNT_FIELDS}
+        values = audited_values(row)
         yield _Found(row["id"], f"The account {row['id']} ({row['name']})", values)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,9 @@ _NO_MATCH = (
     "The user name and password do not match. Check the name and Caps Lock, then try again "
     "(an administrator can reset a forgotten password)."
 )
-_AUDITED = ("name", "full_name", "role", "active", "password_hash")
+#: an account's fields in the audit log, which the data check compares (the wrong-password count is not
+#: audited: it changes on every try)
+AUDITED_FIELDS = ("name", "full_name", "role", "active", "password_hash")
 
 
 def wait_before_next_try(failed_tries: int, last_failed_at: datetime | None, now: datetime) -> int:
@@ -69,8 +71,9 @@ def _account_from(row: sqlite3.Row) -> Account:
     )
 
 
-def _audited(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: (bool(row[name]) if name == "active" else row[name]) for name in _AUDITED}
+def audited_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An account row's audited fields, as the audit log holds them (``active`` a true/false)."""
+    return {name: (bool(row[name]) if name == "active" else row[name]) for name in AUDITED_FIELDS}
 
 
 class AccountVerbs(StoreBase):
@@ -187,7 +190,7 @@ class AccountVerbs(StoreBase):
         administrator cannot be demoted or switched off (nobody could manage accounts then)."""
         with self.transaction():
             row = self._account_row(account_id)
-            before = _audited(dict(row))
+            before = audited_values(dict(row))
             losing_admin = before["role"] == Role.ADMINISTRATOR and before["active"]
             if losing_admin and (role != Role.ADMINISTRATOR or not active) and self._active_admins() == 1:
                 raise InputError(
@@ -242,7 +245,7 @@ class AccountVerbs(StoreBase):
             "password_changed_at": now,
         }
         account_id = self._insert("accounts", row)
-        self._audit_as(who, "account", account_id, "create", None, _audited(row))
+        self._audit_as(who, "account", account_id, "create", None, audited_values(row))
         return self._account(account_id)
 
     def _account_row(self, account_id: int) -> sqlite3.Row:
