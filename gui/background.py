@@ -1,8 +1,8 @@
 """The one helper for slow work: ``run_in_background(parent, fn, on_done, on_error)`` on a thread pool.
 
 ``fn`` runs on a worker thread and never touches a widget; ``on_done(result)`` or ``on_error(exc)`` run
-back on the main thread, and only while ``parent`` is alive. Tests swap in ``SynchronousPool`` with
-``set_pool`` so the same code runs in order, without threads.
+back on the main thread, and only while ``parent`` is alive (work that outlasts its window ends quietly).
+Tests swap in ``SynchronousPool`` with ``set_pool`` so the same code runs in order, without threads.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 
 class Pool(Protocol):
@@ -49,6 +50,12 @@ class _Job(QRunnable):
 
 
 _pool: Pool | None = None
+_waiting: set[_Relay] = set()  # relays whose work has not reported yet (touched on the main thread only)
+
+
+def _forget(relay: _Relay) -> None:
+    _waiting.discard(relay)
+    relay.deleteLater()
 
 
 def set_pool(pool: Pool | None) -> Pool | None:
@@ -65,15 +72,21 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
 ) -> None:
     """Run ``fn()`` off the main thread, then ``on_done(result)`` or ``on_error(error)`` on it."""
-    relay = _Relay(parent)  # owned by parent: its slots never run after the window is gone
+    # The relay belongs to nobody but this call: were it the parent's child, closing the window while the
+    # work runs would delete it under the worker's emit. It lives until its report arrives, and the report
+    # is dropped when the parent is gone by then.
+    relay = _Relay()
+    _waiting.add(relay)  # kept alive here, not by garbage-collector luck, until its report arrives
 
     def finished(result: Any) -> None:
-        relay.deleteLater()
-        on_done(result)
+        _forget(relay)
+        if isValid(parent):
+            on_done(result)
 
     def failed(error: BaseException) -> None:
-        relay.deleteLater()
-        on_error(error)
+        _forget(relay)
+        if isValid(parent):
+            on_error(error)
 
     relay.done.connect(finished)
     relay.failed.connect(failed)

@@ -51,3 +51,31 @@ def test_synchronous_pool_runs_in_order() -> None:
         assert order == ["work", "done"]
     finally:
         background.set_pool(previous)
+
+
+def test_a_window_closed_while_its_work_runs_is_not_told_and_nothing_breaks(qtbot: QtBot) -> None:
+    """The work ends after its window is gone (a daily backup still checking when the desk closes)."""
+    background.set_pool(None)
+    parent = QObject()
+    release = threading.Event()
+    finished = threading.Event()
+    told: list[object] = []
+
+    def work() -> int:
+        release.wait(30)
+        finished.set()
+        return 1
+
+    run_in_background(parent, work, told.append, told.append)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: _deleted(parent), timeout=5_000)
+    release.set()
+    assert finished.wait(30)
+    qtbot.wait(200)  # any queued report would arrive now; an emit on a deleted relay raised here before
+    assert told == []
+
+
+def _deleted(obj: QObject) -> bool:
+    from shiboken6 import isValid
+
+    return not isValid(obj)
