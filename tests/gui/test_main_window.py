@@ -262,6 +262,11 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     assert table_rows(named(window, "dayTable"))[0][5] == "Final"
     status = window.status_text.text()  # not "New visit for …" any more (issue 15)
     assert "saved as final (SB-" in status and "New visit" not in status
+    paid = named(window, "encounterPaid")  # the patient pays at the desk: the status line says so
+    qtbot.keyClicks(paid, "45")
+    qtbot.keyClick(paid, Qt.Key.Key_Return)
+    status = window.status_text.text()
+    assert "Paid $45.00" in status and "balance $325.00" in status and "saved as final" not in status
     # the provider, place and visit drop-downs come before the quick-entry line
     fake_dialogs.answers["choose"].append(1)  # already seen today: start another visit
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -229,10 +229,19 @@ def test_save_as_pdf_says_where_the_file_went_and_opens_its_folder(
 
 
 def test_the_save_dialog_starts_in_the_folder_of_the_last_pdf_saved(
-    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    fake_dialogs: FakeDialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first save starts in the home folder; the next starts where the last PDF went (kept per user
-    in ``QSettings``, so also after the window is opened again), not in the home folder again."""
+    """The first save starts in the Documents folder (the home folder when there is none); the next
+    starts where the last PDF went (kept per user in ``QSettings``, so also after the window is opened
+    again), not in Documents again."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     finalise_visit(qtbot, window, fake_dialogs, "sample", "2 ak face")
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     target = tmp_path / "superbills" / "first.pdf"
@@ -240,16 +249,20 @@ def test_the_save_dialog_starts_in_the_folder_of_the_last_pdf_saved(
     fake_dialogs.answers["save_file"].append(target)
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
     first_start = Path(fake_dialogs.seen[-1][2]).parent
-    assert first_start == Path.home()
+    assert first_start == home / "Documents"
     fake_dialogs.answers["save_file"].append(None)  # the user looks where it starts, then cancels
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
     assert Path(fake_dialogs.seen[-1][2]).parent == target.parent
     for left in target.parent.iterdir():
         left.unlink()
-    target.parent.rmdir()  # a folder that is gone: back to the home folder
+    target.parent.rmdir()  # a folder that is gone: back to Documents
     fake_dialogs.answers["save_file"].append(None)
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
-    assert Path(fake_dialogs.seen[-1][2]).parent == Path.home()
+    assert Path(fake_dialogs.seen[-1][2]).parent == home / "Documents"
+    (home / "Documents").rmdir()  # no Documents folder at all: the home folder
+    fake_dialogs.answers["save_file"].append(None)
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert Path(fake_dialogs.seen[-1][2]).parent == home
 
 
 def test_print_dialog_cancelled_prints_nothing(
