@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -364,3 +365,23 @@ def test_no_mnemonic_is_used_twice_in_the_window_or_a_menu(window: MainWindow) -
                     inside.setdefault(item_key, []).append(item.text())
             assert {k: v for k, v in inside.items() if len(v) > 1} == {}, action.text()
     assert {k: v for k, v in seen.items() if len(v) > 1} == {}
+
+
+def test_f1_lists_every_key_in_a_table_commands_menus_and_fields(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """The list lines keys and commands up in columns (spaces could not, in a proportional font) and
+    names the Alt letters of the menus and of the fields, each once."""
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    _kind, title, text = fake_dialogs.seen[-1]
+    assert title == "Keyboard shortcuts" and text.startswith("<table")
+    rows = [line for line in text.splitlines() if line.startswith("<tr><td>")]
+    pairs = {tuple(re.findall(r"<td>(.*?)(?:&nbsp;)*</td>", row)) for row in rows}
+    assert ("Ctrl+Shift+R", "Review sheet…") in pairs
+    assert ("Alt+V", "the Visit menu") in pairs
+    assert ("Alt+M", "Visit (E/M)") in pairs and ("Alt+Q", "Quick entry") in pairs
+    assert ("Alt+U", "Decision for surgery (57)") in pairs
+    keys = [keys for keys, _what in pairs if keys.startswith("Alt+") and len(keys) == 5]
+    assert len(keys) == len(set(keys))
+    for heading in ("Commands", "Menus", "Go to a field"):
+        assert f"<b>{heading}</b>" in text
