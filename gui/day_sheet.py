@@ -104,8 +104,10 @@ class DaySheet(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.print_day_button)
         bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.totals)
+        # the label takes the whole width, right-aligned: beside a stretch, a word-wrapping label gets
+        # its narrow preferred width and the charges went onto a second line
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.totals, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(nav)

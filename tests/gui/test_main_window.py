@@ -385,3 +385,20 @@ def test_f1_lists_every_key_in_a_table_commands_menus_and_fields(
     assert len(keys) == len(set(keys))
     for heading in ("Commands", "Menus", "Go to a field"):
         assert f"<b>{heading}</b>" in text
+
+
+def test_the_day_totals_stay_on_one_line_at_1366_wide(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """Seen in the keyboard-only clinic day: "charges $1,630.00" wrapped onto a second line though the
+    panel had room (the label sat beside a stretch at its narrow preferred width)."""
+    window.resize(1366, 768)
+    window.splitter.setSizes([560, 806])
+    for name in ("sample", "jordan", "riley"):
+        open_first_patient(qtbot, window, name)
+        quick_enter(qtbot, window, "12 ak face cryo")
+        fake_dialogs.defaults["ask"] = True
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    totals = named(window, "dayTotals")
+    qtbot.waitUntil(lambda: "3 visits" in totals.text())
+    assert totals.height() < 2 * totals.fontMetrics().lineSpacing()
