@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
             return
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
+        if self.editor.encounter is not None and self.editor.patient is not None:
+            self.status_text.setText(status_line.visit_opened(self.editor.encounter, self.editor.patient))
 
     def offer_drafts(self) -> None:
         """After a crash or an unfinished day: offer to open the drafts left in the database."""

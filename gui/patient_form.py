@@ -210,6 +210,17 @@ class PatientForm(QGroupBox):
             self.phone,
         )
 
+    def choices(self) -> tuple[QComboBox, ...]:
+        """The form's drop-downs (sex, the two insurances and the relationships to their subscribers)."""
+        return (self.sex, self.payer, self.relationship, self.second_payer, self.second_relationship)
+
+    def contents(self) -> tuple[object, ...]:
+        """Everything the form holds now: what was typed and what was picked (to tell a change)."""
+        return (
+            *(line.text() for line in self.text_fields()),
+            *(box.currentIndex() for box in self.choices()),
+        )
+
     def start_new(self, payers: list[Payer], typed: str) -> None:
         """An empty form for a new patient, with a name and date of birth ``typed`` in the search."""
         self.editing = None

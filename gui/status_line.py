@@ -26,3 +26,14 @@ def payment_recorded(record: EncounterRecord, patient: Patient) -> str:
         f"Paid {format_cents(record.paid_cents)} recorded for {patient.display_name} "
         f"({record.document_number}): balance {format_cents(record.balance_cents)}."
     )
+
+
+def visit_opened(record: EncounterRecord, patient: Patient) -> str:
+    """``Opened the visit of O'Brien-Smith, Tom on 12/02/2026 (final, SB-000002).`` — so the line never
+    keeps talking about the visit shown before."""
+    state = (
+        record.status.value
+        if record.document_number is None
+        else (f"{record.status.value}, {record.document_number}")
+    )
+    return f"Opened the visit of {patient.display_name} on {shown_date(record.date_of_service)} ({state})."

@@ -268,6 +268,12 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     qtbot.keyClick(paid, Qt.Key.Key_Return)
     status = window.status_text.text()
     assert "Paid $45.00" in status and "balance $325.00" in status and "saved as final" not in status
+    fake_dialogs.answers["choose"].append(0)  # already seen today: open that visit
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "sample")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    status = window.status_text.text()  # about the visit opened, not the payment shown before
+    assert status.startswith("Opened the visit of Sample, Avery on ") and "(final, SB-" in status
     # the provider, place and visit drop-downs come before the quick-entry line
     fake_dialogs.answers["choose"].append(1)  # already seen today: start another visit
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
