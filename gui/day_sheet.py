@@ -150,10 +150,21 @@ class DaySheet(QWidget):
 
     # -- rows ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the day's encounters from the store again."""
+        """Read the day's encounters from the store again; the highlighted visit stays highlighted (after
+        a lock, a restore or a change from another program the sheet still points at the editor's visit)."""
+        highlighted = self._highlighted_id()
         self._providers = {p.id: p.display_name for p in self._store.providers(include_inactive=True)}
         self.model.set_records([self._row(e) for e in self._store.encounters_on(self.day)])
         self._show_totals()
+        if highlighted is not None:
+            self.select_encounter(highlighted)
+
+    def _highlighted_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isSelected(index):
+            return None
+        row: DayRow = self.model.records()[self.proxy.mapToSource(index).row()]
+        return row.encounter.id
 
     def show_encounter(
         self,
