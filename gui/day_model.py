@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.coding import kinds
 from core.coding.model import LesionKind
 from core.money import format_cents
 from core.store.records import EncounterRecord, EncounterStatus
-from core.text import counted
-from gui.lesion_model import KIND_NAMES
 from gui.table_model import RecordTableModel
 
 STATUS_NAMES: dict[EncounterStatus, str] = {
@@ -34,18 +33,12 @@ class DayRow:
     charge_cents: int
 
 
-def _counted_kind(kind: LesionKind, count: int) -> str:
-    """``4 skin tags`` (a thing, counted), ``12 premalignant`` (the other kinds' names are adjectives)."""
-    name = KIND_NAMES[kind].lower()
-    return counted(count, name) if kind is LesionKind.SKIN_TAG else f"{count} {name}"
-
-
 def lesion_summary(encounter: EncounterRecord) -> str:
     """``12 premalignant, 3 benign``: how many lesions of each kind, in entry order."""
     totals: dict[LesionKind, int] = {}
     for group in encounter.lesions:
         totals[group.kind] = totals.get(group.kind, 0) + group.count
-    parts = [_counted_kind(kind, count) for kind, count in totals.items()]
+    parts = [kinds.kind(kind).counted(count) for kind, count in totals.items()]
     if encounter.em_code:
         parts.append(f"visit {encounter.em_code}")
     return ", ".join(parts) or "nothing entered yet"
