@@ -171,10 +171,13 @@ class DaySheet(QWidget):
         encounter: EncounterRecord,
         coded: visit.CodedVisit | None = None,
         patient: Patient | None = None,
+        *,
+        select: bool = True,
     ) -> None:
         """Add or update one encounter's row after it was saved (only that row changes). The editor
         passes the coding it just made and the patient it shows, so the sheet neither codes the draft
-        again nor reads anything from the database."""
+        again nor reads anything from the database. ``select``: the row becomes the highlighted one
+        (the editor's own visit); rows changed in passing (a day marked printed) leave the highlight."""
         if encounter.date_of_service != self.day:
             self.reload()
             return
@@ -184,7 +187,8 @@ class DaySheet(QWidget):
         else:
             self.model.replace_record(row, self._row(encounter, coded, patient))
         self._show_totals()
-        self.select_encounter(encounter.id)
+        if select:
+            self.select_encounter(encounter.id)
 
     def select_encounter(self, encounter_id: int | None) -> None:
         """Make ``encounter_id``'s row the current one; with ``None`` (or a visit not on this day) no

@@ -25,7 +25,7 @@ from core.store.records import EncounterStatus
 from gui import background
 from gui.main_window import MainWindow
 from gui.printing import on_white
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
 
 
 def add_patient(window: MainWindow, first: str, last: str) -> None:
@@ -410,3 +410,26 @@ def test_a_colour_page_is_still_well_under_a_megabyte_at_300_dpi(
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
     assert target.stat().st_size < 1_000_000
     assert all(width / inches == 300 for width, _height, inches in page_images(target))
+
+
+def test_saving_the_day_keeps_the_day_sheet_on_the_visit_in_the_editor(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    """Seen in the keyboard-only clinic day: marking the day printed highlighted each row in turn and
+    left the last one highlighted, while the editor showed another visit."""
+    finalise_visit(qtbot, window, fake_dialogs, "sample", "2 ak face")
+    finalise_visit(qtbot, window, fake_dialogs, "jordan", "2 ak face")
+    day = named(window, "dayTable")
+    first_row = day.model().index(0, 0)
+    qtbot.mouseClick(day.viewport(), Qt.MouseButton.LeftButton, pos=day.visualRect(first_row).center())
+    qtbot.keyClick(day, Qt.Key.Key_Return)  # the first visit of the day in the editor
+    assert window.editor.patient is not None and window.editor.patient.last_name == "Sample"
+    qtbot.keyClick(
+        window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "superbillPreview") is not None, timeout=20000)
+    fake_dialogs.answers["save_file"].append(tmp_path / "day.pdf")
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert [row[5] for row in table_rows(day)] == ["Printed", "Printed"]
+    assert day.model().index(day.currentIndex().row(), 0).data() == "Sample, Avery"
+    assert window.editor.patient.last_name == "Sample"
