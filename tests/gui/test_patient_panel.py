@@ -445,3 +445,22 @@ def test_esc_closes_a_patient_opened_for_correction_when_nothing_changed(
     assert named(patient_panel, "patientLastName").text() == "Sample"
     qtbot.keyClick(named(patient_panel, "patientFirstName"), Qt.Key.Key_Escape)
     assert not patient_panel.form_area.isVisible() and fake_dialogs.kinds() == []
+
+
+def test_no_insurance_is_one_choice_and_a_patient_with_the_self_pay_payer_keeps_it(
+    qtbot: QtBot, patient_panel: PatientPanel, store: Store, fake_dialogs: FakeDialogs
+) -> None:
+    """Seen in the keyboard-only clinic day: the Insurance list offered "no insurance (self-pay)" and the
+    payer "Self-pay (no insurance)" — two entries for one choice."""
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    for name in ("patientPayer", "patientSecondaryPayer"):
+        box = named(patient_panel, name)
+        items = [box.itemText(i).lower() for i in range(box.count())]
+        assert sum("self-pay" in item for item in items) == (1 if name == "patientPayer" else 0), items
+        assert any("aetna" in item for item in items)
+    qtbot.keyClick(named(patient_panel, "patientFirstName"), Qt.Key.Key_Escape)
+    morgan = store.search_patients("dummy")[0]  # a demo patient on the self-pay payer
+    patient_panel.edit_patient(morgan)
+    assert named(patient_panel, "patientPayer").currentData() == morgan.payer_id is not None
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert store.get_patient(morgan.id).payer_id == morgan.payer_id
