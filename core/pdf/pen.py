@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.pdf.text import Text
+from core.pdf.theme import register_font
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Pen:
                 color = text_color
             for piece_font, piece in pieces:
                 if piece_font != font or text_size != size:
+                    register_font(piece_font)
                     out.setFont(piece_font, text_size)
                     font, size = piece_font, text_size
                 # ReportLab's own encoding (TrueType subsets), replayed from the state it started in

@@ -19,7 +19,7 @@ from core.dates import shown_date
 from core.pdf.pages import draw_page, paginate
 from core.pdf.pen import Pen
 from core.pdf.sections import sheet
-from core.pdf.theme import BODY_SIZE, FONT, PAGE_HEIGHT, PAGE_WIDTH, register_fonts
+from core.pdf.theme import BODY_SIZE, FONT, PAGE_HEIGHT, PAGE_WIDTH, register_font
 from core.superbill.model import Superbill
 
 
@@ -30,7 +30,7 @@ def render_superbills(superbills: Sequence[Superbill], out: Path | BinaryIO) -> 
     """
     if not superbills:
         raise ValueError("render_superbills needs at least one superbill")
-    register_fonts()
+    register_font(FONT)  # the canvas's initial font
     title = (
         f"Superbill {superbills[0].document_number}"
         if len(superbills) == 1

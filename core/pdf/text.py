@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from core.pdf.theme import BOLD_OF, register_fonts
+from core.pdf.theme import BOLD_OF, register_font
 
 #: whitespace that separates words (as ReportLab's paragraphs: a no-break space does not)
 _WHITESPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
@@ -28,7 +28,7 @@ _SPACE_SHRINK = 0.05
 Piece = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: styles are constants (core.pdf.looks)
 class TextStyle:
     """Font, size, line spacing, colour and alignment of a paragraph."""
 
@@ -62,7 +62,7 @@ class Text:
 
 @cache
 def _font(name: str) -> Any:
-    register_fonts()
+    register_font(name)
     return pdfmetrics.getFont(name)
 
 
