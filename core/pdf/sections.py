@@ -16,7 +16,17 @@ from core.money import format_cents
 from core.pdf import looks
 from core.pdf.grid import Block, Cell, Fill, Gap, Grid, Pads, Row, Rule, inner_width
 from core.pdf.text import Text, TextStyle, labelled, wrap, wrap_runs
-from core.pdf.theme import CONTENT_WIDTH, INK, RULE, SHADE, ZEBRA
+from core.pdf.theme import (
+    CONTENT_WIDTH,
+    FOOTER_HEIGHT,
+    HEADER_GAP,
+    INK,
+    MARGIN,
+    PAGE_HEIGHT,
+    RULE,
+    SHADE,
+    ZEBRA,
+)
 from core.superbill.model import Diagnosis, InsuranceBlock, LesionDetail, ServiceLine, Superbill
 
 #: A line with more lesion entries than this may break between them (else it is kept on one page).
@@ -76,9 +86,10 @@ def us_date(day: date) -> str:
 
 def sheet(superbill: Superbill) -> Sheet:
     """Everything one superbill shows."""
+    top = header(superbill)
     return Sheet(
-        header=header(superbill),
-        body=body(superbill),
+        header=top,
+        body=body(superbill, PAGE_HEIGHT - 2 * MARGIN - top.height - HEADER_GAP - FOOTER_HEIGHT),
         footer=(
             f"Document {superbill.document_number}  ·  Content hash {superbill.content_hash}"
             f"  ·  {NOT_A_CLAIM}"
@@ -343,8 +354,9 @@ def lesion_text(lesion: LesionDetail) -> str:
     return "  ·  ".join(word for word in words if word)
 
 
-def totals_and_payment(superbill: Superbill) -> Grid:
-    """Total charges, paid today and balance, right-aligned, next to a note for the patient."""
+def totals_and_payment(superbill: Superbill, *, with_note: bool = True) -> Grid:
+    """Total charges, paid today and balance, right-aligned, next to a note for the patient (and the
+    practice's note, unless ``with_note`` is false)."""
     totals = superbill.totals
     figures_widths = (110.0, 84.0)
     pads = Pads(2.5, 6, 3, 6)
@@ -379,7 +391,7 @@ def totals_and_payment(superbill: Superbill) -> Grid:
     ]
     if totals.paid_cents > 0 and totals.balance_cents <= 0:
         note += [Gap(4), wrap("PAID IN FULL — no balance is due from the patient.", looks.STRONG, note_width)]
-    if superbill.note:
+    if superbill.note and with_note:
         note += [Gap(4), wrap(superbill.note, looks.BODY, note_width)]
     row = Row((Cell(tuple(note), Pads(0, 12, 0, 0)), Cell((figures,), _NONE, right=True)))
     return Grid(widths, (row,))
@@ -405,13 +417,33 @@ def signature(superbill: Superbill) -> Grid:
     return Grid(widths, rows, rules=(("below", 0, 0, 0, 0, 0.8, INK), ("below", 2, 2, 0, 0, 0.8, INK)))
 
 
-def body(superbill: Superbill) -> tuple[Item, ...]:
-    """Everything below the repeated header, in reading order."""
+def practice_note(superbill: Superbill) -> Rows:
+    """The practice's note on its own, one row per line, free to break across pages anywhere."""
+    widths = (CONTENT_WIDTH - 200, 200.0)
+    text = wrap(superbill.note, looks.BODY, widths[0] - 12)
+    rows = tuple(
+        Row((Cell((Text((line,), text.style, text.width),), Pads(0, 12, 0, 0)), Cell(pads=_NONE)))
+        for line in text.lines
+    )
+    return Rows(Grid(widths, rows), frozenset(), repeat=0)
+
+
+def body(superbill: Superbill, room: float) -> tuple[Item, ...]:
+    """Everything below the repeated header, in reading order; ``room`` is the height of a page's body.
+
+    The totals and signature ride with the last service line; after the table when the practice's note
+    makes them tall; and when even that would not fit on a page, the note flows line by line between
+    the totals and the signature.
+    """
     items: list[Item] = [parties(superbill), Gap(7), diagnoses(superbill), Gap(7)]
     # what the checks found is for staff (the review sheet, core.review), never on the patient's paper
-    closing: list[Block] = [totals_and_payment(superbill), Gap(12), signature(superbill)]
+    totals = totals_and_payment(superbill)
+    closing: list[Block] = [totals, Gap(12), signature(superbill)]
     if sum(block.height for block in closing) <= CLOSING_INLINE_LIMIT:
         items.append(service_lines(superbill, closing))
-    else:  # a long practice note: let it flow after the table instead
+    elif totals.height <= room:  # a long practice note: let it flow after the table instead
         items += [service_lines(superbill), Gap(6), *closing]
+    else:
+        short = totals_and_payment(superbill, with_note=False)
+        items += [service_lines(superbill), Gap(6), short, Gap(4), practice_note(superbill), *closing[1:]]
     return tuple(items)
