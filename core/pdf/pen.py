@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
+
 from core.pdf.text import Text
 from core.pdf.theme import register_font
 
@@ -50,9 +52,12 @@ class Pen:
         """Write the page to ``canvas`` (ReportLab ``Canvas``); the page is not ended here.
 
         ``codes`` remembers, for one document, the PDF operators ReportLab wrote for a string in a font
-        (the glyph codes of the embedded subset and the subset it ended in): a day's superbills repeat
-        most strings, and encoding them again is most of the time spent writing text.
+        (the glyph codes of the embedded subset and the subset it ended in), and those of a rule, a
+        fill or a text position: a day's superbills repeat most strings at the same places, and
+        formatting them again is most of the time spent writing a page.
         """
+        code = canvas._code  # the operators are the ones ReportLab's own calls would append
+        key: tuple[Any, ...]
         canvas.saveState()
         canvas.setLineJoin(1)
         fill_color = stroke_color = line_width = line_cap = None
@@ -62,7 +67,10 @@ class Pen:
                 if color is not fill_color:
                     canvas.setFillColor(color)
                     fill_color = color
-                canvas.rect(x, y, width, height, stroke=0, fill=1)
+                key = ("re", x, y, width, height)
+                if (op := codes.get(key)) is None:
+                    op = codes[key] = (f"n {fp_str(x, y, width, height)} re f*", 0)  # Canvas.rect, fill only
+                code.append(op[0])
             else:
                 _, color, width, x0, y0, x1, y1, cap = shape
                 if cap != line_cap:
@@ -74,7 +82,10 @@ class Pen:
                 if width != line_width:
                     canvas.setLineWidth(width)
                     line_width = width
-                canvas.line(x0, y0, x1, y1)
+                key = ("l", x0, y0, x1, y1)
+                if (op := codes.get(key)) is None:
+                    op = codes[key] = (f"n {fp_str(x0, y0)} m {fp_str(x1, y1)} l S", 0)  # Canvas.line
+                code.append(op[0])
         canvas.restoreState()
         if not self.texts:
             return
@@ -83,7 +94,10 @@ class Pen:
         for index, (x, y, text_size, text_color, pieces) in enumerate(self.texts):
             if index:  # each string a text object of its own (font and colour carry over), so a PDF
                 out._code.append("ET BT")  # reader sees separate strings, as ReportLab's tables wrote them
-            out.setTextOrigin(x, y)
+            key = ("Tm", x, y)
+            if (op := codes.get(key)) is None:
+                op = codes[key] = (f"1 0 0 1 {fp_str(x, y)} Tm", 0)  # TextObject.setTextOrigin
+            out._code.append(op[0])
             if text_color is not color:
                 out.setFillColor(text_color)
                 color = text_color

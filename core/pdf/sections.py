@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from core.money import format_cents
 from core.pdf import looks
@@ -27,7 +28,15 @@ from core.pdf.theme import (
     SHADE,
     ZEBRA,
 )
-from core.superbill.model import Diagnosis, InsuranceBlock, LesionDetail, ServiceLine, Superbill
+from core.superbill.model import (
+    Diagnosis,
+    InsuranceBlock,
+    LesionDetail,
+    ProviderBlock,
+    ServiceLine,
+    Superbill,
+    Totals,
+)
 
 #: A line with more lesion entries than this may break between them (else it is kept on one page).
 KEEP_WHOLE_DETAIL_ROWS = 24
@@ -228,7 +237,11 @@ def _coverage(insurance: InsuranceBlock, width: float) -> list[Text]:
 
 def diagnoses(superbill: Superbill) -> Grid:
     """Diagnoses A–L in two columns (A–F down the left, G–L down the right), code then description."""
-    found = superbill.diagnoses
+    return _diagnoses(superbill.diagnoses)
+
+
+@lru_cache(maxsize=256)  # the boxes below are made once per run for the same content (a day repeats it)
+def _diagnoses(found: tuple[Diagnosis, ...]) -> Grid:
     rows_needed = max(1, (len(found) + 1) // 2)
     half = CONTENT_WIDTH / 2
     widths = (16, 56, half - 72, 16, 56, half - 72)
@@ -322,6 +335,7 @@ def service_lines(superbill: Superbill, closing: Sequence[Text | Block] = ()) ->
     return Rows(Grid(widths, tuple(rows), tuple(fills), tuple(rules)), unbreakable)
 
 
+@lru_cache(maxsize=1024)
 def _line_cells(line: ServiceLine) -> tuple[Cell, ...]:
     texts: list[tuple[str, TextStyle]] = [
         (us_date(line.date_of_service), looks.BODY),
@@ -338,11 +352,12 @@ def _line_cells(line: ServiceLine) -> tuple[Cell, ...]:
     )
 
 
-def _line_detail(line: ServiceLine, width: float) -> list[Text]:
+@lru_cache(maxsize=1024)
+def _line_detail(line: ServiceLine, width: float) -> tuple[Text, ...]:
     parts = [labelled("Lesions:", lesion_text(lesion), looks.DETAIL, width) for lesion in line.lesions]
     if line.why:
         parts.append(wrap(f"Why this code: {line.why}", looks.WHY, width))
-    return parts
+    return tuple(parts)
 
 
 def lesion_text(lesion: LesionDetail) -> str:
@@ -357,7 +372,11 @@ def lesion_text(lesion: LesionDetail) -> str:
 def totals_and_payment(superbill: Superbill, *, with_note: bool = True) -> Grid:
     """Total charges, paid today and balance, right-aligned, next to a note for the patient (and the
     practice's note, unless ``with_note`` is false)."""
-    totals = superbill.totals
+    return _totals(superbill.totals, superbill.note if with_note else "")
+
+
+@lru_cache(maxsize=256)
+def _totals(totals: Totals, practice_note: str) -> Grid:
     figures_widths = (110.0, 84.0)
     pads = Pads(2.5, 6, 3, 6)
 
@@ -391,15 +410,19 @@ def totals_and_payment(superbill: Superbill, *, with_note: bool = True) -> Grid:
     ]
     if totals.paid_cents > 0 and totals.balance_cents <= 0:
         note += [Gap(4), wrap("PAID IN FULL — no balance is due from the patient.", looks.STRONG, note_width)]
-    if superbill.note and with_note:
-        note += [Gap(4), wrap(superbill.note, looks.BODY, note_width)]
+    if practice_note:
+        note += [Gap(4), wrap(practice_note, looks.BODY, note_width)]
     row = Row((Cell(tuple(note), Pads(0, 12, 0, 0)), Cell((figures,), _NONE, right=True)))
     return Grid(widths, (row,))
 
 
 def signature(superbill: Superbill) -> Grid:
     """Provider signature and date lines, with the provider's printed name underneath."""
-    provider = superbill.provider
+    return _signature(superbill.provider)
+
+
+@lru_cache(maxsize=64)
+def _signature(provider: ProviderBlock) -> Grid:
     name = f"{provider.name}, {provider.credentials}" if provider.credentials else provider.name
     widths = (CONTENT_WIDTH * 0.62, CONTENT_WIDTH * 0.08, CONTENT_WIDTH * 0.30)
     blank = Cell(pads=_NONE, blank=True)
