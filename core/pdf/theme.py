@@ -8,6 +8,7 @@ hyphens, apostrophes) shows.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from importlib import resources
 from io import BytesIO
@@ -57,12 +58,18 @@ BODY_SIZE = 8.5
 SMALL_SIZE = 7.5
 
 
+_REGISTERING = threading.Lock()  # the window renders on worker threads: a face is parsed once
+
+
 @cache
 def register_font(name: str) -> None:
     """Register one of the embedded fonts with ReportLab, once per process (the superbill registers
     only the faces it draws with: parsing a font file is a good part of a command's start)."""
-    data = resources.files("resources.fonts").joinpath(_FONT_FILES[name]).read_bytes()
-    pdfmetrics.registerFont(TTFont(name, BytesIO(data)))
+    with _REGISTERING:
+        if name in pdfmetrics.getRegisteredFontNames():
+            return
+        data = resources.files("resources.fonts").joinpath(_FONT_FILES[name]).read_bytes()
+        pdfmetrics.registerFont(TTFont(name, BytesIO(data)))
 
 
 @cache
