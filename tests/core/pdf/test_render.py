@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
 from core.pdf.render import render_superbills
-from core.pdf.styles import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, MARGIN, PAGE_WIDTH
+from core.pdf.theme import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, MARGIN, PAGE_WIDTH
 from core.superbill.model import LesionDetail, Superbill
 from tests.core.superbill.samples import ak_superbill, big_superbill
 

@@ -211,6 +211,33 @@ def test_print_void_reopen(store: Store) -> None:
         store.reopen(draft.id)
 
 
+def test_printing_a_day_at_once_changes_and_audits_as_printing_each_alone(
+    store: Store, clock: FakeClock
+) -> None:
+    mixes = [(AK12,), (SK3,), (AK12, SK3)]
+    alone = [_final(store, *mix) for mix in mixes]
+    together = [_final(store, *mix) for mix in mixes]
+    clock.advance(minutes=5)
+    printed_alone = [store.mark_printed([e.id or 0])[0] for e in alone]
+    ids = [e.id or 0 for e in reversed(together)]
+    printed_together = store.mark_printed(ids)
+    assert [e.id for e in printed_together] == ids  # in the order asked
+    printed_together.reverse()
+    for one, other in zip(printed_alone, printed_together, strict=True):
+        assert other == store.get_encounter(other.id or 0)
+        assert (other.status, other.version, other.updated_at) == (one.status, one.version, one.updated_at)
+        [*_, one_row] = store.audit_entries("encounter", one.id)
+        [*_, other_row] = store.audit_entries("encounter", other.id)
+        assert (other_row.action, other_row.before, other_row.after) == (
+            one_row.action,
+            one_row.before,
+            one_row.after,
+        )
+    with pytest.raises(NotFoundError):  # all or nothing
+        store.mark_printed([*ids, 999_999])
+    assert [store.get_encounter(i).version for i in ids] == [e.version for e in reversed(printed_together)]
+
+
 def test_payment(store: Store) -> None:
     final = _final(store, AK12)
     paid = store.record_payment(final.id or 0, 5000)
