@@ -26,8 +26,8 @@ import gzip
 import os
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MAGIC = "#superbill-icd10cm"
 FORMAT_VERSION = "1"
@@ -37,8 +37,11 @@ class IndexFormatError(ValueError):
     """The bytes are not an ICD-10-CM index file this version of the program can read."""
 
 
-@dataclass(frozen=True)
-class IndexRow:
+# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
+# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
+# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
+# equality by value, hashing and the same repr.
+class IndexRow(NamedTuple):
     """One code as stored: ``code`` without its dot, ``billable`` False for a heading."""
 
     code: str
@@ -51,8 +54,7 @@ def _clean_field(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class IndexData:
+class IndexData(NamedTuple):
     """A parsed index: release name, where it came from, and the sorted code lines as one string."""
 
     release: str

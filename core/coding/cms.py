@@ -22,11 +22,10 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from core import packaged
 
@@ -71,8 +70,36 @@ class CmsTableError(ValueError):
     """A row or file of a CMS table does not have the shape the program expects."""
 
 
-@dataclass(frozen=True)
-class Release:
+class _Table:
+    """Base of the three tables below: read-only attributes, compared and hashed by identity, and a
+    ``Name(field=value, ...)`` repr, as the frozen ``eq=False`` dataclasses they were. Plain classes:
+    ``superbill code`` imports this module, and making a dataclass costs about 1.5 ms in Python 3.11
+    (it compiles each generated method with ``exec``; issue 14)."""
+
+    __slots__ = ()
+    #: the attributes in order (the repr's order)
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__qualname__}({values})"
+
+
+# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
+# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
+# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
+# equality by value, hashing and the same repr.
+class Release(NamedTuple):
     """Which release a table is, and where it came from (``origin`` is ``shipped`` or ``loaded``)."""
 
     kind: str
@@ -84,8 +111,7 @@ class Release:
     path: Path | None = None
 
 
-@dataclass(frozen=True)
-class RvuFacts:
+class RvuFacts(NamedTuple):
     """One code's row of a Physician Fee Schedule Relative Value File (the global service)."""
 
     code: str
@@ -102,18 +128,23 @@ class RvuFacts:
     conversion_factor: Decimal
 
 
-@dataclass(frozen=True, eq=False)
-class RvuTable:
+class RvuTable(_Table):
     """One year's RVUs for the program's codes (compared and hashed by identity)."""
 
+    FIELDS = ("release", "year", "conversion_factor", "rows")
+    __slots__ = FIELDS
     release: Release
     year: int
     conversion_factor: Decimal
     rows: dict[str, RvuFacts]
 
+    def __init__(
+        self, release: Release, year: int, conversion_factor: Decimal, rows: dict[str, RvuFacts]
+    ) -> None:
+        self._set(release=release, year=year, conversion_factor=conversion_factor, rows=rows)
 
-@dataclass(frozen=True)
-class MueFacts:
+
+class MueFacts(NamedTuple):
     """A practitioner MUE: the value, the adjudication indicator (1, 2 or 3) and CMS's words."""
 
     code: str
@@ -123,16 +154,19 @@ class MueFacts:
     rationale: str
 
 
-@dataclass(frozen=True, eq=False)
-class MueTable:
-    """The practitioner MUE table for the program's codes."""
+class MueTable(_Table):
+    """The practitioner MUE table for the program's codes (compared and hashed by identity)."""
 
+    FIELDS = ("release", "rows")
+    __slots__ = FIELDS
     release: Release
     rows: dict[str, MueFacts]
 
+    def __init__(self, release: Release, rows: dict[str, MueFacts]) -> None:
+        self._set(release=release, rows=rows)
 
-@dataclass(frozen=True)
-class PtpPair:
+
+class PtpPair(NamedTuple):
     """An NCCI PTP edit: ``column2`` with ``column1`` on one day, and its modifier indicator."""
 
     column1: str
@@ -148,18 +182,29 @@ class PtpPair:
         return self.effective <= day and (self.deletion is None or day <= self.deletion)
 
 
-@dataclass(frozen=True, eq=False)
-class PtpTable:
+class PtpTable(_Table):
     """PTP pairs and what they cover: a pair outside the coverage is not decided by this table.
 
     The shipped extract covers pairs whose both codes are in ``codes``; a loaded CMS part file covers
     the pairs whose column-1 code lies in one of ``column1_ranges`` (a part holds a range of them).
+    Compared and hashed by identity.
     """
 
+    FIELDS = ("release", "pairs", "codes", "column1_ranges")
+    __slots__ = FIELDS
     release: Release
     pairs: tuple[PtpPair, ...]
-    codes: frozenset[str] | None = None
-    column1_ranges: tuple[tuple[str, str], ...] = ()
+    codes: frozenset[str] | None
+    column1_ranges: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        release: Release,
+        pairs: tuple[PtpPair, ...],
+        codes: frozenset[str] | None = None,
+        column1_ranges: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self._set(release=release, pairs=pairs, codes=codes, column1_ranges=column1_ranges)
 
     def covers(self, column1: str, column2: str) -> bool:
         """True when this table decides whether ``column1``/``column2`` is an edit."""
@@ -168,8 +213,7 @@ class PtpTable:
         return any(low <= column1 <= high for low, high in self.column1_ranges)
 
 
-@dataclass(frozen=True)
-class ActiveTables:
+class ActiveTables(NamedTuple):
     """The tables in use: RVUs by year, the MUE table, PTP tables (loaded first), and any problem."""
 
     rvu: dict[int, RvuTable]

@@ -8,8 +8,8 @@ Modifiers and diagnosis pointers are added later by the engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from core.coding import sizes, tables
 from core.coding.model import LesionGroup
@@ -20,8 +20,11 @@ from core.text import counted
 Entry = tuple[int, LesionGroup]
 
 
-@dataclass(frozen=True)
-class DraftLine:
+# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
+# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
+# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
+# equality by value, hashing and the same repr.
+class DraftLine(NamedTuple):
     """A billed code before modifiers and pointers."""
 
     cpt: str

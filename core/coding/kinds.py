@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.coding import tables
 from core.coding.model import LesionKind
@@ -32,16 +31,18 @@ class KindDeclarationError(ValueError):
     """The lesion-kind declaration is inconsistent (a programming or packaging error, not user input)."""
 
 
-@dataclass(frozen=True)
-class UncertainDiagnosis:
+# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
+# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
+# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
+# equality by value, hashing and the same repr.
+class UncertainDiagnosis(NamedTuple):
     """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
 
     prefix: str
     note: str
 
 
-@dataclass(frozen=True)
-class SiteRule:
+class SiteRule(NamedTuple):
     """Diagnosis prefixes whose fit depends on the site: with ``supports`` true they support the kind
     only at ``sites``; with false they do not support it at ``sites`` (an ICD-10-CM exclusion)."""
 
@@ -56,8 +57,7 @@ class SiteRule:
         return any(code.startswith(p) for p in self.prefixes)
 
 
-@dataclass(frozen=True)
-class DiagnosisSupport:
+class DiagnosisSupport(NamedTuple):
     """Which dotted-code prefixes support one kind, which are debated, and which depend on the site."""
 
     supports: tuple[str, ...]
@@ -77,8 +77,7 @@ class DiagnosisSupport:
         return next((u for u in self.uncertain if code.startswith(u.prefix)), None)
 
 
-@dataclass(frozen=True)
-class ExampleDiagnosis:
+class ExampleDiagnosis(NamedTuple):
     """The code a message gives as an example for one kind (``C44.311``, ``a basal cell carcinoma of
     the nose``), with its ICD-10-CM source."""
 
@@ -92,8 +91,7 @@ class ExampleDiagnosis:
         return f"{self.code} for {self.what}"
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One lesion kind of the contract."""
 
     name: str
@@ -120,8 +118,7 @@ class Kind:
         return f"{self.plural} (such as {self.example})" if self.example else self.plural
 
 
-@dataclass(frozen=True)
-class LesionType:
+class LesionType(NamedTuple):
     """A lesion the front desk names: its words set ``kind`` and ``diagnosis`` together.
 
     ``diagnosis`` is ``None`` when no single code fits (the code depends on the site): then no default
@@ -137,8 +134,7 @@ class LesionType:
     source: str
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(NamedTuple):
     """Every kind (in coding order), every type, and the cautions that apply to any kind."""
 
     kinds: tuple[Kind, ...]

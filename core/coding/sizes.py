@@ -11,8 +11,8 @@ Pure: the engine's JSON contract carries ``diameter_cm``/``area_sq_cm`` numbers 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _SIZE = re.compile(rf"^({_NUMBER})(?:[x×*]({_NUMBER}))?(mm|cm|cm2|cm²|sqcm)?$")
@@ -22,8 +22,11 @@ UNITS = {"mm": "mm", "cm": "cm", "cm2": "cm²", "cm²": "cm²", "sqcm": "cm²"}
 MOST_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Size:
+# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
+# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
+# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
+# equality by value, hashing and the same repr.
+class Size(NamedTuple):
     """A size as typed: its numbers exactly as written and its unit (``""`` when none was typed)."""
 
     numbers: tuple[str, ...]
