@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 #: verb -> module under core.commands that provides ``run(args) -> int``
 COMMANDS: dict[str, str] = {
@@ -28,8 +29,11 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe every command; no command module is imported here."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Describe every command, or with ``command`` the main options and that command alone (describing
+    all of them costs several ms, most of it looking up translations, which ``superbill code`` should
+    not pay for; issue 14). Parsing a command line that names ``command`` gives the same result and the
+    same messages either way. No command module is imported here."""
     parser = argparse.ArgumentParser(
         prog="superbill",
         description="Superbill Desk: code skin-lesion destructions and print superbills. "
@@ -48,7 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
         "SUPERBILL_PASSWORD instead (see docs/cli.md). Not needed for `code`.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for verb, describe in _DESCRIBE.items():
+        if command is None or verb == command:
+            describe(sub)
+    return parser
 
+
+_Subparsers = Any  # argparse's _SubParsersAction (a private class)
+
+
+def _code(sub: _Subparsers) -> None:
     code = sub.add_parser("code", help="code one encounter given as JSON (see docs/cli.md)")
     code.add_argument("file", nargs="?", default="-", help="JSON file, or - for standard input")
     code.add_argument(
@@ -57,9 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add the national Medicare payment benchmark for each line",
     )
 
+
+def _import(sub: _Subparsers) -> None:
     imp = sub.add_parser("import", help="import a day's encounters from another system (JSON)")
     imp.add_argument("file", help="JSON file, or - for standard input")
 
+
+def _print(sub: _Subparsers) -> None:
     prt = sub.add_parser("print", help="write superbill PDFs for one encounter or a whole day")
     target = prt.add_mutually_exclusive_group(required=True)
     target.add_argument(
@@ -78,25 +95,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="the biller's review sheet instead (acknowledged warnings, drafts, totals): for staff",
     )
 
+
+def _backup(sub: _Subparsers) -> None:
     bak = sub.add_parser("backup", help="copy the database to FILE (safe while the program is open)")
     bak.add_argument("file", type=Path)
 
+
+def _restore(sub: _Subparsers) -> None:
     res = sub.add_parser("restore", help="replace the database with a checked backup FILE")
     res.add_argument("file", type=Path)
 
+
+def _verify(sub: _Subparsers) -> None:
     sub.add_parser("verify", help="check the database file and the audit log for damage")
 
+
+def _unlock(sub: _Subparsers) -> None:
     sub.add_parser(
         "unlock",
         help="type the recovery key of a database made on another computer (or SUPERBILL_RECOVERY_KEY)",
     )
+
+
+def _new_recovery_key(sub: _Subparsers) -> None:
     sub.add_parser(
         "new-recovery-key", help="re-encrypt the database under a new recovery key and show it once"
     )
 
+
+def _demo(sub: _Subparsers) -> None:
     demo = sub.add_parser("demo", help="manage the demo practice data")
     demo.add_argument("action", choices=["remove"], help="remove: delete the demo patients and encounters")
 
+
+def _icd10(sub: _Subparsers) -> None:
     icd = sub.add_parser("icd10", help="ICD-10-CM code set: look up codes or load a newer CMS file")
     icd_sub = icd.add_subparsers(dest="icd10_action", metavar="ACTION", required=True)
     look = icd_sub.add_parser("lookup", help="show whether codes are valid and billable")
@@ -105,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     icd_sub.add_parser("info", help="which ICD-10-CM release is in use")
 
+
+def _tables(sub: _Subparsers) -> None:
     tab = sub.add_parser("tables", help="official CMS tables (RVUs, MUEs, PTP edits): load a newer file")
     tab_sub = tab.add_subparsers(dest="tables_action", metavar="ACTION", required=True)
     tab_load = tab_sub.add_parser(
@@ -114,13 +148,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tab_load.add_argument("file", type=Path)
     tab_sub.add_parser("info", help="which CMS releases are in use, and where they came from")
-    return parser
+
+
+#: each command's description, in the order --help lists them
+_DESCRIBE: dict[str, Callable[[_Subparsers], None]] = {
+    "code": _code,
+    "import": _import,
+    "print": _print,
+    "backup": _backup,
+    "restore": _restore,
+    "verify": _verify,
+    "unlock": _unlock,
+    "new-recovery-key": _new_recovery_key,
+    "demo": _demo,
+    "icd10": _icd10,
+    "tables": _tables,
+}
+
+#: the main options that take a value (written out in full, as ``named_command`` reads them)
+_OPTIONS_WITH_VALUE = ("--db", "--user")
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names when that is plain to see: its first word after ``--db PATH`` and
+    ``--user NAME`` (or ``--db=PATH``, ``--user=NAME``). ``None`` whenever anything else comes first
+    (``-h``, an abbreviated option, an unknown word): then the whole parser reads the line."""
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        if word in _OPTIONS_WITH_VALUE:
+            position += 2
+        elif word.startswith(tuple(f"{option}=" for option in _OPTIONS_WITH_VALUE)):
+            position += 1
+        else:
+            return word if word in _DESCRIBE else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the program; returns the process exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(named_command(words))
+    args = parser.parse_args(words)
     if args.command is None:
         from gui.app import run  # late import: only the window needs Qt
 
