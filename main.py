@@ -6,12 +6,15 @@ imports Qt, so `superbill code` answers quickly and works on a machine without a
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 #: verb -> module under core.commands that provides ``run(args) -> int``
 COMMANDS: dict[str, str] = {
@@ -34,6 +37,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     all of them costs several ms, most of it looking up translations, which ``superbill code`` should
     not pay for; issue 14). Parsing a command line that names ``command`` gives the same result and the
     same messages either way. No command module is imported here."""
+    import argparse  # here: the usual `superbill code` line is read without it (plain_code_call)
+
     parser = argparse.ArgumentParser(
         prog="superbill",
         description="Superbill Desk: code skin-lesion destructions and print superbills. "
@@ -185,11 +190,30 @@ def named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def plain_code_call(argv: Sequence[str]) -> SimpleNamespace | None:
+    """For ``code``, ``code FILE``, ``code --benchmark`` and ``code FILE --benchmark`` (either order),
+    the arguments the parser would give, read without it: importing and building ``argparse`` is a
+    tenth of a quick ``superbill code`` call (issue 14). ``None`` for any other line (an option before
+    the command, ``-h``, an abbreviation, a FILE starting with ``-``…): the parser reads those."""
+    if not argv or argv[0] != "code" or len(argv) > 3:
+        return None
+    rest = list(argv[1:])
+    benchmark = "--benchmark" in rest
+    if benchmark:
+        rest.remove("--benchmark")
+    if len(rest) > 1 or any(word.startswith("-") and word != "-" for word in rest):
+        return None
+    return SimpleNamespace(
+        db=None, user=None, command="code", file=rest[0] if rest else "-", benchmark=benchmark
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the program; returns the process exit status."""
     words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(named_command(words))
-    args = parser.parse_args(words)
+    args: argparse.Namespace | SimpleNamespace | None = plain_code_call(words)
+    if args is None:
+        args = build_parser(named_command(words)).parse_args(words)
     if args.command is None:
         from gui.app import run  # late import: only the window needs Qt
 

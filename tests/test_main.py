@@ -100,3 +100,41 @@ def test_every_command_is_described_alone(verb: str) -> None:
     argv = [verb, *_ARGUMENTS.get(verb, [])]
     assert main.named_command(argv) == verb
     assert main.build_parser(verb).parse_args(argv).command == verb
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["code"],
+        ["code", "visit.json"],
+        ["code", "-"],
+        ["code", ""],
+        ["code", "--benchmark"],
+        ["code", "visit.json", "--benchmark"],
+        ["code", "--benchmark", "visit.json"],
+        ["code", "--benchmark", "-"],
+    ],
+)
+def test_a_plain_code_line_is_read_as_the_parser_reads_it(argv: list[str]) -> None:
+    plain = main.plain_code_call(argv)
+    assert plain is not None
+    assert vars(plain) == vars(main.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["code", "-h"],
+        ["code", "--bench"],
+        ["code", "--benchmark", "--benchmark"],
+        ["code", "a.json", "b.json"],
+        ["code", "-x.json"],
+        ["code", "--", "-x.json"],
+        ["--db", "f.db", "code"],
+        ["import", "day.json"],
+        ["code", "a.json", "--benchmark", "b.json"],
+    ],
+)
+def test_any_other_line_goes_to_the_parser(argv: list[str]) -> None:
+    assert main.plain_code_call(argv) is None
