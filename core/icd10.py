@@ -15,10 +15,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from core import packaged
 from core.icd10_index import IndexData, IndexFormatError, IndexRow, PartialIndex, decode
+from core.record import Record
 
 SHIPPED_PACKAGE = "resources.icd10cm"
 SHIPPED_FILE = "icd10cm_index.tsv.gz"
@@ -26,11 +26,10 @@ USER_FOLDER = "icd10cm"
 USER_FILE = "icd10cm_index.tsv.gz"
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class Icd10Code(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class Icd10Code(Record):
     """One code of the code set: ``code`` with its dot; ``billable`` False for a heading."""
 
     code: str
@@ -38,7 +37,7 @@ class Icd10Code(NamedTuple):
     billable: bool
 
 
-class ActiveIndex(NamedTuple):
+class ActiveIndex(Record):
     """The index in use and where it came from.
 
     ``origin`` is ``"shipped"`` or ``"loaded"``; ``path`` is the user file for a loaded release;

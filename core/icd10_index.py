@@ -27,7 +27,8 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+
+from core.record import Record
 
 MAGIC = "#superbill-icd10cm"
 FORMAT_VERSION = "1"
@@ -37,11 +38,10 @@ class IndexFormatError(ValueError):
     """The bytes are not an ICD-10-CM index file this version of the program can read."""
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class IndexRow(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class IndexRow(Record):
     """One code as stored: ``code`` without its dot, ``billable`` False for a heading."""
 
     code: str
@@ -54,7 +54,7 @@ def _clean_field(text: str) -> str:
     return " ".join(text.split())
 
 
-class IndexData(NamedTuple):
+class IndexData(Record):
     """A parsed index: release name, where it came from, and the sorted code lines as one string."""
 
     release: str

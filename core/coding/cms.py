@@ -25,9 +25,10 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any
 
 from core import packaged
+from core.record import Record
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"
@@ -70,36 +71,10 @@ class CmsTableError(ValueError):
     """A row or file of a CMS table does not have the shape the program expects."""
 
 
-class _Table:
-    """Base of the three tables below: read-only attributes, compared and hashed by identity, and a
-    ``Name(field=value, ...)`` repr, as the frozen ``eq=False`` dataclasses they were. Plain classes:
-    ``superbill code`` imports this module, and making a dataclass costs about 1.5 ms in Python 3.11
-    (it compiles each generated method with ``exec``; issue 14)."""
-
-    __slots__ = ()
-    #: the attributes in order (the repr's order)
-    FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def _set(self, **values: object) -> None:
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"{type(self).__qualname__}({values})"
-
-
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class Release(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class Release(Record):
     """Which release a table is, and where it came from (``origin`` is ``shipped`` or ``loaded``)."""
 
     kind: str
@@ -111,7 +86,7 @@ class Release(NamedTuple):
     path: Path | None = None
 
 
-class RvuFacts(NamedTuple):
+class RvuFacts(Record):
     """One code's row of a Physician Fee Schedule Relative Value File (the global service)."""
 
     code: str
@@ -128,23 +103,16 @@ class RvuFacts(NamedTuple):
     conversion_factor: Decimal
 
 
-class RvuTable(_Table):
+class RvuTable(Record, eq=False):
     """One year's RVUs for the program's codes (compared and hashed by identity)."""
 
-    FIELDS = ("release", "year", "conversion_factor", "rows")
-    __slots__ = FIELDS
     release: Release
     year: int
     conversion_factor: Decimal
     rows: dict[str, RvuFacts]
 
-    def __init__(
-        self, release: Release, year: int, conversion_factor: Decimal, rows: dict[str, RvuFacts]
-    ) -> None:
-        self._set(release=release, year=year, conversion_factor=conversion_factor, rows=rows)
 
-
-class MueFacts(NamedTuple):
+class MueFacts(Record):
     """A practitioner MUE: the value, the adjudication indicator (1, 2 or 3) and CMS's words."""
 
     code: str
@@ -154,19 +122,14 @@ class MueFacts(NamedTuple):
     rationale: str
 
 
-class MueTable(_Table):
+class MueTable(Record, eq=False):
     """The practitioner MUE table for the program's codes (compared and hashed by identity)."""
 
-    FIELDS = ("release", "rows")
-    __slots__ = FIELDS
     release: Release
     rows: dict[str, MueFacts]
 
-    def __init__(self, release: Release, rows: dict[str, MueFacts]) -> None:
-        self._set(release=release, rows=rows)
 
-
-class PtpPair(NamedTuple):
+class PtpPair(Record):
     """An NCCI PTP edit: ``column2`` with ``column1`` on one day, and its modifier indicator."""
 
     column1: str
@@ -182,7 +145,7 @@ class PtpPair(NamedTuple):
         return self.effective <= day and (self.deletion is None or day <= self.deletion)
 
 
-class PtpTable(_Table):
+class PtpTable(Record, eq=False):
     """PTP pairs and what they cover: a pair outside the coverage is not decided by this table.
 
     The shipped extract covers pairs whose both codes are in ``codes``; a loaded CMS part file covers
@@ -190,21 +153,10 @@ class PtpTable(_Table):
     Compared and hashed by identity.
     """
 
-    FIELDS = ("release", "pairs", "codes", "column1_ranges")
-    __slots__ = FIELDS
     release: Release
     pairs: tuple[PtpPair, ...]
-    codes: frozenset[str] | None
-    column1_ranges: tuple[tuple[str, str], ...]
-
-    def __init__(
-        self,
-        release: Release,
-        pairs: tuple[PtpPair, ...],
-        codes: frozenset[str] | None = None,
-        column1_ranges: tuple[tuple[str, str], ...] = (),
-    ) -> None:
-        self._set(release=release, pairs=pairs, codes=codes, column1_ranges=column1_ranges)
+    codes: frozenset[str] | None = None
+    column1_ranges: tuple[tuple[str, str], ...] = ()
 
     def covers(self, column1: str, column2: str) -> bool:
         """True when this table decides whether ``column1``/``column2`` is an edit."""
@@ -213,7 +165,7 @@ class PtpTable(_Table):
         return any(low <= column1 <= high for low, high in self.column1_ranges)
 
 
-class ActiveTables(NamedTuple):
+class ActiveTables(Record):
     """The tables in use: RVUs by year, the MUE table, PTP tables (loaded first), and any problem."""
 
     rvu: dict[int, RvuTable]

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 from core.coding import sizes, tables
 from core.coding.model import LesionGroup
 from core.coding.validate import measurement
+from core.record import Record
 from core.text import counted
 
 #: (position in Encounter.lesions, the entry)
 Entry = tuple[int, LesionGroup]
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class DraftLine(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class DraftLine(Record):
     """A billed code before modifiers and pointers."""
 
     cpt: str

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from core.coding import tables
 from core.coding.model import LesionKind
+from core.record import Record
 
 FILE = "lesion_kinds.json"
 
@@ -31,18 +32,17 @@ class KindDeclarationError(ValueError):
     """The lesion-kind declaration is inconsistent (a programming or packaging error, not user input)."""
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class UncertainDiagnosis(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class UncertainDiagnosis(Record):
     """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
 
     prefix: str
     note: str
 
 
-class SiteRule(NamedTuple):
+class SiteRule(Record):
     """Diagnosis prefixes whose fit depends on the site: with ``supports`` true they support the kind
     only at ``sites``; with false they do not support it at ``sites`` (an ICD-10-CM exclusion)."""
 
@@ -57,7 +57,7 @@ class SiteRule(NamedTuple):
         return any(code.startswith(p) for p in self.prefixes)
 
 
-class DiagnosisSupport(NamedTuple):
+class DiagnosisSupport(Record):
     """Which dotted-code prefixes support one kind, which are debated, and which depend on the site."""
 
     supports: tuple[str, ...]
@@ -77,7 +77,7 @@ class DiagnosisSupport(NamedTuple):
         return next((u for u in self.uncertain if code.startswith(u.prefix)), None)
 
 
-class ExampleDiagnosis(NamedTuple):
+class ExampleDiagnosis(Record):
     """The code a message gives as an example for one kind (``C44.311``, ``a basal cell carcinoma of
     the nose``), with its ICD-10-CM source."""
 
@@ -91,7 +91,7 @@ class ExampleDiagnosis(NamedTuple):
         return f"{self.code} for {self.what}"
 
 
-class Kind(NamedTuple):
+class Kind(Record):
     """One lesion kind of the contract."""
 
     name: str
@@ -118,7 +118,7 @@ class Kind(NamedTuple):
         return f"{self.plural} (such as {self.example})" if self.example else self.plural
 
 
-class LesionType(NamedTuple):
+class LesionType(Record):
     """A lesion the front desk names: its words set ``kind`` and ``diagnosis`` together.
 
     ``diagnosis`` is ``None`` when no single code fits (the code depends on the site): then no default
@@ -134,7 +134,7 @@ class LesionType(NamedTuple):
     source: str
 
 
-class Declaration(NamedTuple):
+class Declaration(Record):
     """Every kind (in coding order), every type, and the cautions that apply to any kind."""
 
     kinds: tuple[Kind, ...]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import NamedTuple
+
+from core.record import Record
 
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _SIZE = re.compile(rf"^({_NUMBER})(?:[x×*]({_NUMBER}))?(mm|cm|cm2|cm²|sqcm)?$")
@@ -22,11 +23,10 @@ UNITS = {"mm": "mm", "cm": "cm", "cm2": "cm²", "cm²": "cm²", "sqcm": "cm²"}
 MOST_WORDS = 4
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class Size(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class Size(Record):
     """A size as typed: its numbers exactly as written and its unit (``""`` when none was typed)."""
 
     numbers: tuple[str, ...]

@@ -19,10 +19,11 @@ import json
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from core import packaged
 from core.coding import cms
+from core.record import Record
 
 _PACKAGE = "resources.codes"
 
@@ -38,11 +39,10 @@ TABLE_FILES: tuple[str, ...] = (
 )
 
 
-# Records here are typing.NamedTuple, not dataclasses: `superbill code` imports this module, and
-# Python 3.11 takes about 1.5 ms to make each dataclass (it compiles every generated method with
-# exec; issue 14). They keep what the code relies on: immutable fields, keyword construction,
-# equality by value, hashing and the same repr.
-class CptCode(NamedTuple):
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class CptCode(Record):
     """One CPT code the engine can bill (its global period and multiple-procedure indicator are CMS
     facts: ``global_days`` and ``multiple_procedure_exempt`` below)."""
 
@@ -55,7 +55,7 @@ class CptCode(NamedTuple):
     notes: str
 
 
-class PlaceOfService(NamedTuple):
+class PlaceOfService(Record):
     """A CMS place-of-service code; ``facility`` picks the facility fee-schedule rate."""
 
     code: str
@@ -64,14 +64,14 @@ class PlaceOfService(NamedTuple):
     confidence: str
 
 
-class Modifier(NamedTuple):
+class Modifier(Record):
     """A modifier and what it tells the payer, in our words."""
 
     code: str
     meaning: str
 
 
-class MueLimit(NamedTuple):
+class MueLimit(Record):
     """Most units of ``code`` per date of service.
 
     From the CMS MUE table: ``adjudication_indicator`` (MAI) 1 = a claim-line edit, 2 = a date-of-service
@@ -86,7 +86,7 @@ class MueLimit(NamedTuple):
     source: str = ""
 
 
-class Payer(NamedTuple):
+class Payer(Record):
     """A payer and its default billing conventions."""
 
     id: str
@@ -96,7 +96,7 @@ class Payer(NamedTuple):
     distinct_modifier: str
 
 
-class PtpEdit(NamedTuple):
+class PtpEdit(Record):
     """An NCCI code pair: ``column2`` takes the distinct-procedure modifier when ``in_effect``.
 
     ``modifier_indicator`` ``"1"``: a modifier may apply; ``"0"``: column 2 is never paid with column 1,
@@ -112,7 +112,7 @@ class PtpEdit(NamedTuple):
     source: str = ""
 
 
-class Site(NamedTuple):
+class Site(Record):
     """A body site of the input vocabulary and its malignant-destruction site group."""
 
     site: str
@@ -120,14 +120,14 @@ class Site(NamedTuple):
     site_specific_warning: bool
 
 
-class DiameterBand(NamedTuple):
+class DiameterBand(Record):
     """A malignant diameter band: above the previous band's upper edge, up to ``upper`` (inclusive)."""
 
     label: str
     upper: Decimal | None
 
 
-class AreaBand(NamedTuple):
+class AreaBand(Record):
     """A vascular total-area band and its code."""
 
     code: str
@@ -136,14 +136,14 @@ class AreaBand(NamedTuple):
     upper_inclusive: bool
 
 
-class MalignantGroup(NamedTuple):
+class MalignantGroup(Record):
     """A malignant site group: its name and one code per diameter band, in band order."""
 
     name: str
     codes: tuple[str, ...]
 
 
-class PremalignantCodes(NamedTuple):
+class PremalignantCodes(Record):
     """17000 for the first lesion, 17003 for each further one up to the 14th, 17004 from the 15th."""
 
     first: str
@@ -153,7 +153,7 @@ class PremalignantCodes(NamedTuple):
     whole_session_from: int
 
 
-class BenignCodes(NamedTuple):
+class BenignCodes(Record):
     """One session code: ``small`` below ``large_from`` lesions, ``large`` from it on."""
 
     small: str
@@ -161,7 +161,7 @@ class BenignCodes(NamedTuple):
     large_from: int
 
 
-class SkinTagCodes(NamedTuple):
+class SkinTagCodes(Record):
     """``base`` covers the first ``base_covers`` tags; ``add_on`` each further ``add_on_covers`` or part."""
 
     base: str
@@ -170,7 +170,7 @@ class SkinTagCodes(NamedTuple):
     add_on_covers: int
 
 
-class Limits(NamedTuple):
+class Limits(Record):
     """Our sanity bounds for typed numbers (above them is surely a typing mistake)."""
 
     max_count_per_entry: int
@@ -179,7 +179,7 @@ class Limits(NamedTuple):
     max_entries: int
 
 
-class LesionCoding(NamedTuple):
+class LesionCoding(Record):
     """Everything that turns lesions into codes, from ``lesion_coding.json``."""
 
     methods: tuple[str, ...]
@@ -370,7 +370,7 @@ def lesion_coding() -> LesionCoding:
     )
 
 
-class RvuRow(NamedTuple):
+class RvuRow(Record):
     """One code of a fee-schedule table; a total is ``None`` when it is unconfirmed."""
 
     code: str
@@ -382,7 +382,7 @@ class RvuRow(NamedTuple):
     notes: str
 
 
-class FeeSchedule(NamedTuple):
+class FeeSchedule(Record):
     """One year's Medicare table: conversion factor, where the numbers come from, the rows by code."""
 
     year: int
