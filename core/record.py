@@ -45,9 +45,13 @@ class Record:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self.FIELDS
-        if len(args) == len(fields) and not kwargs:  # the usual call: every field by position
+        if len(args) == len(fields) and not kwargs:  # the usual calls: every field by position,
             for name, value in zip(fields, args, strict=True):
                 object.__setattr__(self, name, value)
+            return
+        if not args and len(kwargs) == len(fields) and all(name in kwargs for name in fields):  # or by name
+            for name in fields:
+                object.__setattr__(self, name, kwargs[name])
             return
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__}() takes {len(fields)} arguments, {len(args)} were given")
