@@ -7,7 +7,8 @@ call (issue 14). A ``Record`` subclass is made in a few microseconds: its method
 every subclass, written once here. Elsewhere, dataclasses remain the habit for domain records.
 
 What a subclass gets, as a frozen dataclass does: the fields are the class's annotations in order,
-a class attribute is the field's default; ``__init__`` takes them by position or keyword; fields
+a class attribute is the field's default; ``__init__`` takes them by position or keyword (and
+then calls ``__post_init__`` when the class defines one); fields
 cannot be set or deleted afterwards (``AttributeError``); ``repr`` is ``Name(field=value, ...)``;
 two records are equal when they are of the same class with equal fields, and hash alike. With
 ``eq=False`` in the class statement, records are compared and hashed by identity instead. Unlike a
@@ -30,6 +31,7 @@ class Record:
     #: the field names, in declaration order
     FIELDS: ClassVar[tuple[str, ...]] = ()
     _DEFAULTS: ClassVar[dict[str, Any]] = {}
+    _CHECKED: ClassVar[bool] = False  # the class has a __post_init__
 
     def __init_subclass__(cls, *, eq: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -39,6 +41,7 @@ class Record:
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
         cls.FIELDS = tuple(name for name, kind in annotations.items() if not _is_class_variable(kind))
         cls._DEFAULTS = {name: cls.__dict__[name] for name in cls.FIELDS if name in cls.__dict__}
+        cls._CHECKED = "__post_init__" in cls.__dict__
         if not eq:
             cls.__eq__ = object.__eq__  # type: ignore[method-assign]
             cls.__hash__ = object.__hash__  # type: ignore[method-assign]
@@ -48,11 +51,16 @@ class Record:
         if len(args) == len(fields) and not kwargs:  # the usual calls: every field by position,
             for name, value in zip(fields, args, strict=True):
                 object.__setattr__(self, name, value)
-            return
-        if not args and len(kwargs) == len(fields) and all(name in kwargs for name in fields):  # or by name
+        elif not args and len(kwargs) == len(fields) and all(name in kwargs for name in fields):  # or by name
             for name in fields:
                 object.__setattr__(self, name, kwargs[name])
-            return
+        else:
+            self._set_fields(args, kwargs)
+        if self._CHECKED:
+            self.__post_init__()  # type: ignore[attr-defined]
+
+    def _set_fields(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        fields = self.FIELDS
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__}() takes {len(fields)} arguments, {len(args)} were given")
         values = dict(zip(fields, args, strict=False))

@@ -9,7 +9,6 @@ packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 
 from core.coding import checks, families, kinds, modifiers, payer_words, rules, tables
@@ -27,6 +26,7 @@ from core.coding.families import DraftLine
 from core.coding.model import CodedLine, CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
+from core.record import replace
 
 
 def code_encounter(

@@ -87,3 +87,19 @@ def test_fields_are_declared_in_one_class() -> None:
 
         class Point3(Point):
             z: int  # type: ignore[misc]
+
+
+class Checked(Record):
+    value: int = 0
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError("negative")
+
+
+def test_post_init_runs_after_every_kind_of_call() -> None:
+    assert Checked().value == 0 and Checked(1).value == 1 and Checked(value=2).value == 2
+    with pytest.raises(ValueError, match="negative"):
+        Checked(-1)
+    with pytest.raises(ValueError, match="negative"):
+        Checked(value=-1)
