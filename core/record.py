@@ -31,6 +31,7 @@ class Record:
     #: the field names, in declaration order
     FIELDS: ClassVar[tuple[str, ...]] = ()
     _DEFAULTS: ClassVar[dict[str, Any]] = {}
+    _FIELD_SET: ClassVar[frozenset[str]] = frozenset()
     _CHECKED: ClassVar[bool] = False  # the class has a __post_init__
 
     def __init_subclass__(cls, *, eq: bool = True, **kwargs: Any) -> None:
@@ -41,6 +42,7 @@ class Record:
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
         cls.FIELDS = tuple(name for name, kind in annotations.items() if not _is_class_variable(kind))
         cls._DEFAULTS = {name: cls.__dict__[name] for name in cls.FIELDS if name in cls.__dict__}
+        cls._FIELD_SET = frozenset(cls.FIELDS)
         cls._CHECKED = "__post_init__" in cls.__dict__
         if not eq:
             cls.__eq__ = object.__eq__  # type: ignore[method-assign]
@@ -48,12 +50,12 @@ class Record:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self.FIELDS
-        if len(args) == len(fields) and not kwargs:  # the usual calls: every field by position,
-            for name, value in zip(fields, args, strict=True):
-                object.__setattr__(self, name, value)
-        elif not args and len(kwargs) == len(fields) and all(name in kwargs for name in fields):  # or by name
-            for name in fields:
-                object.__setattr__(self, name, kwargs[name])
+        # the usual calls, every field by position or every field by name: the instance's __dict__ is
+        # filled directly (as quick as a dataclass's __init__; __setattr__ refuses every change)
+        if len(args) == len(fields) and not kwargs:
+            self.__dict__.update(zip(fields, args, strict=True))
+        elif not args and kwargs.keys() == self._FIELD_SET:
+            self.__dict__.update(kwargs)
         else:
             self._set_fields(args, kwargs)
         if self._CHECKED:
