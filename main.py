@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from core.commands.arguments import COMMANDS, build_parser, named_command, plain_code_call
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
 if TYPE_CHECKING:
     import argparse
     from types import SimpleNamespace

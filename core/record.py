@@ -18,9 +18,16 @@ checkers read subclasses as dataclasses (``dataclass_transform``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-_R = TypeVar("_R", bound="Record")
+    _R = TypeVar("_R", bound="Record")
+else:
+
+    def dataclass_transform(**_: object) -> object:
+        """At run time the marker for type checkers does nothing."""
+        return lambda cls: cls
 
 
 @dataclass_transform(eq_default=True, frozen_default=True)

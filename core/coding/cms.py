@@ -25,10 +25,13 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from core import packaged
 from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"

@@ -14,7 +14,6 @@ from decimal import Decimal
 from core.coding import checks, families, kinds, modifiers, payer_words, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
-    Icd10Source,
     Remembering,
     check_diagnosis,
     claim_order,
@@ -27,6 +26,10 @@ from core.coding.model import CodedLine, CodingResult, Encounter, Message, Sever
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
 from core.record import replace
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from core.coding.diagnoses import Icd10Source
 
 
 def code_encounter(

@@ -16,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
 
 from core.coding import tables
 from core.coding.model import LesionKind
 from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 FILE = "lesion_kinds.json"
 

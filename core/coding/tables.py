@@ -19,11 +19,14 @@ import json
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
 
 from core import packaged
 from core.coding import cms
 from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 _PACKAGE = "resources.codes"
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
+
+    _Subparsers = Any  # argparse's _SubParsersAction (a private class)
 
 #: verb -> module under core.commands that provides ``run(args) -> int``
 COMMANDS: dict[str, str] = {
@@ -61,9 +64,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if command is None or verb == command:
             describe(sub)
     return parser
-
-
-_Subparsers = Any  # argparse's _SubParsersAction (a private class)
 
 
 def _code(sub: _Subparsers) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
 from core.json_input import JsonInputError, load_json, lone_surrogate
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 _REIMBURSEMENT = "core.coding.reimbursement"
 
