@@ -23,7 +23,6 @@ catches a damaged file.
 
 from __future__ import annotations
 
-import gzip
 import os
 import zlib
 from collections.abc import Iterable, Iterator
@@ -147,6 +146,8 @@ def encode(release: str, source: str, rows: Iterable[IndexRow], *, member_text: 
         for row in sorted(rows, key=lambda row: row.code)
     ]
     text = "\n".join([header, *body]) + "\n"
+    import gzip  # here: lookups (superbill code) need only zlib
+
     members = []
     start = 0
     while start < len(text):
@@ -160,6 +161,8 @@ def encode(release: str, source: str, rows: Iterable[IndexRow], *, member_text: 
 
 def decode(data: bytes) -> IndexData:
     """Parse file content written by :func:`encode`; raises :class:`IndexFormatError` if it is not one."""
+    import gzip  # here: lookups (superbill code) need only zlib
+
     try:
         text = gzip.decompress(data).decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError) as err:
