@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.coding import kinds
+from core.coding.model import LesionKind
 from core.money import format_cents
 from core.store.records import EncounterRecord, EncounterStatus
-from gui.lesion_model import KIND_NAMES
 from gui.table_model import RecordTableModel
 
 STATUS_NAMES: dict[EncounterStatus, str] = {
@@ -34,11 +35,10 @@ class DayRow:
 
 def lesion_summary(encounter: EncounterRecord) -> str:
     """``12 premalignant, 3 benign``: how many lesions of each kind, in entry order."""
-    totals: dict[str, int] = {}
+    totals: dict[LesionKind, int] = {}
     for group in encounter.lesions:
-        name = KIND_NAMES[group.kind].lower()
-        totals[name] = totals.get(name, 0) + group.count
-    parts = [f"{count} {name}" for name, count in totals.items()]
+        totals[group.kind] = totals.get(group.kind, 0) + group.count
+    parts = [kinds.kind(kind).counted(count) for kind, count in totals.items()]
     if encounter.em_code:
         parts.append(f"visit {encounter.em_code}")
     return ", ".join(parts) or "nothing entered yet"

@@ -104,8 +104,10 @@ class DaySheet(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.print_day_button)
         bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.totals)
+        # the label takes the whole width, right-aligned: beside a stretch, a word-wrapping label gets
+        # its narrow preferred width and the charges went onto a second line
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.totals, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(nav)
@@ -148,20 +150,34 @@ class DaySheet(QWidget):
 
     # -- rows ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the day's encounters from the store again."""
+        """Read the day's encounters from the store again; the highlighted visit stays highlighted (after
+        a lock, a restore or a change from another program the sheet still points at the editor's visit)."""
+        highlighted = self._highlighted_id()
         self._providers = {p.id: p.display_name for p in self._store.providers(include_inactive=True)}
         self.model.set_records([self._row(e) for e in self._store.encounters_on(self.day)])
         self._show_totals()
+        if highlighted is not None:
+            self.select_encounter(highlighted)
+
+    def _highlighted_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isSelected(index):
+            return None
+        row: DayRow = self.model.records()[self.proxy.mapToSource(index).row()]
+        return row.encounter.id
 
     def show_encounter(
         self,
         encounter: EncounterRecord,
         coded: visit.CodedVisit | None = None,
         patient: Patient | None = None,
+        *,
+        select: bool = True,
     ) -> None:
         """Add or update one encounter's row after it was saved (only that row changes). The editor
         passes the coding it just made and the patient it shows, so the sheet neither codes the draft
-        again nor reads anything from the database."""
+        again nor reads anything from the database. ``select``: the row becomes the highlighted one
+        (the editor's own visit); rows changed in passing (a day marked printed) leave the highlight."""
         if encounter.date_of_service != self.day:
             self.reload()
             return
@@ -171,7 +187,8 @@ class DaySheet(QWidget):
         else:
             self.model.replace_record(row, self._row(encounter, coded, patient))
         self._show_totals()
-        self.select_encounter(encounter.id)
+        if select:
+            self.select_encounter(encounter.id)
 
     def select_encounter(self, encounter_id: int | None) -> None:
         """Make ``encounter_id``'s row the current one; with ``None`` (or a visit not on this day) no

@@ -41,6 +41,8 @@ class EncounterEditor(EncounterView):
 
     #: the encounter was saved (draft or final); carries the stored record
     saved = Signal(object)
+    #: what the patient paid at the desk was recorded (after ``saved``); carries the stored record
+    payment_recorded = Signal(object)
     #: the user asked to correct the patient's details
     edit_patient_requested = Signal(object)
     #: the user asked for the superbill of this (final) encounter
@@ -307,6 +309,7 @@ class EncounterEditor(EncounterView):
         saved = self._take_step(lambda id_, version: self._store.record_payment(id_, cents, version=version))
         if saved is not None:
             self.saved.emit(saved)
+            self.payment_recorded.emit(saved)
 
     @reporting("void the encounter")
     def void(self) -> None:

@@ -26,7 +26,7 @@ from core.dates import shown_date
 from core.store import Store
 from core.store.records import EncounterRecord, EncounterStatus, Patient
 from core.text import counted
-from gui import desk_access
+from gui import desk_access, status_line
 from gui.demo_data import remove_demo_data
 from gui.dialogs import dialogs
 from gui.errors import reporting
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.patients.patient_changed.connect(self.patient_changed)
         self.editor.edit_patient_requested.connect(self.patients.edit_patient)
         self.editor.saved.connect(self._encounter_saved)
+        self.editor.payment_recorded.connect(self._payment_recorded)
         self.editor.superbill_requested.connect(self.printing.preview_superbill)
         self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
         self.setTabOrder(self.day_sheet.table, self.patients.search)
@@ -252,14 +253,12 @@ class MainWindow(QMainWindow):
         self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
         patient = self.editor.patient
         if patient is not None and record.status is not EncounterStatus.DRAFT:
-            said = {
-                EncounterStatus.FINAL: f"saved as final ({record.document_number})",
-                EncounterStatus.PRINTED: f"printed ({record.document_number})",
-                EncounterStatus.VOID: "voided",
-            }[record.status]
-            self.status_text.setText(
-                f"Visit of {patient.display_name} on {shown_date(record.date_of_service)} {said}."
-            )
+            self.status_text.setText(status_line.visit_saved(record, patient))
+
+    def _payment_recorded(self, record: EncounterRecord) -> None:
+        """The status line says what was paid and what is still owed (not "saved as final" again)."""
+        if self.editor.patient is not None:
+            self.status_text.setText(status_line.payment_recorded(record, self.editor.patient))
 
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
@@ -268,6 +267,8 @@ class MainWindow(QMainWindow):
             return
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
+        if self.editor.encounter is not None and self.editor.patient is not None:
+            self.status_text.setText(status_line.visit_opened(self.editor.encounter, self.editor.patient))
 
     def offer_drafts(self) -> None:
         """After a crash or an unfinished day: offer to open the drafts left in the database."""

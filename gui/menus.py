@@ -8,11 +8,12 @@ object name (``saveAction``, ``printDayAction``…) so tests and the shortcut li
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from core.accounts import Action
 from core.store import Store
@@ -169,7 +170,7 @@ def apply_role(window: QWidget, store: Store) -> None:
 
 def show_shortcuts(window: QMainWindow) -> None:
     """Help → Keyboard shortcuts (F1): every menu command with its keys."""
-    dialogs().inform(window, "Keyboard shortcuts", shortcut_list(window.menuBar()))
+    dialogs().inform(window, "Keyboard shortcuts", shortcut_list(window))
 
 
 def show_about(window: MainWindow) -> None:
@@ -183,12 +184,56 @@ def show_about(window: MainWindow) -> None:
     )
 
 
-def shortcut_list(bar: QMenuBar) -> str:
-    """Every menu command that has keys, one a line: the keys, then the command."""
-    lines = []
+def shortcut_list(window: QMainWindow) -> str:
+    """Every key of the window, as a table in three parts (a proportional font cannot line up spaces):
+    the menu commands, the menus themselves, and the Alt letters that jump to a field of the work area.
+    One row a line, so each key and what it does stay together."""
+    bar = window.menuBar()
+    commands: list[tuple[str, str]] = []
+    menus: list[tuple[str, str]] = []
+    for top in bar.actions():
+        if _mnemonic_keys(top.text()):
+            menus.append((_mnemonic_keys(top.text()), f"the {_plain(top.text())} menu"))
     for menu in bar.findChildren(QMenu):
         for action in menu.actions():
             if not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                lines.append(f"{keys:<16} {action.text().replace('&', '')}")
-    return "\n".join(lines)
+                commands.append((keys, _plain(action.text())))
+    fields = [(_mnemonic_keys(text), _plain(text)) for text in _field_texts(window) if _mnemonic_keys(text)]
+    rows = ["<table cellspacing='0' cellpadding='2'>"]
+    for heading, pairs in (("Commands", commands), ("Menus", menus), ("Go to a field", fields)):
+        if pairs:
+            rows.append(f"<tr><td colspan='2'><b>{heading}</b></td></tr>")
+            rows.extend(
+                f"<tr><td>{escape(keys)}&nbsp;&nbsp;&nbsp;</td><td>{escape(what)}</td></tr>"
+                for keys, what in pairs
+            )
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _field_texts(window: QMainWindow) -> list[str]:
+    """The texts with an Alt letter in the work area: labels of a field, and check boxes."""
+    from PySide6.QtWidgets import QCheckBox, QLabel
+
+    gate = getattr(window, "gate", None)
+    texts = []
+    for widget in window.findChildren(QWidget):
+        if gate is not None and (widget is gate or gate.isAncestorOf(widget)):
+            continue
+        if not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QLabel) and widget.buddy() is not None:
+            texts.append(widget.text())
+        if isinstance(widget, QCheckBox):
+            texts.append(widget.text())
+    return texts
+
+
+def _mnemonic_keys(text: str) -> str:
+    """``&Visit`` → ``Alt+V`` (as the system writes it); empty when the text has no Alt letter."""
+    return QKeySequence.mnemonic(text).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.dates import shown_date
 from core.errors import InputError
 from core.store.patients import parse_search_date
-from core.store.records import RELATIONSHIPS, Patient, Payer
+from core.store.records import RELATIONSHIPS, Patient, Payer, PayerKind
 from core.typed_names import read_search
 from gui.widget_names import named
 
@@ -65,6 +65,8 @@ class PatientForm(QGroupBox):
         super().__init__("New patient", parent)
         self.setObjectName("patientForm")
         self._errors: dict[str, QLabel] = {}
+        #: payer id → name of the payers that stand for no insurance (kept out of the lists)
+        self._self_pay: dict[int | None, str] = {}
         #: fields typed in since their problem was shown: the problem goes when the cursor leaves them
         self._edited: set[str] = set()
         #: the patient being corrected (``None``: a new patient)
@@ -210,6 +212,17 @@ class PatientForm(QGroupBox):
             self.phone,
         )
 
+    def choices(self) -> tuple[QComboBox, ...]:
+        """The form's drop-downs (sex, the two insurances and the relationships to their subscribers)."""
+        return (self.sex, self.payer, self.relationship, self.second_payer, self.second_relationship)
+
+    def contents(self) -> tuple[object, ...]:
+        """Everything the form holds now: what was typed and what was picked (to tell a change)."""
+        return (
+            *(line.text() for line in self.text_fields()),
+            *(box.currentIndex() for box in self.choices()),
+        )
+
     def start_new(self, payers: list[Payer], typed: str) -> None:
         """An empty form for a new patient, with a name and date of birth ``typed`` in the search."""
         self.editing = None
@@ -219,9 +232,13 @@ class PatientForm(QGroupBox):
         self.payer.addItem("no insurance (self-pay)", None)
         self.second_payer.clear()
         self.second_payer.addItem("none", None)
+        # a self-pay payer record codes and prints as "no insurance": listed beside it, staff saw two
+        # entries for one choice; it is offered only to a patient who already has it (show_patient)
+        self._self_pay = {p.id: p.name for p in payers if p.kind is PayerKind.SELF_PAY}
         for payer in payers:
-            self.payer.addItem(payer.name, payer.id)
-            self.second_payer.addItem(payer.name, payer.id)
+            if payer.kind is not PayerKind.SELF_PAY:
+                self.payer.addItem(payer.name, payer.id)
+                self.second_payer.addItem(payer.name, payer.id)
         self.relationship.setCurrentIndex(0)
         self.second_relationship.setCurrentIndex(0)
         for line in self.text_fields():
@@ -247,6 +264,8 @@ class PatientForm(QGroupBox):
         self.last_name.setText(patient.last_name)
         self.dob.setText(f"{shown_date(patient.date_of_birth)}")
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex), 0))
+        if patient.payer_id in self._self_pay and self.payer.findData(patient.payer_id) < 0:
+            self.payer.addItem(self._self_pay[patient.payer_id], patient.payer_id)
         self.payer.setCurrentIndex(max(self.payer.findData(patient.payer_id), 0))
         self.member_id.setText(patient.member_id)
         self.group.setText(patient.group_number)

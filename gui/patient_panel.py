@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -116,7 +116,12 @@ class PatientPanel(QWidget):
         self.results.activated.connect(self._result_activated)
         self.new_button.clicked.connect(self.open_form)
         self.form.save_button.clicked.connect(self.save_patient)
-        self.form.cancel_button.clicked.connect(self.close_form)
+        self.form.cancel_button.clicked.connect(self.cancel_form)
+        # Esc in the form is Cancel, as in a dialog (the form sits in the window, so Qt gives it no Esc)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.form_area)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel_form)
+        self._opened_with: tuple[object, ...] = ()
         for line in self.form.text_fields():
             line.returnPressed.connect(self.save_patient)
         self.run_search()  # an empty search lists everyone: the list is never blank at start
@@ -178,6 +183,7 @@ class PatientPanel(QWidget):
             self._store.record_view(patient.id, "details")
         self.open_form()
         self.form.show_patient(patient)
+        self._opened_with = self.form.contents()
 
     def open_form(self) -> None:
         """Show an empty new-patient form, prefilled with a name typed in the search."""
@@ -186,6 +192,24 @@ class PatientPanel(QWidget):
         self.results.setVisible(False)
         self.form_area.verticalScrollBar().setValue(0)  # it opens at the top, whatever was shown last
         self.form.first_name.setFocus()
+        self._opened_with = self.form.contents()
+
+    def cancel_form(self) -> None:
+        """Cancel or Esc: close the form. When something was typed or changed since it opened, ask first;
+        Enter and Esc on that question keep the form (what staff typed is never dropped by one key)."""
+        if self.form_area.isVisible() and self.form.contents() != self._opened_with:
+            keep = not dialogs().ask(
+                self,
+                "Close the patient form?",
+                "What you typed in the patient form is not saved. Drop it and close the form, or keep "
+                "editing?",
+                "Drop it and close",
+                "Keep editing",
+                default_yes=False,
+            )
+            if keep:
+                return
+        self.close_form()
 
     def close_form(self) -> None:
         """Hide the form (what was typed is dropped)."""

@@ -265,7 +265,7 @@ class Printing(QObject):
         if not encounter_ids:  # a review sheet: nothing is marked printed
             return
         for record in self.window.store.mark_printed(encounter_ids):
-            self.window.day_sheet.show_encounter(record)
+            self.window.day_sheet.show_encounter(record, select=False)
         current = self.window.editor.encounter
         if current is not None and current.id in encounter_ids:
             self.window.editor.open_encounter(current.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QWidget
 
@@ -63,10 +63,14 @@ def save_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
 
 def last_folder(kind: str) -> Path:
     """The folder a file of ``kind`` (``"pdf"``) was last saved in on this computer, for this user;
-    the home folder the first time, or when that folder is gone."""
+    the first time, or when that folder is gone, the user's Documents folder (where Windows and macOS
+    programs save by default), else the home folder."""
     remembered = window_settings().value(f"files/{kind}-folder")
     if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
         return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
     return Path.home()
 
 

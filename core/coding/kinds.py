@@ -100,6 +100,7 @@ class Kind(Record):
     name: str
     words: tuple[str, ...]
     screen_label: str
+    count_labels: tuple[str, str]
     paper_label: str
     plural: str
     example: str | None
@@ -114,6 +115,10 @@ class Kind(Record):
     def short_word(self) -> str:
         """The quick-entry word a stored group of this kind is written back with."""
         return self.words[0]
+
+    def counted(self, count: int) -> str:
+        """``4 skin tags``, ``1 skin tag``, ``12 premalignant``: the day sheet's short count."""
+        return f"{count} {self.count_labels[0] if count == 1 else self.count_labels[1]}"
 
     @property
     def described(self) -> str:
@@ -217,6 +222,7 @@ def load(data: Mapping[str, Any]) -> Declaration:
                 name=row["kind"],
                 words=tuple(row["words"]),
                 screen_label=row["screen_label"],
+                count_labels=(row["count_labels"][0], row["count_labels"][1]),
                 paper_label=row["paper_label"],
                 plural=row["plural"],
                 example=row.get("example"),
@@ -275,7 +281,8 @@ def _check(declaration: Declaration) -> None:
             problems.append(f"{kind.name}: no CPT code in cpt.json has the family {kind.family!r}")
         if kind.measurement is not None and kind.measurement not in MEASUREMENTS:
             problems.append(f"{kind.name}: the measurement must be one of {MEASUREMENTS} or null")
-        if not (kind.screen_label and kind.paper_label and kind.plural and kind.diagnoses.supports):
+        labelled = kind.screen_label and all(kind.count_labels) and kind.paper_label and kind.plural
+        if not (labelled and kind.diagnoses.supports):
             problems.append(f"{kind.name}: labels, plural and supporting diagnoses are required")
         if not kind.diagnoses.supported(kind.example_diagnosis.code):
             problems.append(f"{kind.name}: the example diagnosis must be a code that supports the kind")

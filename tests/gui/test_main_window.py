@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -262,6 +263,17 @@ def test_a_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow, fake_dialog
     assert table_rows(named(window, "dayTable"))[0][5] == "Final"
     status = window.status_text.text()  # not "New visit for …" any more (issue 15)
     assert "saved as final (SB-" in status and "New visit" not in status
+    paid = named(window, "encounterPaid")  # the patient pays at the desk: the status line says so
+    qtbot.keyClicks(paid, "45")
+    qtbot.keyClick(paid, Qt.Key.Key_Return)
+    status = window.status_text.text()
+    assert "Paid $45.00" in status and "balance $325.00" in status and "saved as final" not in status
+    fake_dialogs.answers["choose"].append(0)  # already seen today: open that visit
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "sample")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    status = window.status_text.text()  # about the visit opened, not the payment shown before
+    assert status.startswith("Opened the visit of Sample, Avery on ") and "(final, SB-" in status
     # the provider, place and visit drop-downs come before the quick-entry line
     fake_dialogs.answers["choose"].append(1)  # already seen today: start another visit
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -359,3 +371,40 @@ def test_no_mnemonic_is_used_twice_in_the_window_or_a_menu(window: MainWindow) -
                     inside.setdefault(item_key, []).append(item.text())
             assert {k: v for k, v in inside.items() if len(v) > 1} == {}, action.text()
     assert {k: v for k, v in seen.items() if len(v) > 1} == {}
+
+
+def test_f1_lists_every_key_in_a_table_commands_menus_and_fields(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """The list lines keys and commands up in columns (spaces could not, in a proportional font) and
+    names the Alt letters of the menus and of the fields, each once."""
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    _kind, title, text = fake_dialogs.seen[-1]
+    assert title == "Keyboard shortcuts" and text.startswith("<table")
+    rows = [line for line in text.splitlines() if line.startswith("<tr><td>")]
+    pairs = {tuple(re.findall(r"<td>(.*?)(?:&nbsp;)*</td>", row)) for row in rows}
+    assert ("Ctrl+Shift+R", "Review sheet…") in pairs
+    assert ("Alt+V", "the Visit menu") in pairs
+    assert ("Alt+M", "Visit (E/M)") in pairs and ("Alt+Q", "Quick entry") in pairs
+    assert ("Alt+U", "Decision for surgery (57)") in pairs
+    keys = [keys for keys, _what in pairs if keys.startswith("Alt+") and len(keys) == 5]
+    assert len(keys) == len(set(keys))
+    for heading in ("Commands", "Menus", "Go to a field"):
+        assert f"<b>{heading}</b>" in text
+
+
+def test_the_day_totals_stay_on_one_line_at_1366_wide(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """Seen in the keyboard-only clinic day: "charges $1,630.00" wrapped onto a second line though the
+    panel had room (the label sat beside a stretch at its narrow preferred width)."""
+    window.resize(1366, 768)
+    window.splitter.setSizes([560, 806])
+    for name in ("sample", "jordan", "riley"):
+        open_first_patient(qtbot, window, name)
+        quick_enter(qtbot, window, "12 ak face cryo")
+        fake_dialogs.defaults["ask"] = True
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    totals = named(window, "dayTotals")
+    qtbot.waitUntil(lambda: "3 visits" in totals.text())
+    assert totals.height() < 2 * totals.fontMetrics().lineSpacing()

@@ -135,6 +135,15 @@ def test_day_model(qtmodeltester: ModelTester) -> None:
     assert lesion_summary(EncounterRecord(1, 1, date(2026, 11, 27))) == "nothing entered yet"
 
 
+def test_skin_tags_are_counted_as_things_and_the_other_kinds_as_adjectives() -> None:
+    one_tag = LesionGroup(LesionKind.SKIN_TAG, 1, "neck", "electrosurgery", "L91.8")
+    four_tags = LesionGroup(LesionKind.SKIN_TAG, 4, "neck", "electrosurgery", "L91.8")
+    assert lesion_summary(EncounterRecord(1, 1, date(2026, 12, 2), lesions=(four_tags,))) == "4 skin tags"
+    assert lesion_summary(EncounterRecord(1, 1, date(2026, 12, 2), lesions=(one_tag, AK))) == (
+        "1 skin tag, 12 premalignant"
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(column=st.integers(min_value=0, max_value=5), text=st.text(max_size=12))
 def test_any_typed_cell_text_is_taken_or_refused_whole(column: int, text: str) -> None:

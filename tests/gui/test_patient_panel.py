@@ -411,3 +411,56 @@ def test_the_first_insurances_group_subscriber_and_relationship_are_typed_and_pr
     qtbot.mouseClick(named(again, "previewSaveButton"), Qt.MouseButton.LeftButton)
     text = " ".join(PdfReader(reprint).pages[0].extract_text().split())
     assert "GRP-5521" in text and "GRP-9000" not in text
+
+
+def test_esc_closes_an_untouched_form_and_asks_before_dropping_what_was_typed(
+    qtbot: QtBot, patient_panel: PatientPanel, fake_dialogs: FakeDialogs
+) -> None:
+    """Esc is the form's Cancel (issue 15); one key never drops what staff typed: the question's Enter
+    and Esc keep the form."""
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    first = named(patient_panel, "patientFirstName")
+    qtbot.keyClick(first, Qt.Key.Key_Escape)
+    assert not patient_panel.form_area.isVisible() and fake_dialogs.kinds() == []
+    assert named(patient_panel, "patientSearch").hasFocus()
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(first, "Tom")
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    fake_dialogs.answers["ask"].append(False)  # keep editing
+    qtbot.keyClick(named(patient_panel, "patientLastName"), Qt.Key.Key_Escape)
+    assert fake_dialogs.seen[-1][1] == "Close the patient form?" and fake_dialogs.defaults_seen[-1] is False
+    assert patient_panel.form_area.isVisible() and first.text() == "Tom"
+    fake_dialogs.answers["ask"].append(False)  # Cancel asks the same
+    qtbot.mouseClick(named(patient_panel, "cancelPatientButton"), Qt.MouseButton.LeftButton)
+    assert patient_panel.form_area.isVisible() and first.text() == "Tom"
+    fake_dialogs.answers["ask"].append(True)  # drop it
+    qtbot.keyClick(first, Qt.Key.Key_Escape)
+    assert not patient_panel.form_area.isVisible()
+
+
+def test_esc_closes_a_patient_opened_for_correction_when_nothing_changed(
+    qtbot: QtBot, patient_panel: PatientPanel, store: Store, fake_dialogs: FakeDialogs
+) -> None:
+    patient_panel.edit_patient(store.search_patients("sample")[0])
+    assert named(patient_panel, "patientLastName").text() == "Sample"
+    qtbot.keyClick(named(patient_panel, "patientFirstName"), Qt.Key.Key_Escape)
+    assert not patient_panel.form_area.isVisible() and fake_dialogs.kinds() == []
+
+
+def test_no_insurance_is_one_choice_and_a_patient_with_the_self_pay_payer_keeps_it(
+    qtbot: QtBot, patient_panel: PatientPanel, store: Store, fake_dialogs: FakeDialogs
+) -> None:
+    """Seen in the keyboard-only clinic day: the Insurance list offered "no insurance (self-pay)" and the
+    payer "Self-pay (no insurance)" — two entries for one choice."""
+    qtbot.mouseClick(named(patient_panel, "newPatientButton"), Qt.MouseButton.LeftButton)
+    for name in ("patientPayer", "patientSecondaryPayer"):
+        box = named(patient_panel, name)
+        items = [box.itemText(i).lower() for i in range(box.count())]
+        assert sum("self-pay" in item for item in items) == (1 if name == "patientPayer" else 0), items
+        assert any("aetna" in item for item in items)
+    qtbot.keyClick(named(patient_panel, "patientFirstName"), Qt.Key.Key_Escape)
+    morgan = store.search_patients("dummy")[0]  # a demo patient on the self-pay payer
+    patient_panel.edit_patient(morgan)
+    assert named(patient_panel, "patientPayer").currentData() == morgan.payer_id is not None
+    qtbot.mouseClick(named(patient_panel, "savePatientButton"), Qt.MouseButton.LeftButton)
+    assert store.get_patient(morgan.id).payer_id == morgan.payer_id

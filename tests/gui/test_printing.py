@@ -25,7 +25,7 @@ from core.store.records import EncounterStatus
 from gui import background
 from gui.main_window import MainWindow
 from gui.printing import on_white
-from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter
+from tests.gui.conftest import FakeDialogs, named, open_first_patient, quick_enter, table_rows
 
 
 def add_patient(window: MainWindow, first: str, last: str) -> None:
@@ -229,10 +229,19 @@ def test_save_as_pdf_says_where_the_file_went_and_opens_its_folder(
 
 
 def test_the_save_dialog_starts_in_the_folder_of_the_last_pdf_saved(
-    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    fake_dialogs: FakeDialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first save starts in the home folder; the next starts where the last PDF went (kept per user
-    in ``QSettings``, so also after the window is opened again), not in the home folder again."""
+    """The first save starts in the Documents folder (the home folder when there is none); the next
+    starts where the last PDF went (kept per user in ``QSettings``, so also after the window is opened
+    again), not in Documents again."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     finalise_visit(qtbot, window, fake_dialogs, "sample", "2 ak face")
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     target = tmp_path / "superbills" / "first.pdf"
@@ -240,16 +249,20 @@ def test_the_save_dialog_starts_in_the_folder_of_the_last_pdf_saved(
     fake_dialogs.answers["save_file"].append(target)
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
     first_start = Path(fake_dialogs.seen[-1][2]).parent
-    assert first_start == Path.home()
+    assert first_start == home / "Documents"
     fake_dialogs.answers["save_file"].append(None)  # the user looks where it starts, then cancels
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
     assert Path(fake_dialogs.seen[-1][2]).parent == target.parent
     for left in target.parent.iterdir():
         left.unlink()
-    target.parent.rmdir()  # a folder that is gone: back to the home folder
+    target.parent.rmdir()  # a folder that is gone: back to Documents
     fake_dialogs.answers["save_file"].append(None)
     qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
-    assert Path(fake_dialogs.seen[-1][2]).parent == Path.home()
+    assert Path(fake_dialogs.seen[-1][2]).parent == home / "Documents"
+    (home / "Documents").rmdir()  # no Documents folder at all: the home folder
+    fake_dialogs.answers["save_file"].append(None)
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert Path(fake_dialogs.seen[-1][2]).parent == home
 
 
 def test_print_dialog_cancelled_prints_nothing(
@@ -397,3 +410,26 @@ def test_a_colour_page_is_still_well_under_a_megabyte_at_300_dpi(
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
     assert target.stat().st_size < 1_000_000
     assert all(width / inches == 300 for width, _height, inches in page_images(target))
+
+
+def test_saving_the_day_keeps_the_day_sheet_on_the_visit_in_the_editor(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    """Seen in the keyboard-only clinic day: marking the day printed highlighted each row in turn and
+    left the last one highlighted, while the editor showed another visit."""
+    finalise_visit(qtbot, window, fake_dialogs, "sample", "2 ak face")
+    finalise_visit(qtbot, window, fake_dialogs, "jordan", "2 ak face")
+    day = named(window, "dayTable")
+    first_row = day.model().index(0, 0)
+    qtbot.mouseClick(day.viewport(), Qt.MouseButton.LeftButton, pos=day.visualRect(first_row).center())
+    qtbot.keyClick(day, Qt.Key.Key_Return)  # the first visit of the day in the editor
+    assert window.editor.patient is not None and window.editor.patient.last_name == "Sample"
+    qtbot.keyClick(
+        window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "superbillPreview") is not None, timeout=20000)
+    fake_dialogs.answers["save_file"].append(tmp_path / "day.pdf")
+    qtbot.mouseClick(named(preview(window), "previewSaveButton"), Qt.MouseButton.LeftButton)
+    assert [row[5] for row in table_rows(day)] == ["Printed", "Printed"]
+    assert day.model().index(day.currentIndex().row(), 0).data() == "Sample, Avery"
+    assert window.editor.patient.last_name == "Sample"

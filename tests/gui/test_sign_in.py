@@ -209,3 +209,24 @@ def test_a_restore_reached_any_way_is_refused_to_the_front_desk(
     window.restore_backup()  # as a shortcut or a leftover button would
     assert fake_dialogs.kinds() == ["problem"]
     assert "administrator" in fake_dialogs.seen[-1][2]
+
+
+def test_after_unlocking_the_day_sheet_still_points_at_the_visit_in_the_editor(
+    qtbot: QtBot, window: MainWindow, fake_dialogs: FakeDialogs
+) -> None:
+    """Seen in the keyboard-only clinic day: the day sheet read the day again at unlock and lost its
+    highlight, while the editor still showed the visit."""
+    for name in ("sample", "jordan"):
+        open_first_patient(qtbot, window, name)
+        quick_enter(qtbot, window, "2 ak face")
+    day = named(window, "dayTable")
+    first_row = day.model().index(0, 0)
+    qtbot.mouseClick(day.viewport(), Qt.MouseButton.LeftButton, pos=day.visualRect(first_row).center())
+    qtbot.keyClick(day, Qt.Key.Key_Return)  # open the first visit of the day
+    assert window.editor.patient is not None and window.editor.patient.last_name == "Sample"
+    qtbot.keyClick(
+        window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    sign_in_window(qtbot, window)
+    shown = day.model().index(day.currentIndex().row(), 0).data()
+    assert day.selectionModel().isSelected(day.currentIndex()) and shown == "Sample, Avery"
