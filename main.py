@@ -37,4 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if plain_code_call(sys.argv[1:]) is not None:  # a finished `superbill code`: no teardown needed
+        from core.commands.common import exit_without_teardown
+
+        exit_without_teardown(status)
+    sys.exit(status)
