@@ -10,7 +10,10 @@ and every other line is one code of the code set, **sorted by code**::
 
 Only real codes are listed (categories, subcategories and billable codes); chapters and blocks such
 as ``A00-A09`` are not codes and are left out. Writing is deterministic (no timestamp in the gzip
-header) so rebuilding from the same data gives the same bytes.
+header) so rebuilding from the same data gives the same bytes. The text is written as a series of
+gzip members of about 32 kB of text each, cut at line ends (a gzip reader reads them as one text), so
+that a few lookups (one ``superbill code`` call) decompress a few members instead of every code
+before the last one asked about (:class:`PartialIndex`).
 
 Reading keeps the decompressed text as one string and finds a code by bisection over its lines,
 so opening the ~98,000-code set costs one decompression (tens of milliseconds, ~8 MB) and makes no
@@ -20,14 +23,12 @@ catches a damaged file.
 
 from __future__ import annotations
 
-import bisect
-import codecs
-import gzip
 import os
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from core.record import Record
 
 MAGIC = "#superbill-icd10cm"
 FORMAT_VERSION = "1"
@@ -37,8 +38,10 @@ class IndexFormatError(ValueError):
     """The bytes are not an ICD-10-CM index file this version of the program can read."""
 
 
-@dataclass(frozen=True)
-class IndexRow:
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class IndexRow(Record):
     """One code as stored: ``code`` without its dot, ``billable`` False for a heading."""
 
     code: str
@@ -51,8 +54,7 @@ def _clean_field(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class IndexData:
+class IndexData(Record):
     """A parsed index: release name, where it came from, and the sorted code lines as one string."""
 
     release: str
@@ -122,19 +124,45 @@ class IndexData:
             pos = lowered.find(first, end)
 
 
-def encode(release: str, source: str, rows: Iterable[IndexRow]) -> bytes:
-    """The compressed file content for ``rows`` (written sorted by code)."""
+#: how much text each gzip member of a written index holds, at most (plus the rest of its last line)
+MEMBER_TEXT = 1 << 15
+
+#: how every gzip member :func:`encode` writes starts (magic, deflate, no file name, no time, best
+#: compression; the system byte that follows depends on zlib's build): where :class:`PartialIndex`
+#: finds the members
+_MEMBER_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02"
+
+
+def encode(release: str, source: str, rows: Iterable[IndexRow], *, member_text: int = MEMBER_TEXT) -> bytes:
+    """The compressed file content for ``rows`` (written sorted by code).
+
+    The text is written as consecutive gzip members of about ``member_text`` characters, each ending
+    at a line end: any gzip reader reads them as one text, and :class:`PartialIndex` can decompress
+    one member alone (a lookup in the shipped index reads one 32 kB piece, not all codes before it).
+    """
     header = f"{MAGIC}\t{FORMAT_VERSION}\t{_clean_field(release)}\t{_clean_field(source)}"
     body = [
         f"{row.code}\t{int(row.billable)}\t{_clean_field(row.description)}"
         for row in sorted(rows, key=lambda row: row.code)
     ]
     text = "\n".join([header, *body]) + "\n"
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    import gzip  # here: lookups (superbill code) need only zlib
+
+    members = []
+    start = 0
+    while start < len(text):
+        # the first member holds the header and at least one code
+        search_from = max(start + member_text - 1, len(header) + 1 if start == 0 else 0)
+        end = text.find("\n", search_from) + 1 or len(text)
+        members.append(gzip.compress(text[start:end].encode("utf-8"), compresslevel=9, mtime=0))
+        start = end
+    return b"".join(members)
 
 
 def decode(data: bytes) -> IndexData:
     """Parse file content written by :func:`encode`; raises :class:`IndexFormatError` if it is not one."""
+    import gzip  # here: lookups (superbill code) need only zlib
+
     try:
         text = gzip.decompress(data).decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError) as err:
@@ -149,63 +177,79 @@ def decode(data: bytes) -> IndexData:
 class PartialIndex:
     """A compressed index read only as far as the questions asked so far need.
 
-    The lines are sorted by code, so the row of a code is known once the text decompressed so far
-    reaches a line whose code sorts at or after it: a few codes near the start of the code set cost a
-    fraction of a full :func:`decode`. Reading to the end checks the gzip checksum like :func:`decode`;
-    a damaged or foreign file raises :class:`IndexFormatError`.
+    The file is a series of gzip members (see :func:`encode`), each holding whole lines in code order.
+    A lookup finds the member that must hold the code by bisection over the members' first codes
+    (a few bytes decompressed each) and decompresses that member alone, checking its gzip checksum;
+    a damaged or foreign file raises :class:`IndexFormatError`. A file written as one member (an
+    older program) is read whole at the first lookup.
     """
 
-    _CHUNK = 1 << 15  # compressed bytes fed per step
-
     def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-        self._fed = 0
-        self._inflate = zlib.decompressobj(wbits=31)  # gzip wrapper: header and checksum checked
-        self._utf8 = codecs.getincrementaldecoder("utf-8")()
-        self._pending = ""  # decompressed text not yet split into the header and the lines
-        self._header: list[str] | None = None
-        self._blocks: list[IndexData] = []  # complete code lines read so far, in file order
-        self._lasts: list[str] = []  # the code of each block's last line
-        self._done = False
+        self._data = bytes(data)
+        self._starts = [0]  # where each member starts
+        at = self._data.find(_MEMBER_HEADER, 1)
+        while at != -1:
+            self._starts.append(at)
+            at = self._data.find(_MEMBER_HEADER, at + 1)
+        self._firsts: dict[int, str] = {}  # member number -> the code of its first line
+        self._members: dict[int, IndexData] = {}  # member number -> its lines (read so far)
+        self._blocks: list[IndexData] = []  # the members read so far, in reading order
 
     def find(self, code: str) -> IndexRow | None:
-        """The row of ``code`` (no dot, upper case), or None; reads no further than needed."""
-        while not self._done and (not self._lasts or self._lasts[-1] < code):
-            self._read_more()
-        at = bisect.bisect_left(self._lasts, code)
-        return self._blocks[at].find(code) if at < len(self._blocks) else None
-
-    def _read_more(self) -> None:
-        try:
-            if self._fed < len(self._data):
-                chunk = self._data[self._fed : self._fed + self._CHUNK]
-                self._fed += len(chunk)
-                raw = self._inflate.decompress(chunk)
+        """The row of ``code`` (no dot, upper case), or None; reads one member of the file."""
+        lo, hi = 1, len(self._starts)  # the member is the last one whose first code is <= code
+        while lo < hi:
+            middle = (lo + hi) // 2
+            if code < self._first(middle):
+                hi = middle
             else:
-                raw = self._inflate.flush()
-                self._done = True
-            text = self._utf8.decode(raw, final=self._done)
+                lo = middle + 1
+        return self._member(lo - 1).find(code)
+
+    def _slice(self, number: int) -> bytes:
+        end = self._starts[number + 1] if number + 1 < len(self._starts) else len(self._data)
+        return self._data[self._starts[number] : end]
+
+    def _first(self, number: int) -> str:
+        """The first code of member ``number`` (> 0), from the first bytes of the member."""
+        if number in self._members:
+            return self._members[number].text[: self._members[number].text.find("\t")]
+        if number not in self._firsts:
+            inflate = zlib.decompressobj(wbits=31)
+            try:
+                start = inflate.decompress(self._slice(number), 64)
+            except zlib.error as err:
+                raise IndexFormatError(f"it is not a compressed ICD-10-CM index ({err})") from err
+            tab = start.find(b"\t")
+            if tab <= 0:
+                raise IndexFormatError(
+                    "it is not a compressed ICD-10-CM index (a piece does not start a line)"
+                )
+            self._firsts[number] = start[:tab].decode("ascii", "replace")
+        return self._firsts[number]
+
+    def _member(self, number: int) -> IndexData:
+        """The lines of member ``number``, decompressed and checked (the first member's header too)."""
+        if number in self._members:
+            return self._members[number]
+        inflate = zlib.decompressobj(wbits=31)  # gzip wrapper: header and checksum checked
+        try:
+            text = inflate.decompress(self._slice(number)).decode("utf-8")
         except (zlib.error, UnicodeDecodeError) as err:
             raise IndexFormatError(f"it is not a compressed ICD-10-CM index ({err})") from err
-        if self._done and not self._inflate.eof:
+        if not inflate.eof or inflate.unused_data:
             raise IndexFormatError("it is not a compressed ICD-10-CM index (the file is cut off)")
-        pending = self._pending + text
-        if self._header is None:
-            header, newline, pending = pending.partition("\n")
+        if number == 0:
+            header, newline, text = text.partition("\n")
             if not newline:
-                self._pending = header
-                if self._done:
-                    raise IndexFormatError("its first line is not an ICD-10-CM index header")
-                return
-            self._header = _checked_header(header)
-        cut = pending.rfind("\n") + 1
-        if cut:
-            start = pending.rfind("\n", 0, cut - 1) + 1
-            self._lasts.append(pending[start : pending.find("\t", start)])
-            self._blocks.append(IndexData("", "", pending[:cut]))
-        self._pending = pending[cut:]
-        if self._done and (self._pending or not self._blocks or self._blocks[0].text.count("\t", 0, 200) < 2):
+                raise IndexFormatError("its first line is not an ICD-10-CM index header")
+            _checked_header(header)
+        if not text.endswith("\n") or text.count("\t", 0, 200) < 2:
             raise IndexFormatError("it holds no codes or its last line is cut off")
+        block = IndexData("", "", text)
+        self._members[number] = block
+        self._blocks.append(block)
+        return block
 
 
 def _checked_header(header: str) -> list[str]:

@@ -5,7 +5,7 @@ dataclasses in ``core.coding.model``. Pure: no I/O beyond the packaged code tabl
 JSON conversion for the command line lives in ``core.coding.parse`` and ``core.coding.output``.
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from core.coding.model import (
     CodedLine,
@@ -18,7 +18,10 @@ from core.coding.model import (
     Severity,
 )
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
 if TYPE_CHECKING:
+    from typing import Any
+
     from core.coding.engine import code_encounter
     from core.coding.settings import CodingSettings
 

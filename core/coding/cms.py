@@ -22,13 +22,16 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from core import packaged
+from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 SHIPPED_PACKAGE = "resources.cms"
 MANIFEST = "releases.json"
@@ -71,8 +74,10 @@ class CmsTableError(ValueError):
     """A row or file of a CMS table does not have the shape the program expects."""
 
 
-@dataclass(frozen=True)
-class Release:
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class Release(Record):
     """Which release a table is, and where it came from (``origin`` is ``shipped`` or ``loaded``)."""
 
     kind: str
@@ -84,8 +89,7 @@ class Release:
     path: Path | None = None
 
 
-@dataclass(frozen=True)
-class RvuFacts:
+class RvuFacts(Record):
     """One code's row of a Physician Fee Schedule Relative Value File (the global service)."""
 
     code: str
@@ -102,8 +106,7 @@ class RvuFacts:
     conversion_factor: Decimal
 
 
-@dataclass(frozen=True, eq=False)
-class RvuTable:
+class RvuTable(Record, eq=False):
     """One year's RVUs for the program's codes (compared and hashed by identity)."""
 
     release: Release
@@ -112,8 +115,7 @@ class RvuTable:
     rows: dict[str, RvuFacts]
 
 
-@dataclass(frozen=True)
-class MueFacts:
+class MueFacts(Record):
     """A practitioner MUE: the value, the adjudication indicator (1, 2 or 3) and CMS's words."""
 
     code: str
@@ -123,16 +125,14 @@ class MueFacts:
     rationale: str
 
 
-@dataclass(frozen=True, eq=False)
-class MueTable:
-    """The practitioner MUE table for the program's codes."""
+class MueTable(Record, eq=False):
+    """The practitioner MUE table for the program's codes (compared and hashed by identity)."""
 
     release: Release
     rows: dict[str, MueFacts]
 
 
-@dataclass(frozen=True)
-class PtpPair:
+class PtpPair(Record):
     """An NCCI PTP edit: ``column2`` with ``column1`` on one day, and its modifier indicator."""
 
     column1: str
@@ -148,12 +148,12 @@ class PtpPair:
         return self.effective <= day and (self.deletion is None or day <= self.deletion)
 
 
-@dataclass(frozen=True, eq=False)
-class PtpTable:
+class PtpTable(Record, eq=False):
     """PTP pairs and what they cover: a pair outside the coverage is not decided by this table.
 
     The shipped extract covers pairs whose both codes are in ``codes``; a loaded CMS part file covers
     the pairs whose column-1 code lies in one of ``column1_ranges`` (a part holds a range of them).
+    Compared and hashed by identity.
     """
 
     release: Release
@@ -168,8 +168,7 @@ class PtpTable:
         return any(low <= column1 <= high for low, high in self.column1_ranges)
 
 
-@dataclass(frozen=True)
-class ActiveTables:
+class ActiveTables(Record):
     """The tables in use: RVUs by year, the MUE table, PTP tables (loaded first), and any problem."""
 
     rvu: dict[int, RvuTable]

@@ -8,7 +8,6 @@ most at 4 of them, the most relevant first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from core.coding import kinds, rules
 from core.coding.model import LesionGroup, Message, Severity
@@ -20,27 +19,30 @@ MAX_POINTERS = 4
 LETTERS = "ABCDEFGHIJKL"
 
 
-class Icd10Record(Protocol):
-    """What the engine reads from an ICD-10-CM record."""
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:  # the protocols serve type checking only (no code asks isinstance of them)
+    from typing import Protocol
 
-    @property
-    def code(self) -> str: ...
+    class Icd10Record(Protocol):
+        """What the engine reads from an ICD-10-CM record."""
 
-    @property
-    def description(self) -> str: ...
+        @property
+        def code(self) -> str: ...
 
-    @property
-    def billable(self) -> bool: ...
+        @property
+        def description(self) -> str: ...
 
+        @property
+        def billable(self) -> bool: ...
 
-class Icd10Source(Protocol):
-    """The ICD-10-CM questions the engine asks (``core.icd10`` answers them)."""
+    class Icd10Source(Protocol):
+        """The ICD-10-CM questions the engine asks (``core.icd10`` answers them)."""
 
-    def normalize(self, code: str) -> str: ...
+        def normalize(self, code: str) -> str: ...
 
-    def lookup(self, code: str) -> Icd10Record | None: ...
+        def lookup(self, code: str) -> Icd10Record | None: ...
 
-    def search(self, query: str, limit: int = 20) -> Sequence[Icd10Record]: ...
+        def search(self, query: str, limit: int = 20) -> Sequence[Icd10Record]: ...
 
 
 class _CoreIcd10:

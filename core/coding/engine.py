@@ -9,13 +9,11 @@ packaged code and fee-schedule tables and the ICD-10-CM code set once; no clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 
 from core.coding import checks, families, kinds, modifiers, payer_words, rules, tables
 from core.coding.diagnoses import (
     MAX_DIAGNOSES,
-    Icd10Source,
     Remembering,
     check_diagnosis,
     claim_order,
@@ -27,6 +25,11 @@ from core.coding.families import DraftLine
 from core.coding.model import CodedLine, CodingResult, Encounter, Message, Severity
 from core.coding.settings import CodingSettings
 from core.coding.validate import validate_encounter
+from core.record import replace
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from core.coding.diagnoses import Icd10Source
 
 
 def code_encounter(

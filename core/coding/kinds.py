@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from core.coding import tables
 from core.coding.model import LesionKind
+from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 FILE = "lesion_kinds.json"
 
@@ -32,16 +35,17 @@ class KindDeclarationError(ValueError):
     """The lesion-kind declaration is inconsistent (a programming or packaging error, not user input)."""
 
 
-@dataclass(frozen=True)
-class UncertainDiagnosis:
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class UncertainDiagnosis(Record):
     """A diagnosis prefix whose fit is debated (or always worth a caution), with why."""
 
     prefix: str
     note: str
 
 
-@dataclass(frozen=True)
-class SiteRule:
+class SiteRule(Record):
     """Diagnosis prefixes whose fit depends on the site: with ``supports`` true they support the kind
     only at ``sites``; with false they do not support it at ``sites`` (an ICD-10-CM exclusion)."""
 
@@ -56,8 +60,7 @@ class SiteRule:
         return any(code.startswith(p) for p in self.prefixes)
 
 
-@dataclass(frozen=True)
-class DiagnosisSupport:
+class DiagnosisSupport(Record):
     """Which dotted-code prefixes support one kind, which are debated, and which depend on the site."""
 
     supports: tuple[str, ...]
@@ -77,8 +80,7 @@ class DiagnosisSupport:
         return next((u for u in self.uncertain if code.startswith(u.prefix)), None)
 
 
-@dataclass(frozen=True)
-class ExampleDiagnosis:
+class ExampleDiagnosis(Record):
     """The code a message gives as an example for one kind (``C44.311``, ``a basal cell carcinoma of
     the nose``), with its ICD-10-CM source."""
 
@@ -92,8 +94,7 @@ class ExampleDiagnosis:
         return f"{self.code} for {self.what}"
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Record):
     """One lesion kind of the contract."""
 
     name: str
@@ -125,8 +126,7 @@ class Kind:
         return f"{self.plural} (such as {self.example})" if self.example else self.plural
 
 
-@dataclass(frozen=True)
-class LesionType:
+class LesionType(Record):
     """A lesion the front desk names: its words set ``kind`` and ``diagnosis`` together.
 
     ``diagnosis`` is ``None`` when no single code fits (the code depends on the site): then no default
@@ -142,8 +142,7 @@ class LesionType:
     source: str
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(Record):
     """Every kind (in coding order), every type, and the cautions that apply to any kind."""
 
     kinds: tuple[Kind, ...]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.coding.model import CodedLine, CodingResult, Message
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def line_to_json(line: CodedLine) -> dict[str, Any]:

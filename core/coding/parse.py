@@ -20,11 +20,16 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from core.coding import kinds, rules, tables, validate
-from core.coding.diagnoses import Icd10Source, check_diagnosis, default_source
+from core.coding.diagnoses import check_diagnosis, default_source
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from core.coding.diagnoses import Icd10Source
 
 ENCOUNTER_FIELDS = (
     "date_of_service",

@@ -16,14 +16,17 @@ no CMS PTP table covers (the shipped extract is partial).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
 
 from core import packaged
 from core.coding import cms
+from core.record import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from typing import Any
 
 _PACKAGE = "resources.codes"
 
@@ -39,8 +42,10 @@ TABLE_FILES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CptCode:
+# Records here are core.record.Record, not dataclasses: `superbill code` imports this module, and
+# making a dataclass costs about 1.5 ms in Python 3.11 (issue 14). Same fields, equality, hash,
+# repr and immutability as the frozen dataclasses they were.
+class CptCode(Record):
     """One CPT code the engine can bill (its global period and multiple-procedure indicator are CMS
     facts: ``global_days`` and ``multiple_procedure_exempt`` below)."""
 
@@ -53,8 +58,7 @@ class CptCode:
     notes: str
 
 
-@dataclass(frozen=True)
-class PlaceOfService:
+class PlaceOfService(Record):
     """A CMS place-of-service code; ``facility`` picks the facility fee-schedule rate."""
 
     code: str
@@ -63,16 +67,14 @@ class PlaceOfService:
     confidence: str
 
 
-@dataclass(frozen=True)
-class Modifier:
+class Modifier(Record):
     """A modifier and what it tells the payer, in our words."""
 
     code: str
     meaning: str
 
 
-@dataclass(frozen=True)
-class MueLimit:
+class MueLimit(Record):
     """Most units of ``code`` per date of service.
 
     From the CMS MUE table: ``adjudication_indicator`` (MAI) 1 = a claim-line edit, 2 = a date-of-service
@@ -87,8 +89,7 @@ class MueLimit:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Payer:
+class Payer(Record):
     """A payer and its default billing conventions."""
 
     id: str
@@ -98,8 +99,7 @@ class Payer:
     distinct_modifier: str
 
 
-@dataclass(frozen=True)
-class PtpEdit:
+class PtpEdit(Record):
     """An NCCI code pair: ``column2`` takes the distinct-procedure modifier when ``in_effect``.
 
     ``modifier_indicator`` ``"1"``: a modifier may apply; ``"0"``: column 2 is never paid with column 1,
@@ -115,8 +115,7 @@ class PtpEdit:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(Record):
     """A body site of the input vocabulary and its malignant-destruction site group."""
 
     site: str
@@ -124,16 +123,14 @@ class Site:
     site_specific_warning: bool
 
 
-@dataclass(frozen=True)
-class DiameterBand:
+class DiameterBand(Record):
     """A malignant diameter band: above the previous band's upper edge, up to ``upper`` (inclusive)."""
 
     label: str
     upper: Decimal | None
 
 
-@dataclass(frozen=True)
-class AreaBand:
+class AreaBand(Record):
     """A vascular total-area band and its code."""
 
     code: str
@@ -142,16 +139,14 @@ class AreaBand:
     upper_inclusive: bool
 
 
-@dataclass(frozen=True)
-class MalignantGroup:
+class MalignantGroup(Record):
     """A malignant site group: its name and one code per diameter band, in band order."""
 
     name: str
     codes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PremalignantCodes:
+class PremalignantCodes(Record):
     """17000 for the first lesion, 17003 for each further one up to the 14th, 17004 from the 15th."""
 
     first: str
@@ -161,8 +156,7 @@ class PremalignantCodes:
     whole_session_from: int
 
 
-@dataclass(frozen=True)
-class BenignCodes:
+class BenignCodes(Record):
     """One session code: ``small`` below ``large_from`` lesions, ``large`` from it on."""
 
     small: str
@@ -170,8 +164,7 @@ class BenignCodes:
     large_from: int
 
 
-@dataclass(frozen=True)
-class SkinTagCodes:
+class SkinTagCodes(Record):
     """``base`` covers the first ``base_covers`` tags; ``add_on`` each further ``add_on_covers`` or part."""
 
     base: str
@@ -180,8 +173,7 @@ class SkinTagCodes:
     add_on_covers: int
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Record):
     """Our sanity bounds for typed numbers (above them is surely a typing mistake)."""
 
     max_count_per_entry: int
@@ -190,8 +182,7 @@ class Limits:
     max_entries: int
 
 
-@dataclass(frozen=True)
-class LesionCoding:
+class LesionCoding(Record):
     """Everything that turns lesions into codes, from ``lesion_coding.json``."""
 
     methods: tuple[str, ...]
@@ -382,8 +373,7 @@ def lesion_coding() -> LesionCoding:
     )
 
 
-@dataclass(frozen=True)
-class RvuRow:
+class RvuRow(Record):
     """One code of a fee-schedule table; a total is ``None`` when it is unconfirmed."""
 
     code: str
@@ -395,8 +385,7 @@ class RvuRow:
     notes: str
 
 
-@dataclass(frozen=True)
-class FeeSchedule:
+class FeeSchedule(Record):
     """One year's Medicare table: conversion factor, where the numbers come from, the rows by code."""
 
     year: int

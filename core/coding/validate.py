@@ -12,9 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from core.coding import kinds, rules, tables
-from core.coding.diagnoses import Icd10Source, check_diagnosis
+from core.coding.diagnoses import check_diagnosis
 from core.coding.model import Encounter, LesionGroup, LesionKind, Message, PriorService, Severity
 from core.dates import shown_date
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    from core.coding.diagnoses import Icd10Source
 
 
 def _error(rule: str, field: str | None, text: str) -> Message:

@@ -7,14 +7,17 @@ also written to standard error in plain words. Imports stay small so the answer 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from core.commands.common import EXIT_OK, EXIT_REJECTED, guarded, write_json
 from core.json_input import JsonInputError, load_json, lone_surrogate
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time (issue 14)
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 _REIMBURSEMENT = "core.coding.reimbursement"
 
@@ -28,7 +31,7 @@ class _RejectedInputError(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    """Entry point called by main.py."""
+    """Entry point called by main.py (which may pass a ``SimpleNamespace`` with the same attributes)."""
     return guarded(lambda: code_json(args.file, benchmark=args.benchmark, today=date.today()))
 
 

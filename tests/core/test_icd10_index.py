@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,54 @@ def test_word_search_survives_letters_whose_lower_case_is_longer() -> None:
     data = decode(encode("r", "s", rows))
     assert [row.code for row in data.rows_describing(["fever"])] == ["A00", "B00"]
     assert [row.code for row in data.rows_describing(["other", "fever"])] == ["B00"]
+
+
+@settings(max_examples=100)
+@given(
+    st.dictionaries(codes, st.tuples(st.booleans(), descriptions), min_size=1, max_size=60),
+    st.lists(codes, max_size=8),
+    st.integers(min_value=1, max_value=200),
+)
+def test_a_file_of_many_members_reads_like_one(
+    entries: dict[str, tuple[bool, str]], probes: list[str], member_text: int
+) -> None:
+    """Small members (a few lines each): every lookup reads one member and answers as the whole."""
+    rows = [IndexRow(code, billable, text) for code, (billable, text) in entries.items()]
+    content = encode("r", "s", rows, member_text=member_text)
+    assert gzip.decompress(content) == gzip.decompress(encode("r", "s", rows, member_text=10**9))
+    whole, partial = decode(content), PartialIndex(content)
+    for probe in [*probes, *entries, "", "0", "ZZZZZZZZ"][:24]:
+        assert partial.find(probe) == whole.find(probe)
+
+
+def test_a_damaged_member_is_refused_when_read() -> None:
+    rows = [IndexRow(f"A{n:03}", True, f"Code number {n}") for n in range(300)]
+    content = bytearray(encode("r", "s", rows, member_text=500))
+    partial = PartialIndex(bytes(content))
+    assert len(partial._starts) > 10
+    middle = partial._starts[5]
+    content[partial._starts[6] - 6] ^= 0xFF  # the CRC-32 of the sixth member
+    damaged = PartialIndex(bytes(content))
+    assert damaged._starts == partial._starts
+    assert damaged.find("A000") == IndexRow("A000", True, "Code number 0")
+    first_of_sixth = damaged._first(5)
+    with pytest.raises(IndexFormatError, match="not a compressed"):
+        damaged.find(first_of_sixth)
+    assert middle > 0
+
+
+def test_the_shipped_index_is_written_as_encode_writes_it() -> None:
+    """The shipped file is its own rows written by ``encode`` (members of MEMBER_TEXT characters, which
+    PartialIndex reads one by one); a file rebuilt by ``python -m core.icd10_build`` is the same."""
+    from importlib import resources
+
+    content = resources.files("resources.icd10cm").joinpath("icd10cm_index.tsv.gz").read_bytes()
+    whole = decode(content)
+    assert encode(whole.release, whole.source, whole.rows()) == content
+    starts, at = [], 0
+    while at < len(content):  # the members, one after the other, as any gzip reader finds them
+        starts.append(at)
+        inflate = zlib.decompressobj(wbits=31)
+        inflate.decompress(content[at:])
+        at = len(content) - len(inflate.unused_data)
+    assert PartialIndex(content)._starts == starts and len(starts) > 100

@@ -94,12 +94,12 @@ def test_17004_and_17110_at_the_facility_rate_are_the_cms_totals() -> None:
 
 def _without(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``code``'s 2026 RVUs unknown (no shipped year lacks a value any more)."""
-    from dataclasses import replace
-
     from core.coding import reimbursement
+    from core.record import replace
 
     real = tables.fee_schedule(2026)
     assert real is not None
+    # the table records are core.record.Record (issue 14: quicker to make than dataclasses)
     row = replace(real.rows[code], total_facility=None, total_non_facility=None)
     schedule = replace(real, rows={**real.rows, code: row})
     monkeypatch.setattr(reimbursement, "fee_schedule", lambda year: schedule if year == 2026 else None)
