@@ -154,9 +154,15 @@ def encode(release: str, source: str, rows: Iterable[IndexRow], *, member_text: 
         # the first member holds the header and at least one code
         search_from = max(start + member_text - 1, len(header) + 1 if start == 0 else 0)
         end = text.find("\n", search_from) + 1 or len(text)
-        members.append(gzip.compress(text[start:end].encode("utf-8"), compresslevel=9, mtime=0))
+        member = gzip.compress(text[start:end].encode("utf-8"), compresslevel=9, mtime=0)
+        # byte 9 of a gzip header names the system that wrote it, and zlib fills it in per platform
+        # (3 on Linux, 19 on macOS, 10 on Windows): "unknown" makes the file the same everywhere
+        members.append(member[:9] + _ANY_SYSTEM + member[10:])
         start = end
     return b"".join(members)
+
+
+_ANY_SYSTEM = b"\xff"  # RFC 1952 OS field: unknown
 
 
 def decode(data: bytes) -> IndexData:
