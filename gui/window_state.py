@@ -7,10 +7,13 @@ Only window state lives here; business settings are in the database (``core.stor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QWidget
+
+if TYPE_CHECKING:  # imported where used: the window shows before them (importing builds their enums)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QSplitter, QWidget
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
 SETTINGS_APPLICATION = "Superbill Desk"
@@ -18,11 +21,15 @@ SETTINGS_APPLICATION = "Superbill Desk"
 
 def window_settings() -> QSettings:
     """Where the window remembers its size and splitter positions."""
+    from PySide6.QtCore import QSettings
+
     return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
 
 
 def restore_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
     """Give ``window`` the size and ``splitters`` (key → splitter) the positions remembered last time."""
+    from PySide6.QtCore import QByteArray
+
     settings = window_settings()
     geometry = settings.value("window/geometry")
     if isinstance(geometry, QByteArray):
