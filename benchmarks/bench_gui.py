@@ -147,8 +147,11 @@ def bench_quick_entry(folder: Path) -> None:
     from gui.dialogs import Dialogs, set_dialogs
 
     class Quiet(Dialogs):
-        def ask(self, *args: object) -> bool:
+        def ask(self, *args: object, **kwargs: object) -> bool:
             return False
+
+        def show_recovery_key(self, *args: object) -> bool:  # the new file's key: taken as written down
+            return True
 
     set_dialogs(Quiet())
     window = build_main_window(folder / "entry.db")

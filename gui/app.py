@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.errors import SuperbillError
 from core.logs import configure_logging, open_log_file
-from core.store.later import StoreLater
-from core.store.opening import check_file
+from core.store.later import open_later
 from gui.errors import install_excepthook
 from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.single_instance import ALREADY_OPEN, InstanceServer, bring_to_front, claim_database
@@ -27,20 +26,14 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
     The database is created with the demo practice when the file does not exist. The window owns
     the open store and closes it when the window is destroyed.
 
-    The file is checked here (ours, not damaged at its start, not too new, the key works: what must
-    be known before anything is written); the store itself is made just after the window shows
-    (``MainWindow.store``, ``core.store.later``): the sign-in screen needs only to know whether the file
-    has accounts yet.
+    An existing file whose key this computer keeps is checked (ours, not damaged at its start, not too
+    new, the key works: what must be known before anything is written) and its store made just after
+    the window shows (``core.store.later``, ``MainWindow.store``); any other file is checked now, so
+    that its question (the recovery key) or its problem comes before the window.
     """
     # SQLite's check of every page runs in the background with today's backup (gui.backups): the
     # window opens as fast for ten years of visits as for one day
-    checked = check_file(db_path, whole_file_check=False)
-    try:
-        later = StoreLater(checked, program=WINDOW_PROGRAM)
-    except BaseException:
-        checked.close()  # a new file's set-up or a migration failed (its connection is already closed)
-        raise
-    window = MainWindow(later)
+    window = MainWindow(open_later(db_path, program=WINDOW_PROGRAM))
     # the window's store (a restore replaces it) is closed when the window goes
     window.destroyed.connect(lambda *_: window.close_store())
     return window

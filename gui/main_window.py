@@ -14,7 +14,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
 from core.dates import shown_date
-from core.errors import SuperbillError
 from core.store.later import StoreLater
 from gui.dialogs import dialogs
 from gui.errors import reporting
@@ -111,21 +110,14 @@ class MainWindow(QMainWindow):
         self._store = store
 
     def _after_first_paint(self) -> None:
-        """Once painted (or shown and never painted: minimised), the store is made (its first writes),
-        then ``on_screen``; a file that cannot be written to is said, the window closes (status 2)."""
-        if self._on_screen:
-            return
-        self._on_screen = True
-        try:
-            self.store  # noqa: B018 (made at this first use)
-        except SuperbillError as error:
-            dialogs().problem(self, "Superbill Desk cannot open the database", error.text)
-            self.close()
-            from PySide6.QtCore import QCoreApplication
+        """Once painted (or shown and never painted: minimised): the store is made (its first writes),
+        then ``on_screen`` (``gui.first_paint``: a file that cannot be used closes the window)."""
+        if not self._on_screen:
+            self._on_screen = True
+            from gui.first_paint import make_store
 
-            QCoreApplication.exit(2)
-            return
-        self.on_screen.emit()
+            if make_store(self):
+                self.on_screen.emit()
 
     def close_store(self) -> None:
         """Close the database (the window is going), without making a store that was never used."""

@@ -10,7 +10,7 @@ of the patient data is on this page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,21 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import SuperbillError
+from core.store.later import StoreLater
 from gui.widget_names import named
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the type checker only (a Protocol class costs a few ms to make at start-up)
+    from typing import Protocol
+
     from core.accounts import Account
 
+    class Door(Protocol):
+        """What the gate asks of the database: a ``Store``, or (before it is made) ``core.store.later``'s
+        ``StoreLater``, so that the screen shows before the store's modules are imported."""
 
-class Door(Protocol):
-    """What the gate asks of the database: a ``Store``, or (before it is made) ``core.store.later``'s
-    ``StoreLater``, so that the screen shows before the store's modules are imported."""
+        def has_accounts(self) -> bool: ...
 
-    def has_accounts(self) -> bool: ...
+        def sign_in(self, name: str, password: str) -> Account: ...
 
-    def sign_in(self, name: str, password: str) -> Account: ...
-
-    def create_first_administrator(self, name: str, password: str, *, full_name: str = "") -> Account: ...
+        def create_first_administrator(self, name: str, password: str, *, full_name: str = "") -> Account: ...
 
 
 class Gate(QWidget):
@@ -120,9 +122,15 @@ class Gate(QWidget):
     def setting_up(self) -> bool:
         return not self.store.has_accounts()
 
+    def _presumed_setting_up(self) -> bool:
+        # a file not checked yet (core.store.later) is presumed set up; corrected once it is checked
+        if isinstance(self.store, StoreLater):
+            return not self.store.presumed_accounts()
+        return self.setting_up
+
     def show_face(self) -> None:
         """Set-up when the file has no account yet, else sign-in (or unlock when locked)."""
-        setting_up = self.setting_up
+        setting_up = self.face_setting_up = self._presumed_setting_up()
         for field in (self.full_name, self.show_password):
             field.setVisible(setting_up)
             label = self.form.labelForField(field)

@@ -49,19 +49,26 @@ def database_key(db_path: Path | str) -> str:
 
 
 def _user() -> str:
-    # getpass.getuser()'s own order; getpass (and what it imports) only when none of them is set
-    user = next(
-        (os.environ[name] for name in ("LOGNAME", "USER", "LNAME", "USERNAME") if os.environ.get(name)), ""
-    )
-    if user:
-        return re.sub(r"[^A-Za-z0-9_.-]", "_", user)[:32] or "user"
-    import getpass
-
     try:
-        user = getpass.getuser()
+        user = _login_name()
     except (OSError, KeyError):  # no login name in the environment nor in the password database
         user = str(os.getuid()) if hasattr(os, "getuid") else ""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", user)[:32] or "user"
+
+
+def _login_name() -> str:
+    """``getpass.getuser()``, without importing getpass (and the terminal modules it brings) where the
+    environment or the password database answers, as it does first."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if user := os.environ.get(name):
+            return user
+    if sys.platform != "win32":
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    import getpass
+
+    return getpass.getuser()
 
 
 def server_name(db_path: Path | str, user: str | None = None) -> str:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from core.errors import DatabaseDamagedError, StoreError
 from core.store import connections, keys
 from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect
-from core.store.file_check import quick_check
 from core.store.keys import RecoveryKey
 from core.store.schema import check_schema, up_to_date
 
@@ -39,6 +38,8 @@ def check_before_writing(conn: sqlite3.Connection, path: Path | str, *, whole_fi
     are read (see ``core.store.file_check``): the cost does not grow with the file.
     """
     if whole_file:
+        from core.store.file_check import quick_check
+
         quick_check(conn, path)
     try:
         return check_schema(conn, path)

@@ -160,10 +160,10 @@ def test_a_start_on_a_file_already_open_asks_that_window_and_never_opens_the_fil
 ) -> None:
     monkeypatch.setattr("gui.app.configure_logging", lambda: None)  # no process-wide log file from a test
 
-    def check_file(*args: object, **kwargs: object) -> None:
+    def open_later(*args: object, **kwargs: object) -> None:
         raise AssertionError("the database was opened")
 
-    monkeypatch.setattr("gui.app.check_file", check_file)
+    monkeypatch.setattr("gui.app.open_later", open_later)
     db = tmp_path / "practice.db"
     open_window = claim(server_name(db))  # the window already open on it
     assert open_window is not None

@@ -26,6 +26,9 @@ DEFERRED = (
     "core.store.store",  # the store's verbs and records: just after the window is on screen
     "core.store.records",
     "core.store.sessions",
+    "core.store.opening",  # opening the file (SQLCipher): just after the window shows, before it is written
+    "core.store.connections",
+    "sqlcipher3",
     "core.coding",  # its records, with the store (the engine itself loads at first use)
     "gui.work_area",  # the work area: at the first sign-in
     "gui.menus",
