@@ -95,6 +95,7 @@ def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServ
     install_excepthook(window)
     instance.show_requested.connect(functools.partial(bring_to_front, window))
     window.on_screen.connect(functools.partial(_on_screen, instance))
+    window.cannot_open.connect(functools.partial(app.exit, 2))  # said already (gui.first_paint)
     window.show()
     status = app.exec()
     window.close_store()

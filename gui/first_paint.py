@@ -3,8 +3,8 @@
 A file that was only looked at before the window showed is checked now, before its first write. Its
 sign-in screen then shows the right face (set-up when the file has no account yet). When the file
 cannot be used: the recovery key is asked for when the key kept on this computer does not open it,
-else the problem is said; if it still cannot be opened, the window closes and the program ends with
-status 2 (as when a file is refused before the window shows, ``gui.app``).
+else the problem is said; if it still cannot be opened, the window hides and says ``cannot_open``
+(``gui.app.run`` then ends the program with status 2, as when a file is refused before the window shows).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ CANNOT_OPEN = "Superbill Desk cannot open the database"
 
 
 def make_store(window: MainWindow) -> bool:
-    """Make ``window``'s store now; False when the file cannot be used (the window is closed)."""
+    """Make ``window``'s store now; False when the file cannot be used (the window is hidden)."""
     from core.store.keys import KeyMissingError
 
     try:
@@ -47,8 +47,6 @@ def make_store(window: MainWindow) -> bool:
 def _give_up(window: MainWindow, error: SuperbillError | None) -> bool:
     if error is not None:
         dialogs().problem(window, CANNOT_OPEN, error.text)
-    window.close()
-    from PySide6.QtCore import QCoreApplication
-
-    QCoreApplication.exit(2)
+    window.hide()  # not closed: the last window closing would also ask the application to quit, with 0
+    window.cannot_open.emit()
     return False

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
-from core.dates import shown_date
 from core.store.later import StoreLater
 from gui.dialogs import dialogs
 from gui.errors import reporting
@@ -49,6 +48,8 @@ class MainWindow(QMainWindow):
 
     #: once, just after the window was first painted (and its store made): what waited for it may run
     on_screen = Signal()
+    #: the file, opened just after the first paint, cannot be used (said already; the window is hidden)
+    cannot_open = Signal()
     day_sheet: DaySheet  # these: the work area (gui.work_area), built at the first sign-in
     patients: PatientPanel
     editor: EncounterEditor
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         """Once painted (or shown and never painted: minimised): the store is made (its first writes),
-        then ``on_screen`` (``gui.first_paint``: a file that cannot be used closes the window)."""
+        then ``on_screen`` (``gui.first_paint``: a file that cannot be used hides it, ``cannot_open``)."""
         if not self._on_screen:
             self._on_screen = True
             from gui.first_paint import make_store
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
     @reporting("start the visit")
     def start_encounter(self, patient: Patient) -> None:
         """Open a new encounter for ``patient`` on the shown day (asks first if they already have one)."""
+        from core.dates import shown_date
+
         day = self.day_sheet.day
         same_day = [
             e
@@ -244,6 +247,7 @@ class MainWindow(QMainWindow):
     def _encounter_saved(self, record: EncounterRecord) -> None:
         """The editor saved: its row on the day sheet shows the coding the editor just made, and the
         status line says what happened to a visit that is no longer a draft (not "New visit for …")."""
+        from core.dates import shown_date  # imported at first use: not before the sign-in screen shows
         from core.store.records import EncounterStatus
 
         self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
