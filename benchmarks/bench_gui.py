@@ -54,7 +54,8 @@ else:
     from core.logs import configure_logging
     from gui.single_instance import claim_database
     configure_logging()  # what gui.app.run does before the window: the log, one window per file
-    instance = claim_database(Path(sys.argv[2]))  # kept for the life of the window
+    # kept for the life of the window; as in gui.app.run it listens once the window is on screen
+    instance = claim_database(Path(sys.argv[2]), listen=False)
     window = build_main_window(Path(sys.argv[2]))
 window.show()
 QTest.qWaitForWindowExposed(window)
@@ -146,8 +147,11 @@ def bench_quick_entry(folder: Path) -> None:
     from gui.dialogs import Dialogs, set_dialogs
 
     class Quiet(Dialogs):
-        def ask(self, *args: object) -> bool:
+        def ask(self, *args: object, **kwargs: object) -> bool:
             return False
+
+        def show_recovery_key(self, *args: object) -> bool:  # the new file's key: taken as written down
+            return True
 
     set_dialogs(Quiet())
     window = build_main_window(folder / "entry.db")

@@ -8,16 +8,32 @@ sign-in. Tests swap in cheaper parameters with ``use_parameters`` — the only r
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
+
+if TYPE_CHECKING:  # argon2 is imported at the first hash or check (a sign-in), not with the store
+    from argon2 import PasswordHasher
 
 #: the shortest password accepted for a new or reset password
 MIN_LENGTH = 8
 
-_hasher = PasswordHasher()
+#: the Argon2id parameters of new hashes: time cost, memory cost, parallelism (None: argon2-cffi's defaults)
+_parameters: tuple[int, int, int] | None = None
+_hasher: PasswordHasher | None = None
+
+
+def _the_hasher() -> PasswordHasher:
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        if _parameters is None:
+            _hasher = PasswordHasher()
+        else:
+            time_cost, memory_cost, parallelism = _parameters
+            _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    return _hasher
 
 
 @dataclass(frozen=True)
@@ -30,22 +46,26 @@ class Checked:
 
 def use_parameters(time_cost: int, memory_cost: int, parallelism: int) -> None:
     """Hash new passwords with these Argon2id parameters (tests use cheap ones)."""
-    global _hasher
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    global _hasher, _parameters
+    _parameters = (time_cost, memory_cost, parallelism)
+    _hasher = None  # made with these at the next use
 
 
 def hash_password(password: str) -> str:
     """The Argon2id hash (PHC string: parameters, salt and hash) of ``password``."""
-    return _hasher.hash(password)
+    return _the_hasher().hash(password)
 
 
 def check_password(stored_hash: str, password: str) -> Checked:
     """Whether ``password`` matches ``stored_hash``; never raises for a wrong or broken hash."""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    hasher = _the_hasher()
     try:
-        _hasher.verify(stored_hash, password)
+        hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return Checked(ok=False)
-    return Checked(ok=True, rehash=_hasher.check_needs_rehash(stored_hash))
+    return Checked(ok=True, rehash=hasher.check_needs_rehash(stored_hash))
 
 
 def waste_time_like_a_check(password: str) -> None:
@@ -53,7 +73,7 @@ def waste_time_like_a_check(password: str) -> None:
     known one (the answer's speed must not tell which names exist)."""
     global _dummy  # made once, lazily: hashing at import would slow every command
     if _dummy is None:
-        _dummy = _hasher.hash("not a password anyone types")
+        _dummy = _the_hasher().hash("not a password anyone types")
     check_password(_dummy, password)
 
 

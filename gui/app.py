@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from core.errors import SuperbillError
-from core.logs import configure_logging
-from core.store import open_store
+from core.logs import configure_logging, open_log_file
+from core.store.later import open_later
 from gui.errors import install_excepthook
 from gui.main_window import WINDOW_PROGRAM, MainWindow
 from gui.single_instance import ALREADY_OPEN, InstanceServer, bring_to_front, claim_database
@@ -25,12 +25,17 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
 
     The database is created with the demo practice when the file does not exist. The window owns
     the open store and closes it when the window is destroyed.
+
+    An existing file whose key this computer keeps is checked (ours, not damaged at its start, not too
+    new, the key works: what must be known before anything is written) and its store made just after
+    the window shows (``core.store.later``, ``MainWindow.store``); any other file is checked now, so
+    that its question (the recovery key) or its problem comes before the window.
     """
     # SQLite's check of every page runs in the background with today's backup (gui.backups): the
     # window opens as fast for ten years of visits as for one day
-    window = MainWindow(open_store(db_path, program=WINDOW_PROGRAM, whole_file_check=False))
+    window = MainWindow(open_later(db_path, program=WINDOW_PROGRAM))
     # the window's store (a restore replaces it) is closed when the window goes
-    window.destroyed.connect(lambda *_: window.store.close())
+    window.destroyed.connect(lambda *_: window.close_store())
     return window
 
 
@@ -45,7 +50,8 @@ def run(db_path: Path | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(SETTINGS_APPLICATION)
     app.setOrganizationName(SETTINGS_ORGANIZATION)
-    instance = claim_database(db_path)  # before anything opens the file
+    # before anything opens the file; it listens (and lets its lock go) once the window is on screen
+    instance = claim_database(db_path, listen=False)
     if instance is None:
         print(ALREADY_OPEN)
         log.info(ALREADY_OPEN)
@@ -56,9 +62,10 @@ def run(db_path: Path | None = None) -> int:
         instance.close()  # the name is free for the next start
 
 
-def _open_window(db_path: Path | None) -> MainWindow | None:
+def _open_window(db_path: Path | None, instance: InstanceServer | None = None) -> MainWindow | None:
     """The window for ``db_path``; when this computer has no key for the file, the recovery key is asked
-    for first (None when the person cancels)."""
+    for first (None when the person cancels). ``instance`` listens before that question (a second start
+    does not wait for the answer)."""
     from core.store.keys import KeyMissingError
 
     try:
@@ -66,6 +73,8 @@ def _open_window(db_path: Path | None) -> MainWindow | None:
     except KeyMissingError as missing:
         from gui.recovery_key import unlock_database
 
+        if instance is not None:
+            instance.listen()
         if not unlock_database(missing.path):
             return None
         return build_main_window(db_path)
@@ -73,17 +82,29 @@ def _open_window(db_path: Path | None) -> MainWindow | None:
 
 def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServer) -> int:
     try:
-        window = _open_window(db_path)
+        window = _open_window(db_path, instance)
         if window is None:
             return 2
     except SuperbillError as error:
         from gui.dialogs import dialogs
 
+        if not instance.is_listening():
+            instance.listen()  # a second start is answered while this message waits
         dialogs().problem(None, "Superbill Desk cannot open the database", error.text)
         return 2
     install_excepthook(window)
     instance.show_requested.connect(functools.partial(bring_to_front, window))
+    window.on_screen.connect(functools.partial(_on_screen, instance))
+    window.cannot_open.connect(functools.partial(app.exit, 2))  # said already (gui.first_paint)
     window.show()
     status = app.exec()
-    window.store.close()
+    window.close_store()
     return status
+
+
+def _on_screen(instance: InstanceServer) -> None:
+    """What waited until the window was on screen: a second start can reach it, and the log file is
+    opened (with what was logged so far, ``core.logs``)."""
+    if not instance.is_listening():
+        instance.listen()
+    open_log_file()

@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
-
 if TYPE_CHECKING:  # printing modules load only when something is printed (faster start)
     from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QWidget
+
+# The Qt dialog classes are imported where they are used: importing one builds its Python enums (a
+# message box has 27 standard buttons), and this module is loaded before the window shows.
 
 
 class Dialogs:
@@ -20,10 +22,14 @@ class Dialogs:
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """Tell the user something that went well or needs no decision."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
     def problem(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
         """One calm message about something that did not work, and what to do."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
         if details:
             box.setDetailedText(details)
@@ -42,6 +48,8 @@ class Dialogs:
     ) -> int | None:
         """Pick one of ``options`` (button texts; Enter picks ``options[default]``); ``None`` when the
         question is closed with Esc or the window's close button."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
         buttons = [box.addButton(option, QMessageBox.ButtonRole.ActionRole) for option in options]
         box.setDefaultButton(buttons[default])
@@ -56,16 +64,22 @@ class Dialogs:
 
     def ask_text(self, parent: QWidget | None, title: str, text: str) -> str | None:
         """A short typed answer (a reason); ``None`` when the user cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
         answer, ok = QInputDialog.getText(parent, title, text)
         return answer if ok else None
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, pattern: str) -> Path | None:
         """Where to write a file; ``None`` when the user cancels."""
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), pattern)
         return Path(name) if name else None
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, pattern: str) -> Path | None:
         """Which file to read; ``None`` when the user cancels."""
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), pattern)
         return Path(name) if name else None
 

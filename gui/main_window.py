@@ -8,57 +8,73 @@ dropped), is shown again in the editor.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QProgressBar,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
-from core.accounts import Account
-from core.dates import shown_date
-from core.store import Store
-from core.store.records import EncounterRecord, EncounterStatus, Patient
-from core.text import counted
-from gui import desk_access, status_line
-from gui.demo_data import remove_demo_data
+from core.store.later import StoreLater
 from gui.dialogs import dialogs
 from gui.errors import reporting
 from gui.idle_lock import IdleLock
-from gui.menus import build_menus
 from gui.sign_in import Gate
 from gui.widget_names import named
-from gui.window_state import fit_on_screen, restore_state, save_state
+from gui.window_state import fit_on_screen, save_state
 from gui.window_state import window_settings as window_settings  # where tests look for it
+
+if TYPE_CHECKING:  # the sign-in screen shows before these are imported (the work area's, at sign-in)
+    from datetime import date
+
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+    from PySide6.QtWidgets import QSplitter
+
+    from core.accounts import Account
+    from core.store import Store
+    from core.store.records import EncounterRecord, Patient
+    from gui.backups import Backups
+    from gui.day_sheet import DaySheet
+    from gui.encounter_editor import EncounterEditor
+    from gui.patient_panel import PatientPanel
+    from gui.printing import Printing
 
 #: how the window is named to a restore that must wait for it (core.store.sessions)
 WINDOW_PROGRAM = "Superbill Desk window"
+#: what waits for the first paint runs at the latest this long after the first show (a minimised start)
+ON_SCREEN_LATEST_MS = 250
 
 
 class MainWindow(QMainWindow):
     """The whole front desk for one open ``Store``."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    #: once, just after the window was first painted (and its store made): what waited for it may run
+    on_screen = Signal()
+    #: the file, opened just after the first paint, cannot be used (said already; the window is hidden)
+    cannot_open = Signal()
+    day_sheet: DaySheet  # these: the work area (gui.work_area), built at the first sign-in
+    patients: PatientPanel
+    editor: EncounterEditor
+    left: QSplitter
+    splitter: QSplitter
+    printing: Printing
+    backups: Backups
+
+    def __init__(self, store: Store | StoreLater, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("Superbill Desk")
         self.setWindowTitle("Superbill Desk")
-        self.store = store
+        # a checked file's store is made just after the window shows (or at its first use)
+        self._later = store if isinstance(store, StoreLater) else None
+        self._store = None if isinstance(store, StoreLater) else store
+        self._painted = self._on_screen = False  # first paint seen; _after_first_paint ran
         self._drafts_offered = False
         self._leaving = False  # Quit already asked about a visit with no patient
         self.settings_dialog: QWidget | None = None
         self.built = False  # the work area is built at the first sign-in: nothing is read before
 
-        # the sign-in screen first (gui.sign_in); the practice's data only once someone signed in
         self.pages = QStackedWidget()
         self.pages.setObjectName("windowPages")
-        self.gate = Gate(store)
+        self.gate = Gate(store)  # the sign-in screen first; the practice's data once someone signed in
         self.gate.signed_in.connect(self.signed_in)
         self.pages.addWidget(self.gate)
         self.setCentralWidget(self.pages)
@@ -81,72 +97,51 @@ class MainWindow(QMainWindow):
         fit_on_screen(self)
         self._fitted = False  # fitted again at the first show, when the title bar's height is known
 
-    def _build_work_area(self) -> None:
-        """The day sheet, patients and editor, the menus and the remembered layout: built once, at the
-        first sign-in (so the sign-in screen shows before any patient data is read). The panels' modules
-        are imported here too: the sign-in screen shows without them (and without the coding engine
-        they bring)."""
-        from gui.backups import Backups
-        from gui.day_sheet import DaySheet
-        from gui.encounter_editor import EncounterEditor
-        from gui.patient_panel import PatientPanel
-        from gui.printing import Printing
+    # -- the store (core.store.later) ---------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The open store; a checked file's is made at the first use (``core.store.later``)."""
+        if self._store is None:
+            assert self._later is not None
+            self._store = self._later.store()
+        return self._store
 
-        store = self.store
-        self.day_sheet = DaySheet(store)
-        self.patients = PatientPanel(store)
-        self.editor = EncounterEditor(store)
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
 
-        self.left = QSplitter(Qt.Orientation.Vertical)
-        self.left.setObjectName("leftSplitter")
-        self.left.addWidget(self.day_sheet)
-        self.left.addWidget(self.patients)
-        self.left.setStretchFactor(0, 3)
-        self.left.setStretchFactor(1, 2)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.left)
-        self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 6)
-        for splitter in (self.left, self.splitter):
-            splitter.setChildrenCollapsible(False)
-        self.splitter.setContentsMargins(8, 8, 8, 8)
-        self.pages.addWidget(self.splitter)
-        self.printing = Printing(self)  # preview, print, save as PDF (gui.printing)
-        self.backups = Backups(self)  # back up, restore, today's automatic backup (gui.backups)
+    def _after_first_paint(self) -> None:
+        """Once painted (or shown and never painted: minimised): the store is made (its first writes),
+        then ``on_screen`` (``gui.first_paint``: a file that cannot be used hides it, ``cannot_open``)."""
+        if not self._on_screen:
+            self._on_screen = True
+            from gui.first_paint import make_store
 
-        build_menus(self)  # gui.menus
-        self.day_sheet.encounter_activated.connect(self.open_encounter)
-        self.day_sheet.day_changed.connect(self.editor.set_day)
-        self.day_sheet.print_day_button.clicked.connect(self.printing.print_day)
-        self.patients.patient_chosen.connect(self.start_encounter)
-        self.patients.patient_changed.connect(self.patient_changed)
-        self.editor.edit_patient_requested.connect(self.patients.edit_patient)
-        self.editor.saved.connect(self._encounter_saved)
-        self.editor.payment_recorded.connect(self._payment_recorded)
-        self.editor.superbill_requested.connect(self.printing.preview_superbill)
-        self.setTabOrder(self.day_sheet.date_edit, self.day_sheet.table)
-        self.setTabOrder(self.day_sheet.table, self.patients.search)
-        self.setTabOrder(self.patients.search, self.patients.results)
-        self.setTabOrder(self.patients.results, self.patients.new_button)
-        self.setTabOrder(self.patients.new_button, self.editor.provider)
-        self.splitter.setSizes([560, 800])
-        self.left.setSizes([480, 320])
-        restore_state(self, self._splitters())
-        fit_on_screen(self)
-        self.built = True
-        self.recover_pending_visit()
+            if make_store(self):
+                self.on_screen.emit()
+
+    def close_store(self) -> None:
+        """Close the database (the window is going), without making a store that was never used."""
+        if self._store is not None:
+            self._store.close()
+        elif self._later is not None:
+            self._later.close()
 
     # -- signing in, locking (gui.desk_access, gui.sign_in, gui.idle_lock, gui.people) -------------------
     def signed_in(self, account: Account) -> None:
         """Someone signed in (or unlocked): the work area as it was, with their role's commands."""
-        if not self.built:
-            self._build_work_area()
+        from gui import desk_access
+
+        if not self.built:  # the day sheet, patients, editor and menus (gui.work_area)
+            from gui.work_area import build_work_area
+
+            build_work_area(self)
         desk_access.show_work_area(self, account)
 
     def lock(self) -> None:
         """Hide the patient data behind the sign-in screen (Ctrl+Shift+L, or the idle minutes)."""
+        from gui import desk_access
+
         desk_access.lock(self)
 
     def focus_search(self) -> None:
@@ -158,6 +153,8 @@ class MainWindow(QMainWindow):
     @reporting("start the visit")
     def start_encounter(self, patient: Patient) -> None:
         """Open a new encounter for ``patient`` on the shown day (asks first if they already have one)."""
+        from core.dates import shown_date
+
         day = self.day_sheet.day
         same_day = [
             e
@@ -250,6 +247,9 @@ class MainWindow(QMainWindow):
     def _encounter_saved(self, record: EncounterRecord) -> None:
         """The editor saved: its row on the day sheet shows the coding the editor just made, and the
         status line says what happened to a visit that is no longer a draft (not "New visit for …")."""
+        from core.store.records import EncounterStatus  # at first use: not before the sign-in screen shows
+        from gui import status_line
+
         self.day_sheet.show_encounter(record, self.editor.coded, self.editor.patient)
         patient = self.editor.patient
         if patient is not None and record.status is not EncounterStatus.DRAFT:
@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
 
     def _payment_recorded(self, record: EncounterRecord) -> None:
         """The status line says what was paid and what is still owed (not "saved as final" again)."""
+        from gui import status_line
+
         if self.editor.patient is not None:
             self.status_text.setText(status_line.payment_recorded(record, self.editor.patient))
 
@@ -268,35 +270,22 @@ class MainWindow(QMainWindow):
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
         if self.editor.encounter is not None and self.editor.patient is not None:
+            from gui import status_line
+
             self.status_text.setText(status_line.visit_opened(self.editor.encounter, self.editor.patient))
 
     def offer_drafts(self) -> None:
         """After a crash or an unfinished day: offer to open the drafts left in the database."""
-        drafts = [d for d in self.store.drafts() if d.lesions or d.em_code]
-        if not drafts or self.editor.pending is not None:
-            return  # a recovered visit with no patient is shown; the drafts wait on the day sheet
-        names = []
-        for draft in drafts[-5:]:
-            patient = self.store.get_patient(draft.patient_id)
-            names.append(f"• {patient.display_name}, {shown_date(draft.date_of_service)}")
-        more = f"\n… and {len(drafts) - 5} more" if len(drafts) > 5 else ""
-        latest = max(drafts, key=lambda d: (d.updated_at or d.created_at or 0, d.id or 0))
-        if dialogs().ask(
-            self,
-            "Unfinished encounters",
-            f"{counted(len(drafts), 'visit was', 'visits were')} not saved as final yet. "
-            "Nothing was lost:\n\n" + "\n".join(names) + more + "\n\nOpen the most recent one now?",
-            "Open it",
-            "Later",
-        ):
-            self.day_sheet.set_day(latest.date_of_service)
-            assert latest.id is not None
-            self.open_encounter(latest.id)
+        from gui.work_area import offer_drafts
+
+        offer_drafts(self)
 
     # -- settings and backups (the settings dialog lives in gui.settings_dialog) -------------------
     @reporting("open the settings")
     def open_settings(self) -> None:
         """The practice, providers, payers, fees and defaults (Ctrl+,)."""
+        from PySide6.QtCore import Qt
+
         from gui.settings_dialog import SettingsDialog
 
         if self.settings_dialog is not None:
@@ -339,6 +328,8 @@ class MainWindow(QMainWindow):
         for panel in (self.day_sheet, self.patients, self.editor):
             panel.set_store(store)
         if store.account is None:  # a restored file: its own people sign in to it
+            from gui import desk_access
+
             desk_access.show_gate(self, was)
         else:
             self.day_sheet.reload()
@@ -346,6 +337,8 @@ class MainWindow(QMainWindow):
     @reporting("remove the demo patients")
     def remove_demo_data(self) -> None:
         """Delete the demo patients and their visits before real work starts (``gui.demo_data``)."""
+        from gui.demo_data import remove_demo_data
+
         remove_demo_data(self)
 
     # -- window state (gui.window_state) -----------------------------------------------------------
@@ -365,9 +358,16 @@ class MainWindow(QMainWindow):
         if not self._fitted:
             self._fitted = True
             fit_on_screen(self)  # again, now that the title bar's height is known
+            QTimer.singleShot(ON_SCREEN_LATEST_MS, self._after_first_paint)  # painted or not
         if not self.built:
             self.menuBar().setVisible(False)
             self.gate.focus_first_empty()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True  # on screen: what waited for it runs next (the store is made)
+            QTimer.singleShot(0, self._after_first_paint)
 
     def quit(self) -> None:
         """File → Quit: asks first when lesions were typed for a visit with no patient yet."""

@@ -10,7 +10,9 @@ of the patient data is on this page.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,18 +25,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.accounts import Account
 from core.errors import SuperbillError
-from core.store import Store
+from core.store.later import StoreLater
 from gui.widget_names import named
+
+if TYPE_CHECKING:  # for the type checker only (a Protocol class costs a few ms to make at start-up)
+    from typing import Protocol
+
+    from core.accounts import Account
+
+    class Door(Protocol):
+        """What the gate asks of the database: a ``Store``, or (before it is made) ``core.store.later``'s
+        ``StoreLater``, so that the screen shows before the store's modules are imported."""
+
+        def has_accounts(self) -> bool: ...
+
+        def sign_in(self, name: str, password: str) -> Account: ...
+
+        def create_first_administrator(self, name: str, password: str, *, full_name: str = "") -> Account: ...
 
 
 class Gate(QWidget):
-    """Set-up, sign-in or unlock; emits ``signed_in`` with the account once the store has one."""
+    """Set-up, sign-in or unlock; emits ``signed_in`` with the account once the store has one.
+
+    Built before the window is shown: it uses only a few widgets (not the ``Qt`` namespace, whose
+    Python enums PySide6 builds all at once on first use)."""
 
     signed_in = Signal(object)  # Account
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Door, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInScreen")
         self.store = store
@@ -77,7 +96,10 @@ class Gate(QWidget):
         inner.addWidget(self.explain)
         inner.addLayout(self.form)
         inner.addWidget(self.message)
-        inner.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        right = QHBoxLayout()  # the button at the right, at its own size
+        right.addStretch(1)
+        right.addWidget(self.button)
+        inner.addLayout(right)
         # centred by stretches, not by an alignment: an aligned item gets only its size hint, too
         # short for the wrapped texts, and the fields were squeezed
         row = QHBoxLayout()
@@ -100,9 +122,15 @@ class Gate(QWidget):
     def setting_up(self) -> bool:
         return not self.store.has_accounts()
 
+    def _presumed_setting_up(self) -> bool:
+        # a file not checked yet (core.store.later) is presumed set up; corrected once it is checked
+        if isinstance(self.store, StoreLater):
+            return not self.store.presumed_accounts()
+        return self.setting_up
+
     def show_face(self) -> None:
         """Set-up when the file has no account yet, else sign-in (or unlock when locked)."""
-        setting_up = self.setting_up
+        setting_up = self.face_setting_up = self._presumed_setting_up()
         for field in (self.full_name, self.show_password):
             field.setVisible(setting_up)
             label = self.form.labelForField(field)

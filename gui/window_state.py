@@ -7,10 +7,13 @@ Only window state lives here; business settings are in the database (``core.stor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QWidget
+
+if TYPE_CHECKING:  # imported where used: the window shows before them (importing builds their enums)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QSplitter, QWidget
 
 SETTINGS_ORGANIZATION = "SuperbillDesk"
 SETTINGS_APPLICATION = "Superbill Desk"
@@ -18,11 +21,15 @@ SETTINGS_APPLICATION = "Superbill Desk"
 
 def window_settings() -> QSettings:
     """Where the window remembers its size and splitter positions."""
+    from PySide6.QtCore import QSettings
+
     return QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
 
 
 def restore_state(window: QWidget, splitters: dict[str, QSplitter]) -> None:
     """Give ``window`` the size and ``splitters`` (key → splitter) the positions remembered last time."""
+    from PySide6.QtCore import QByteArray
+
     settings = window_settings()
     geometry = settings.value("window/geometry")
     if isinstance(geometry, QByteArray):
@@ -65,6 +72,8 @@ def last_folder(kind: str) -> Path:
     """The folder a file of ``kind`` (``"pdf"``) was last saved in on this computer, for this user;
     the first time, or when that folder is gone, the user's Documents folder (where Windows and macOS
     programs save by default), else the home folder."""
+    from PySide6.QtCore import QStandardPaths
+
     remembered = window_settings().value(f"files/{kind}-folder")
     if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
         return Path(remembered)

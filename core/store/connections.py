@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -291,6 +290,8 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str) -> Iterator[No
     change back and becomes a ``StoreError`` saying that nothing of it was stored.
     """
     if conn.in_transaction:
+        import secrets
+
         name = f"sb_{secrets.token_hex(8)}"
         conn.execute(f"SAVEPOINT {name}")
         try:

@@ -20,16 +20,13 @@ is one, else the key file. The test suite sets ``file`` so no test touches the r
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
-import secrets
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from core.errors import InputError, StoreError
 
@@ -67,14 +64,15 @@ class WrongRecoveryKeyError(InputError):
     """A recovery key that is mistyped or belongs to another database (the file stays closed)."""
 
 
-@dataclass(frozen=True)
-class RecoveryKey:
+class RecoveryKey(NamedTuple):  # immutable, compared by value (no dataclass: opening a file imports this)
     """A recovery key: ``text`` is what people print and type, ``database_key`` what opens the file."""
 
     secret: bytes
 
     @classmethod
     def new(cls) -> RecoveryKey:
+        import secrets
+
         return cls(secrets.token_bytes(KEY_BYTES))
 
     @property
@@ -95,6 +93,9 @@ class RecoveryKey:
 
 def derive_database_key(secret: bytes) -> bytes:
     """HKDF-SHA256 (RFC 5869) of the recovery key: the 32-byte database key."""
+    import hashlib  # here (and hmac, secrets): opening a file whose key is kept needs none of them
+    import hmac
+
     prk = hmac.new(_HKDF_SALT, secret, hashlib.sha256).digest()
     return hmac.new(prk, _HKDF_INFO + b"\x01", hashlib.sha256).digest()
 
@@ -105,6 +106,8 @@ def _encode(data: bytes) -> str:
 
 
 def _check(secret: bytes) -> str:
+    import hashlib
+
     digest = int.from_bytes(hashlib.sha256(b"check" + secret).digest()[:3], "big") >> 4
     return "".join(ALPHABET[(digest >> (5 * i)) & 31] for i in reversed(range(_CHECK_CHARS)))
 

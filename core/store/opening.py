@@ -13,14 +13,16 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamagedError, StoreError
-from core.store import connections, keys, sessions
+from core.store import connections, keys
 from core.store.connections import LOCK_TIMEOUT_S, cannot_open, connect
-from core.store.file_check import quick_check
 from core.store.keys import RecoveryKey
 from core.store.schema import check_schema, up_to_date
-from core.store.store import Clock, Store, default_user, utc_now
+
+if TYPE_CHECKING:  # the store's verbs and records are imported when a checked file is finished
+    from core.store.store import Clock, Store
 
 MEMORY = ":memory:"
 #: page cache per connection, in KiB: a busy year of encounters stays in memory (SQLite default: 2 MiB)
@@ -36,6 +38,8 @@ def check_before_writing(conn: sqlite3.Connection, path: Path | str, *, whole_fi
     are read (see ``core.store.file_check``): the cost does not grow with the file.
     """
     if whole_file:
+        from core.store.file_check import quick_check
+
         quick_check(conn, path)
     try:
         return check_schema(conn, path)
@@ -95,6 +99,9 @@ def open_store(
     window opens at the same speed whatever the size of the file and runs the check in the background
     (``core.store.file_check.check_file``). The schema marks are checked either way.
 
+    ``open_store`` is ``check_file`` (nothing written) then ``CheckedFile.finish`` (the first writes);
+    the window shows its sign-in screen between the two (``core.store.later``).
+
     Raises:
         KeyMissingError: the file is encrypted and this computer has no key for it (ask for the
             recovery key, then ``core.store.encrypting.unlock_with_recovery_key``).
@@ -102,6 +109,79 @@ def open_store(
         DatabaseTooNewError: written by a newer version of the program (file untouched).
         StoreError: the file or its folder cannot be used.
     """
+    checked = check_file(path, whole_file_check=whole_file_check)
+    return checked.finish(seed_demo=seed_demo, clock=clock, user=user, program=program)
+
+
+class CheckedFile:
+    """A database file opened and checked (our schema, not newer, the key works), nothing written yet
+    (but a new file's key, kept on this computer): ``finish`` makes it a ``Store``; ``close`` if not."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        location: Path | str,
+        in_memory: bool,
+        is_new: bool,
+        new_recovery_key: RecoveryKey | None,
+    ) -> None:
+        self.conn = conn
+        self.location = location
+        self.in_memory = in_memory
+        self.is_new = is_new
+        self.new_recovery_key = new_recovery_key
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.in_memory else Path(self.location)
+
+    def needs_writes_first(self) -> bool:
+        """True when what the file holds is known only after writing: a new file (set up with its
+        first practice) or one whose schema is to be migrated."""
+        return self.is_new or not up_to_date(self.conn)
+
+    def has_accounts(self) -> bool:
+        """What ``Store.has_accounts`` will answer, read without the store (the file must be up to
+        date: ``needs_writes_first`` False)."""
+        return self.conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def finish(
+        self,
+        *,
+        seed_demo: bool = True,
+        clock: Clock | None = None,
+        user: str | None = None,
+        program: str = "Superbill Desk",
+    ) -> Store:
+        """The safety settings, pending migrations, a new file's set-up and this program's entry in
+        ``sessions``; the ``Store`` (the connection is closed when this fails)."""
+        from core.store.store import Store, default_user, utc_now
+
+        conn, location = self.conn, self.location
+        try:
+            try:
+                db = prepare(conn, location, in_memory=self.in_memory)
+            except connections.DatabaseError as err:
+                raise cannot_open(location, err) from err
+        except BaseException:
+            conn.close()
+            raise
+        store = Store(db, self.path, clock=clock or utc_now, user=user or default_user())
+        store.new_recovery_key = self.new_recovery_key
+        try:
+            _finish_opening(store, conn, location, is_new=self.is_new, seed_demo=seed_demo, program=program)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+
+def check_file(path: Path | str | None = None, *, whole_file_check: bool = True) -> CheckedFile:
+    """Open the database file and check it before writing a byte (``open_store``'s first half: a new
+    file is made empty and its key kept; an unencrypted file is converted). Raises as ``open_store``."""
     if path is None:
         from core.paths import default_db_path
 
@@ -118,26 +198,10 @@ def open_store(
         conn = connect(location)
     try:
         is_new = check_before_writing(conn, location, whole_file=whole_file_check)
-        try:
-            db = prepare(conn, location, in_memory=in_memory)
-        except connections.DatabaseError as err:
-            raise cannot_open(location, err) from err
     except BaseException:
         conn.close()
         raise
-    store = Store(
-        db,
-        None if in_memory else Path(location),
-        clock=clock or utc_now,
-        user=user or default_user(),
-    )
-    store.new_recovery_key = new_recovery_key
-    try:
-        _finish_opening(store, conn, location, is_new=is_new, seed_demo=seed_demo, program=program)
-    except BaseException:
-        store.close()
-        raise
-    return store
+    return CheckedFile(conn, location, in_memory, is_new, new_recovery_key)
 
 
 def _key_for_new_file(path: Path) -> RecoveryKey | None:
@@ -191,6 +255,8 @@ def _finish_opening(
 
             set_up(store, with_demo=seed_demo)
         if str(location) != MEMORY:
+            from core.store import sessions
+
             store.session_id = sessions.register(
                 conn, location, program=program, user=store.user, at=store.now()
             )

@@ -160,10 +160,10 @@ def test_a_start_on_a_file_already_open_asks_that_window_and_never_opens_the_fil
 ) -> None:
     monkeypatch.setattr("gui.app.configure_logging", lambda: None)  # no process-wide log file from a test
 
-    def open_store(*args: object, **kwargs: object) -> None:
+    def open_later(*args: object, **kwargs: object) -> None:
         raise AssertionError("the database was opened")
 
-    monkeypatch.setattr("gui.app.open_store", open_store)
+    monkeypatch.setattr("gui.app.open_later", open_later)
     db = tmp_path / "practice.db"
     open_window = claim(server_name(db))  # the window already open on it
     assert open_window is not None
@@ -191,6 +191,8 @@ def test_run_brings_its_window_to_the_front_and_frees_the_name_when_closed(
         try:
             window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
             qtbot.addWidget(window)
+            # it listens (and lets the lock file go) once on screen, just after it was shown
+            qtbot.waitUntil(lambda: ask_running_window(server_name(db_path)), timeout=5000)
             window.showMinimized()
             qtbot.waitUntil(window.isMinimized)
             assert ask_running_window(server_name(db_path))
@@ -242,3 +244,39 @@ def test_a_start_waits_while_another_start_is_taking_the_name(
             if server is not None:
                 server.close()
         QLocalServer.removeServer(name)
+
+
+def test_a_start_that_listens_once_its_window_shows_keeps_the_lock_until_then(
+    qtbot: QtBot, tmp_path: Path, servers: list[InstanceServer]
+) -> None:
+    """``claim(listen=False)`` (the window's start: it listens once on screen) holds the lock file until it
+    listens, so a start at the same moment waits and then hands over instead of opening a second window."""
+    name = server_name(tmp_path / "practice.db")
+    first = claim(name, listen=False)
+    assert first is not None and not first.is_listening()
+    servers.append(first)
+    outcome: list[InstanceServer | None] = []
+    second = threading.Thread(target=lambda: outcome.append(claim(name)))
+    try:
+        second.start()
+        second.join(timeout=1.0)
+        assert second.is_alive(), "the second start did not wait for the first to listen"
+        with qtbot.waitSignal(first.show_requested, timeout=10_000):
+            assert first.listen()
+        second.join(timeout=10)
+        assert outcome == [None]  # the second start handed over to the first
+    finally:
+        second.join(timeout=10)
+        for server in outcome:
+            if server is not None:
+                server.close()
+
+
+def test_closing_a_start_that_never_listened_lets_the_lock_go(tmp_path: Path) -> None:
+    name = server_name(tmp_path / "practice.db")
+    first = claim(name, listen=False)
+    assert first is not None
+    first.close()  # the database could not be opened: the program ends without a window
+    lock = QLockFile(os.path.join(QDir.tempPath(), f"{name}.lock"))
+    assert lock.tryLock(0), "the lock file was kept"
+    lock.unlock()
