@@ -26,10 +26,10 @@ def build_main_window(db_path: Path | None = None) -> MainWindow:
     The database is created with the demo practice when the file does not exist. The window owns
     the open store and closes it when the window is destroyed.
 
-    An existing file whose key this computer keeps is checked (ours, not damaged at its start, not too
-    new, the key works: what must be known before anything is written) and its store made just after
-    the window shows (``core.store.later``, ``MainWindow.store``); any other file is checked now, so
-    that its question (the recovery key) or its problem comes before the window.
+    An existing file is checked (ours, not damaged at its start, not too new, the key works: what must
+    be known before anything is written) and its store made just after the window shows
+    (``core.store.later``, ``MainWindow.store``; the recovery key or a problem is asked or said then,
+    ``gui.first_paint``); a new file is made now.
     """
     # SQLite's check of every page runs in the background with today's backup (gui.backups): the
     # window opens as fast for ten years of visits as for one day
@@ -95,6 +95,7 @@ def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServ
     install_excepthook(window)
     instance.show_requested.connect(functools.partial(bring_to_front, window))
     window.on_screen.connect(functools.partial(_on_screen, instance))
+    window.asking_first.connect(functools.partial(_listen, instance))
     window.cannot_open.connect(functools.partial(app.exit, 2))  # said already (gui.first_paint)
     window.show()
     status = app.exec()
@@ -105,6 +106,11 @@ def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServ
 def _on_screen(instance: InstanceServer) -> None:
     """What waited until the window was on screen: a second start can reach it, and the log file is
     opened (with what was logged so far, ``core.logs``)."""
+    _listen(instance)
+    open_log_file()
+
+
+def _listen(instance: InstanceServer) -> None:
+    """A second start of the program on this file is answered from now on (it no longer waits)."""
     if not instance.is_listening():
         instance.listen()
-    open_log_file()

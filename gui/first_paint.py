@@ -30,6 +30,7 @@ def make_store(window: MainWindow) -> bool:
     except KeyMissingError as missing:
         from gui.recovery_key import unlock_database
 
+        window.asking_first.emit()
         if not unlock_database(missing.path, window):
             return _give_up(window, None)
         try:
@@ -45,6 +46,7 @@ def make_store(window: MainWindow) -> bool:
 
 
 def _give_up(window: MainWindow, error: SuperbillError | None) -> bool:
+    window.asking_first.emit()
     if error is not None:
         dialogs().problem(window, CANNOT_OPEN, error.text)
     window.hide()  # not closed: the last window closing would also ask the application to quit, with 0

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
     on_screen = Signal()
     #: the file, opened just after the first paint, cannot be used (said already; the window is hidden)
     cannot_open = Signal()
+    asking_first = Signal()  #: the file needs the person first (recovery key, a problem): answer a 2nd start
     day_sheet: DaySheet  # these: the work area (gui.work_area), built at the first sign-in
     patients: PatientPanel
     editor: EncounterEditor
@@ -245,8 +246,7 @@ class MainWindow(QMainWindow):
             self.editor.clear()
 
     def _encounter_saved(self, record: EncounterRecord) -> None:
-        """The editor saved: its row on the day sheet shows the coding the editor just made, and the
-        status line says what happened to a visit that is no longer a draft (not "New visit for …")."""
+        """The editor saved: its day-sheet row shows the new coding; the status line what happened."""
         from core.store.records import EncounterStatus  # at first use: not before the sign-in screen shows
         from gui import status_line
 
@@ -257,10 +257,10 @@ class MainWindow(QMainWindow):
 
     def _payment_recorded(self, record: EncounterRecord) -> None:
         """The status line says what was paid and what is still owed (not "saved as final" again)."""
-        from gui import status_line
+        from gui.status_line import payment_recorded
 
         if self.editor.patient is not None:
-            self.status_text.setText(status_line.payment_recorded(record, self.editor.patient))
+            self.status_text.setText(payment_recorded(record, self.editor.patient))
 
     @reporting("open the encounter")
     def open_encounter(self, encounter_id: int) -> None:
@@ -270,9 +270,9 @@ class MainWindow(QMainWindow):
         self.editor.open_encounter(encounter_id)
         self.day_sheet.select_encounter(encounter_id)
         if self.editor.encounter is not None and self.editor.patient is not None:
-            from gui import status_line
+            from gui.status_line import visit_opened
 
-            self.status_text.setText(status_line.visit_opened(self.editor.encounter, self.editor.patient))
+            self.status_text.setText(visit_opened(self.editor.encounter, self.editor.patient))
 
     def offer_drafts(self) -> None:
         """After a crash or an unfinished day: offer to open the drafts left in the database."""

@@ -1,21 +1,21 @@
 """The window's database, opened around its first paint: the sign-in screen shows before the store's
 modules are imported and before the file is written to.
 
-``open_later`` decides what must happen before the window shows. A file that exists and whose key
-this computer keeps (the daily case) is only looked at: it is opened and checked (``check_file``:
-ours, not damaged, not too new, the key works) just after the window shows, before its first write.
-Anything else is checked at once, so its question comes before the window: a new file (made and set
-up now), a file with no key here (the recovery key is asked for), an unencrypted file (converted), or
-one that is not a database. What always waits: the safety settings (write-ahead log), this program's
-entry in the file's ``sessions`` and the ``Store`` object.
+``open_later`` decides what must happen before the window shows. A file that exists (the daily case)
+is only looked at: its key is fetched, and the file opened and checked (``check_file``: ours, not
+damaged, not too new, the key works; an unencrypted one converted), just after the window shows,
+before its first write. Nothing reads the file or the key before the window: asking the system's key
+store (``keyring``: Windows Credential Locker, macOS Keychain) costs 150–200 ms, and a Python
+``open()`` of a database file beside SQLite's connection would drop SQLite's locks when it closes. A
+file whose key is not kept here asks for its recovery key just after the window shows
+(``gui.first_paint``). A new file is made and set up at once. What always waits: the safety settings
+(write-ahead log), this program's entry in the file's ``sessions`` and the ``Store`` object.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from core.store import keys
 
 if TYPE_CHECKING:  # core.store.opening brings SQLCipher: imported when a file is checked
     from core.accounts import Account
@@ -27,14 +27,15 @@ MEMORY = ":memory:"
 
 def open_later(path: Path | str | None, *, program: str) -> StoreLater:
     """The window's ``StoreLater`` for ``path`` (None: the default file). Raises as ``open_store`` for a
-    file checked now (``keys.KeyMissingError`` when this computer has no key for it)."""
+    file made now (a new one); an existing file's problems, a missing key among them
+    (``keys.KeyMissingError``), come from ``store()`` just after the window shows."""
     if path is None:
         from core.paths import default_db_path
 
         path = default_db_path()
     if str(path) != MEMORY:
         file = Path(path)
-        if file.is_file() and file.stat().st_size > 0 and keys.load_key(file) is not None:
+        if file.is_file() and file.stat().st_size > 0:
             return StoreLater(file, program=program)
     from core.store.opening import check_file
 
