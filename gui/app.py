@@ -62,34 +62,13 @@ def run(db_path: Path | None = None) -> int:
         instance.close()  # the name is free for the next start
 
 
-def _open_window(db_path: Path | None, instance: InstanceServer | None = None) -> MainWindow | None:
-    """The window for ``db_path``; when this computer has no key for the file, the recovery key is asked
-    for first (None when the person cancels). ``instance`` listens before that question (a second start
-    does not wait for the answer)."""
-    from core.store.keys import KeyMissingError
-
-    try:
-        return build_main_window(db_path)
-    except KeyMissingError as missing:
-        from gui.recovery_key import unlock_database
-
-        if instance is not None:
-            instance.listen()
-        if not unlock_database(missing.path):
-            return None
-        return build_main_window(db_path)
-
-
 def _show_window(app: QApplication, db_path: Path | None, instance: InstanceServer) -> int:
     try:
-        window = _open_window(db_path, instance)
-        if window is None:
-            return 2
+        window = build_main_window(db_path)  # an existing file's recovery key is asked for once it shows
     except SuperbillError as error:
         from gui.dialogs import dialogs
 
-        if not instance.is_listening():
-            instance.listen()  # a second start is answered while this message waits
+        _listen(instance)  # a second start is answered while this message waits
         dialogs().problem(None, "Superbill Desk cannot open the database", error.text)
         return 2
     install_excepthook(window)

@@ -192,14 +192,14 @@ def shortcut_list(window: QMainWindow) -> str:
     commands: list[tuple[str, str]] = []
     menus: list[tuple[str, str]] = []
     for top in bar.actions():
-        if _mnemonic_keys(top.text()):
-            menus.append((_mnemonic_keys(top.text()), f"the {_plain(top.text())} menu"))
+        if keys := _mnemonic_keys(top.text()):
+            menus.append((keys, f"the {_plain(top.text())} menu"))
     for menu in bar.findChildren(QMenu):
         for action in menu.actions():
             if not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 commands.append((keys, _plain(action.text())))
-    fields = [(_mnemonic_keys(text), _plain(text)) for text in _field_texts(window) if _mnemonic_keys(text)]
+    fields = [(keys, _plain(text)) for text in _field_texts(window) if (keys := _mnemonic_keys(text))]
     rows = ["<table cellspacing='0' cellpadding='2'>"]
     for heading, pairs in (("Commands", commands), ("Menus", menus), ("Go to a field", fields)):
         if pairs:

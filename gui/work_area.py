@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from core.dates import shown_date
 from core.text import counted
@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 
+def _split(orientation: Qt.Orientation, name: str, *parts: tuple[QWidget, int]) -> QSplitter:
+    """A splitter named ``name`` holding ``parts`` (widget, stretch factor); no part collapses to nothing."""
+    splitter = QSplitter(orientation)
+    splitter.setObjectName(name)
+    for index, (widget, stretch) in enumerate(parts):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(index, stretch)
+    splitter.setChildrenCollapsible(False)
+    return splitter
+
+
 def build_work_area(window: MainWindow) -> None:
     """Build the work area into ``window`` (so the sign-in screen shows before any patient data is
     read), then show again a visit with no patient yet kept from the last run."""
@@ -33,20 +44,8 @@ def build_work_area(window: MainWindow) -> None:
     window.patients = PatientPanel(store)
     window.editor = EncounterEditor(store)
 
-    window.left = QSplitter(Qt.Orientation.Vertical)
-    window.left.setObjectName("leftSplitter")
-    window.left.addWidget(window.day_sheet)
-    window.left.addWidget(window.patients)
-    window.left.setStretchFactor(0, 3)
-    window.left.setStretchFactor(1, 2)
-    window.splitter = QSplitter(Qt.Orientation.Horizontal)
-    window.splitter.setObjectName("mainSplitter")
-    window.splitter.addWidget(window.left)
-    window.splitter.addWidget(window.editor)
-    window.splitter.setStretchFactor(0, 5)
-    window.splitter.setStretchFactor(1, 6)
-    for splitter in (window.left, window.splitter):
-        splitter.setChildrenCollapsible(False)
+    window.left = _split(Qt.Orientation.Vertical, "leftSplitter", (window.day_sheet, 3), (window.patients, 2))
+    window.splitter = _split(Qt.Orientation.Horizontal, "mainSplitter", (window.left, 5), (window.editor, 6))
     window.splitter.setContentsMargins(8, 8, 8, 8)
     window.pages.addWidget(window.splitter)
     window.printing = Printing(window)  # preview, print, save as PDF (gui.printing)

@@ -40,33 +40,12 @@ if TYPE_CHECKING:
     from core.store.schema import SCHEMA_VERSION, check_schema
     from core.store.store import Store
 
-#: where each name of the package lives
+#: where the names that are not records live (every other name of ``__all__`` is in core.store.records)
 _HOMES: dict[str, str] = {
     "open_store": "core.store.opening",
     "SCHEMA_VERSION": "core.store.schema",
     "check_schema": "core.store.schema",
     "Store": "core.store.store",
-    **dict.fromkeys(
-        (
-            "Acknowledgement",
-            "AuditCheck",
-            "AuditEntry",
-            "BilledLine",
-            "Coverage",
-            "EncounterRecord",
-            "EncounterStatus",
-            "FeeEntry",
-            "FrozenCoverage",
-            "Icd10Hit",
-            "Patient",
-            "Payer",
-            "PayerKind",
-            "Practice",
-            "PricedLine",
-            "Provider",
-        ),
-        "core.store.records",
-    ),
 }
 
 __all__ = [
@@ -94,10 +73,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
+    if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    value = getattr(importlib.import_module(_HOMES.get(name, "core.store.records")), name)
     globals()[name] = value  # found directly from now on
     return value
 

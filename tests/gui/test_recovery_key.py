@@ -65,7 +65,7 @@ def test_the_window_asks_for_the_recovery_key_then_opens(
         return True
 
     monkeypatch.setattr("gui.recovery_key.unlock_database", type_the_key)
-    window = app._open_window(db)
+    window = app.build_main_window(db)
     assert window is not None
     qtbot.addWidget(window)
     assert asked == []  # the key store is not even read before the window shows (issue 14)
@@ -83,7 +83,7 @@ def test_cancelling_the_recovery_key_opens_nothing(
     monkeypatch.setattr(
         "gui.recovery_key.unlock_database", lambda path, parent=None: order.append("recovery key") or False
     )
-    window = app._open_window(db)
+    window = app.build_main_window(db)
     assert window is not None
     qtbot.addWidget(window)
     refused: list[bool] = []
